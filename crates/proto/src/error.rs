@@ -1,0 +1,39 @@
+use thiserror::Error;
+
+/// Everything that can be wrong with protocol data. Each message says what happened and, where
+/// the user can act, what to do.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum ProtoError {
+    #[error("malformed {0}")]
+    Malformed(&'static str),
+    #[error("the link text is not a Tandem link (it must start with tandem://link?)")]
+    NotALink,
+    #[error("the link text was altered or damaged: scan the QR code again")]
+    TamperedLink,
+    #[error("this link was made by a newer Tandem (link version {0}); update Tandem on this device")]
+    UnsupportedLinkVersion(u32),
+    #[error("the reply from the phone failed its authentication check (wrong HMAC): start linking again")]
+    WrongHmac,
+    #[error("the reply from the phone could not be decrypted: start linking again")]
+    UndecryptableReply,
+    #[error("bad account signature on {0}: it was not signed by this account's primary device")]
+    BadAccountSignature(&'static str),
+    #[error("bad device signature on {0}")]
+    BadDeviceSignature(&'static str),
+    #[error("the signed identity is for other device keys than this device's")]
+    KeysMismatch,
+    #[error("the account id does not match the account key")]
+    AccountMismatch,
+    #[error(
+        "device list version {offered} is older than version {seen} already seen for this account: refused (possible replay by the relay)"
+    )]
+    DeviceListRollback { seen: u64, offered: u64 },
+    #[error("two different device lists claim version {0} for this account: refused")]
+    DeviceListEquivocation(u64),
+    #[error("invalid device list: {0}")]
+    InvalidDeviceList(&'static str),
+    #[error("this account already has {max} linked devices: log one out on the phone first", max = crate::MAX_COMPANIONS)]
+    CompanionLimit,
+    #[error("invalid device name: {0}")]
+    InvalidName(&'static str),
+}

@@ -1,0 +1,207 @@
+//! The relay's API, as data: request and response bodies (JSON), push events on the WebSocket,
+//! error codes. Shared by the relay and the client so the two cannot drift apart.
+//!
+//! Every request carries the `x-tandem-protocol` header; authenticated ones a bearer token from
+//! `POST /v1/auth`. Endpoints (all JSON):
+//!
+//! | method, path | who | body → answer |
+//! |---|---|---|
+//! | POST /v1/accounts | anyone | [`CreateAccountRequest`] → [`CreateAccountResponse`] |
+//! | GET /v1/auth/challenge | anyone | → [`ChallengeResponse`] |
+//! | POST /v1/auth | a device | [`AuthRequest`] → [`AuthResponse`] |
+//! | POST /v1/link | a companion-to-be | [`OpenLinkRequest`] → [`OpenLinkResponse`] |
+//! | GET /v1/link/{ref}?after=SEQ | link token or the claiming primary | long poll → [`LinkState`] |
+//! | POST /v1/link/{ref}/claim | primary | → [`LinkState`] |
+//! | POST /v1/link/{ref}/reply | the claiming primary | [`SealedLinkReply`] → [`LinkState`] |
+//! | POST /v1/link/{ref}/decline | the claiming primary | → [`LinkState`] |
+//! | POST /v1/link/{ref}/register | link token | [`RegisterDeviceRequest`] → [`LinkState`] |
+//! | GET /v1/accounts/{id}/devices | any device | → [`AccountDevicesResponse`] |
+//! | PUT /v1/accounts/{id}/device-list | that account's primary | [`PublishDeviceListRequest`] → `{}` |
+//! | POST /v1/keys | a device | [`UploadKeysRequest`] → [`KeyCountResponse`] |
+//! | GET /v1/keys/count | a device | → [`KeyCountResponse`] |
+//! | POST /v1/keys/claim | any device | [`ClaimKeyRequest`] → [`ClaimKeyResponse`] |
+//! | GET /v1/ws | a device | WebSocket of [`PushEvent`] |
+
+use serde::{Deserialize, Serialize};
+
+use crate::b64;
+use crate::device_list::SignedDeviceList;
+use crate::identity::SignedDeviceIdentity;
+use crate::ids::{AccountId, DeviceId};
+use crate::link::SealedLinkReply;
+use crate::prekeys::SignedPreKey;
+
+pub const PROTOCOL_HEADER: &str = "x-tandem-protocol";
+pub const LINK_TOKEN_HEADER: &str = "x-tandem-link-token";
+/// Request bodies larger than this are refused with `too_large`.
+pub const MAX_REQUEST_BYTES: usize = 256 * 1024;
+/// Link sessions live between these bounds (seconds), as the companion asks.
+pub const LINK_TTL_SECS: std::ops::RangeInclusive<u32> = 5..=300;
+/// Once a phone has claimed a code, the user has this long to approve it on the phone.
+pub const LINK_APPROVAL_SECS: u32 = 120;
+/// A long poll answers after at most this long even when nothing changed.
+pub const MAX_POLL_SECS: u64 = 25;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    BadRequest,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    AccountExists,
+    BadSignature,
+    DeviceListRollback,
+    CompanionLimit,
+    LinkNotFound,
+    LinkExpired,
+    LinkUsed,
+    LinkDeclined,
+    NoKeys,
+    TooLarge,
+    UpdateRequired,
+    Internal,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CreateAccountRequest {
+    #[serde(with = "b64")]
+    pub account_key: [u8; 32],
+    pub primary: SignedDeviceIdentity,
+    pub device_list: SignedDeviceList,
+    pub prekeys: Vec<SignedPreKey>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CreateAccountResponse {
+    pub account_id: AccountId,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ChallengeResponse {
+    #[serde(with = "b64")]
+    pub nonce: Vec<u8>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AuthRequest {
+    pub account_id: AccountId,
+    pub device_id: DeviceId,
+    #[serde(with = "b64")]
+    pub nonce: Vec<u8>,
+    #[serde(with = "b64")]
+    pub signature: Vec<u8>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AuthResponse {
+    pub token: String,
+    pub expires_ms: u64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct OpenLinkRequest {
+    pub ttl_secs: u32,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct OpenLinkResponse {
+    pub link_ref: String,
+    pub link_token: String,
+    pub expires_ms: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkStatus {
+    /// Shown as a QR code, not scanned yet.
+    Open,
+    /// A phone scanned it; the user is deciding.
+    Claimed,
+    /// The phone approved and sent its sealed reply.
+    Replied,
+    /// The user declined on the phone.
+    Declined,
+    /// The companion registered itself.
+    Completed,
+    /// Nobody acted in time.
+    Expired,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct LinkState {
+    /// Grows with every change; pass it as `after` to wait for the next one.
+    pub seq: u64,
+    pub status: LinkStatus,
+    pub expires_ms: u64,
+    pub reply: Option<SealedLinkReply>,
+    /// The device id the companion registered as (once completed).
+    pub device_id: Option<DeviceId>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RegisterDeviceRequest {
+    pub identity: SignedDeviceIdentity,
+    pub prekeys: Vec<SignedPreKey>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct DeviceActivity {
+    pub device_id: DeviceId,
+    pub last_active_ms: Option<u64>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AccountDevicesResponse {
+    #[serde(with = "b64")]
+    pub account_key: [u8; 32],
+    pub device_list: SignedDeviceList,
+    pub identities: Vec<SignedDeviceIdentity>,
+    /// Last-active times as the relay saw them (not signed: informational).
+    pub activity: Vec<DeviceActivity>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PublishDeviceListRequest {
+    pub device_list: SignedDeviceList,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct UploadKeysRequest {
+    pub keys: Vec<SignedPreKey>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct KeyCountResponse {
+    pub one_time_keys: u32,
+    pub has_fallback: bool,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ClaimKeyRequest {
+    pub account_id: AccountId,
+    pub device_id: DeviceId,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ClaimKeyResponse {
+    pub key: SignedPreKey,
+}
+
+/// What the relay pushes to a connected device.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum PushEvent {
+    /// The account published a new device list: fetch and verify it.
+    DeviceListChanged { account_id: AccountId, version: u64 },
+    /// Fewer one-time keys are left than the device should have: upload more.
+    KeysLow { remaining: u32 },
+    /// Another connection for this same device took over; this one is closed.
+    Replaced,
+}

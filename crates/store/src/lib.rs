@@ -1,1 +1,57 @@
+//! Tandem's client-side store: one SQLCipher-encrypted SQLite file per device profile.
+//!
+//! Invariant: this crate is the only place on the client with SQL. The database key (32 bytes)
+//! comes from the caller: the desktop keeps it in the OS keychain, `tandem-cli` in an owner-only
+//! file. Every secret the device holds (its vodozemac account) lives inside this encrypted file.
 
+mod device_lists;
+mod error;
+mod identity;
+mod settings;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+use rusqlite_migration::{M, Migrations};
+use zeroize::Zeroizing;
+
+pub use device_lists::{StoredDeviceList, StoredIdentity};
+pub use error::StoreError;
+pub use identity::{LocalIdentity, Role};
+
+const MIGRATIONS: &[M<'static>] = &[M::up(include_str!("migrations/0001_init.sql"))];
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (or creates) the encrypted database at `path` with `key`.
+    pub fn open(path: &Path, key: &[u8; 32]) -> Result<Self, StoreError> {
+        let mut conn = Connection::open(path).map_err(|e| StoreError::from_sqlite(path, e))?;
+        let hex = Zeroizing::new(key.iter().map(|b| format!("{b:02x}")).collect::<String>());
+        // SQLCipher raw-key form: no key derivation, the 32 bytes are the key.
+        let pragma = Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex.as_str()));
+        conn.execute_batch(&pragma).map_err(|e| StoreError::from_sqlite(path, e))?;
+        // The first read is where a wrong key or a damaged file shows.
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
+            .map_err(|_| StoreError::Unreadable(path.to_owned()))?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| StoreError::from_sqlite(path, e))?;
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(|e| StoreError::from_sqlite(path, e))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(|e| StoreError::from_sqlite(path, e))?;
+        Migrations::from_slice(MIGRATIONS).to_latest(&mut conn).map_err(|e| StoreError::Migration(e.to_string()))?;
+        Ok(Store { conn, path: path.to_owned() })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn err(&self, e: rusqlite::Error) -> StoreError {
+        StoreError::from_sqlite(&self.path, e)
+    }
+}
+
+#[cfg(test)]
+mod tests;

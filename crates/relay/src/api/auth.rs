@@ -1,0 +1,36 @@
+use axum::Json;
+use axum::extract::State;
+use tandem_proto::auth::verify_challenge;
+use tandem_proto::b64_encode;
+use tandem_proto::wire::{AuthRequest, AuthResponse, ChallengeResponse};
+
+use super::ApiFailure;
+use super::error::ApiResult;
+use super::extract::{Body, random_bytes, token_hash};
+use crate::Relay;
+
+const CHALLENGE_MS: u64 = 60_000;
+const TOKEN_MS: u64 = 7 * 24 * 3600 * 1000;
+
+pub async fn challenge(State(relay): State<Relay>) -> ApiResult<ChallengeResponse> {
+    let nonce = random_bytes()?;
+    let now = relay.now_ms();
+    relay.db.add_challenge(&nonce, now + CHALLENGE_MS, now)?;
+    Ok(Json(ChallengeResponse { nonce: nonce.to_vec() }))
+}
+
+pub async fn authenticate(State(relay): State<Relay>, Body(req): Body<AuthRequest>) -> ApiResult<AuthResponse> {
+    let now = relay.now_ms();
+    if !relay.db.take_challenge(&req.nonce, now)? {
+        return Err(ApiFailure::unauthorized());
+    }
+    let device = relay.db.device(&req.account_id, req.device_id)?.ok_or_else(ApiFailure::unauthorized)?;
+    if !verify_challenge(&device.ed25519, &req.account_id, req.device_id, &req.nonce, &req.signature) {
+        return Err(ApiFailure::unauthorized());
+    }
+    let token = b64_encode(&random_bytes()?);
+    let expires_ms = now + TOKEN_MS;
+    relay.db.add_token(&token_hash(&token), &req.account_id, req.device_id, expires_ms)?;
+    relay.db.touch_device(&req.account_id, req.device_id, now)?;
+    Ok(Json(AuthResponse { token, expires_ms }))
+}

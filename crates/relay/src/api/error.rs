@@ -1,0 +1,71 @@
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use tandem_proto::ProtoError;
+use tandem_proto::wire::{ApiError, ErrorCode};
+
+/// A refused request: an error code the client switches on, and a message for people.
+#[derive(Debug)]
+pub struct ApiFailure(pub ApiError);
+
+impl ApiFailure {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        ApiFailure(ApiError { code, message: message.into() })
+    }
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::BadRequest, message)
+    }
+    pub fn unauthorized() -> Self {
+        Self::new(ErrorCode::Unauthorized, "authenticate first (GET /v1/auth/challenge, then POST /v1/auth)")
+    }
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Forbidden, message)
+    }
+}
+
+fn status(code: ErrorCode) -> StatusCode {
+    match code {
+        ErrorCode::BadRequest | ErrorCode::BadSignature => StatusCode::BAD_REQUEST,
+        ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
+        ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+        ErrorCode::NotFound | ErrorCode::LinkNotFound | ErrorCode::NoKeys => StatusCode::NOT_FOUND,
+        ErrorCode::AccountExists | ErrorCode::DeviceListRollback | ErrorCode::CompanionLimit | ErrorCode::LinkUsed => {
+            StatusCode::CONFLICT
+        }
+        ErrorCode::LinkExpired | ErrorCode::LinkDeclined => StatusCode::GONE,
+        ErrorCode::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorCode::UpdateRequired => StatusCode::UPGRADE_REQUIRED,
+        ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+impl IntoResponse for ApiFailure {
+    fn into_response(self) -> Response {
+        (status(self.0.code), Json(self.0)).into_response()
+    }
+}
+
+impl From<rusqlite::Error> for ApiFailure {
+    fn from(error: rusqlite::Error) -> Self {
+        tracing::error!(%error, "database error");
+        Self::new(ErrorCode::Internal, "the relay could not complete this request; try again later")
+    }
+}
+
+impl From<ProtoError> for ApiFailure {
+    fn from(error: ProtoError) -> Self {
+        let code = match error {
+            ProtoError::BadAccountSignature(_) | ProtoError::BadDeviceSignature(_) | ProtoError::AccountMismatch => {
+                ErrorCode::BadSignature
+            }
+            ProtoError::DeviceListRollback { .. } | ProtoError::DeviceListEquivocation(_) => {
+                ErrorCode::DeviceListRollback
+            }
+            ProtoError::CompanionLimit => ErrorCode::CompanionLimit,
+            _ => ErrorCode::BadRequest,
+        };
+        Self::new(code, error.to_string())
+    }
+}
+
+pub type ApiResult<T> = Result<Json<T>, ApiFailure>;

@@ -1,0 +1,61 @@
+//! The HTTP + WebSocket API (see `tandem_proto::wire` for the table of endpoints).
+
+mod accounts;
+mod auth;
+mod error;
+mod extract;
+mod keys;
+mod link;
+mod ws;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use tandem_proto::PROTOCOL_VERSION;
+use tandem_proto::wire::{ErrorCode, MAX_REQUEST_BYTES, PROTOCOL_HEADER};
+
+pub use error::ApiFailure;
+
+use crate::Relay;
+
+pub fn router(relay: Relay) -> Router {
+    Router::new()
+        .route("/v1/accounts", post(accounts::create))
+        .route("/v1/accounts/{account}/devices", get(accounts::devices))
+        .route("/v1/accounts/{account}/device-list", put(accounts::publish_list))
+        .route("/v1/auth/challenge", get(auth::challenge))
+        .route("/v1/auth", post(auth::authenticate))
+        .route("/v1/link", post(link::open))
+        .route("/v1/link/{link_ref}", get(link::poll))
+        .route("/v1/link/{link_ref}/claim", post(link::claim))
+        .route("/v1/link/{link_ref}/reply", post(link::reply))
+        .route("/v1/link/{link_ref}/decline", post(link::decline))
+        .route("/v1/link/{link_ref}/register", post(link::register))
+        .route("/v1/keys", post(keys::upload))
+        .route("/v1/keys/count", get(keys::count))
+        .route("/v1/keys/claim", post(keys::claim))
+        .route("/v1/ws", get(ws::connect))
+        .route("/healthz", get(|| async { "ok" }))
+        .layer(middleware::from_fn(protocol_version))
+        .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
+        .with_state(relay)
+}
+
+/// Clients announce their protocol version; one this relay cannot serve gets a clear
+/// `update_required` instead of confusing failures later.
+async fn protocol_version(request: Request, next: Next) -> Response {
+    let announced = request.headers().get(PROTOCOL_HEADER).map(|v| v.to_str().ok().and_then(|s| s.parse::<u32>().ok()));
+    match announced {
+        Some(Some(v)) if v != PROTOCOL_VERSION => ApiFailure::new(
+            ErrorCode::UpdateRequired,
+            format!(
+                "this relay speaks Tandem protocol {PROTOCOL_VERSION}, the client speaks {v}: update the older side"
+            ),
+        )
+        .into_response(),
+        Some(None) => ApiFailure::bad_request("the x-tandem-protocol header must be a number").into_response(),
+        _ => next.run(request).await,
+    }
+}

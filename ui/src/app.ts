@@ -1,0 +1,165 @@
+import type { Backend } from "./backend";
+import { TimerScope, type RenderContext } from "./context";
+import { el } from "./dom";
+import { toAppError } from "./errors";
+import type { ErrorInfo, View } from "./types";
+import { renderConnection } from "./views/connection";
+import { FATAL_HEADING, renderFatal } from "./views/fatal";
+import { linkFailedHeading, renderLinkFailed } from "./views/linkFailed";
+import { renderLinked } from "./views/linked";
+import { phaseText, renderLinking } from "./views/linking";
+import { renderStarting } from "./views/starting";
+
+export interface App {
+  /** Re-renders for a new View (identical consecutive Views are ignored). */
+  render(view: View): void;
+  /** Shows the fatal screen for an error that happened before any View. */
+  renderError(error: ErrorInfo): void;
+  dispose(): void;
+}
+
+export interface AppOptions {
+  now?: () => number;
+}
+
+export function windowTitle(view: View): string {
+  return view.screen === "linking" ? "Tandem — Link your phone" : "Tandem";
+}
+
+/** What the persistent live region says when the screen (or phase) changes. */
+export function announcement(view: View): string {
+  switch (view.screen) {
+    case "linking":
+      return view.linking ? (phaseText(view.linking.phase) ?? "") : "";
+    case "link_failed":
+      return linkFailedHeading(view.error?.code);
+    case "linked":
+      return "Linked to your phone";
+    case "fatal":
+      return FATAL_HEADING;
+    default:
+      return "";
+  }
+}
+
+function renderScreen(view: View, ctx: RenderContext): HTMLElement {
+  switch (view.screen) {
+    case "linking":
+      return renderLinking(view, ctx);
+    case "link_failed":
+      return renderLinkFailed(view, ctx);
+    case "linked":
+      return renderLinked(view, ctx);
+    case "fatal":
+      return renderFatal(view.error);
+    default:
+      return renderStarting();
+  }
+}
+
+export function createApp(root: HTMLElement, backend: Backend, opts: AppOptions = {}): App {
+  const now = opts.now ?? (() => Date.now());
+  const screenTimers = new TimerScope();
+  const bannerTimers = new TimerScope();
+
+  // Persistent parts: live regions must exist before their content changes.
+  const bannerSlot = el("div", { class: "banner-slot", attrs: { "aria-live": "polite" } });
+  const announcer = el("div", {
+    class: "sr-only",
+    testid: "announcer",
+    attrs: { "aria-live": "polite" },
+  });
+  const screenSlot = el("div", { class: "screen-slot" }, renderStarting());
+  const footer = el("footer", { class: "footer muted", testid: "footer" });
+  root.replaceChildren(bannerSlot, screenSlot, footer, announcer);
+  document.title = "Tandem";
+
+  let lastJson = "";
+  let lastConnJson = "";
+  let lastAnnouncement = "";
+
+  const showScreen = (node: HTMLElement) => {
+    // Keep keyboard focus on the "same" control across re-renders.
+    const active = document.activeElement;
+    const focusedId =
+      active instanceof HTMLElement && screenSlot.contains(active) ? active.dataset["testid"] : undefined;
+    screenSlot.replaceChildren(node);
+    if (focusedId) {
+      const again = screenSlot.querySelector<HTMLElement>(`[data-testid="${focusedId}"]`);
+      again?.focus();
+    }
+  };
+
+  const announce = (text: string) => {
+    if (text === lastAnnouncement) return;
+    lastAnnouncement = text;
+    announcer.textContent = text;
+  };
+
+  return {
+    render(view) {
+      const json = JSON.stringify(view);
+      if (json === lastJson) return;
+      lastJson = json;
+
+      const connJson = JSON.stringify(view.connection);
+      if (connJson !== lastConnJson) {
+        lastConnJson = connJson;
+        bannerTimers.clear();
+        const banner = renderConnection(view.connection, {
+          now,
+          every: (ms, fn) => bannerTimers.every(ms, fn),
+        });
+        bannerSlot.replaceChildren(...(banner ? [banner] : []));
+      }
+
+      screenTimers.clear();
+      const ctx: RenderContext = { backend, now, every: (ms, fn) => screenTimers.every(ms, fn) };
+      showScreen(renderScreen(view, ctx));
+      footer.replaceChildren(
+        `This computer: ${view.device_name}`,
+        el("span", { class: "sep", attrs: { "aria-hidden": "true" } }, " · "),
+        `Relay: ${view.relay_url}`,
+      );
+      document.title = windowTitle(view);
+      announce(announcement(view));
+    },
+
+    renderError(error) {
+      lastJson = "";
+      screenTimers.clear();
+      showScreen(renderFatal(error));
+      document.title = "Tandem";
+      announce(FATAL_HEADING);
+    },
+
+    dispose() {
+      screenTimers.clear();
+      bannerTimers.clear();
+    },
+  };
+}
+
+/**
+ * Subscribes first (so no update is missed), then fetches the current View.
+ * A pushed View always wins over the snapshot. Any failure here leaves the UI
+ * unable to follow the core, so it shows the fatal screen.
+ */
+export async function start(app: App, backend: Backend): Promise<void> {
+  let pushed = false;
+  try {
+    await backend.subscribe((v) => {
+      pushed = true;
+      app.render(v);
+    });
+  } catch (e) {
+    app.renderError(toAppError(e));
+    return;
+  }
+  try {
+    const view = await backend.getView();
+    if (!pushed) app.render(view);
+  } catch (e) {
+    if (!pushed) app.renderError(toAppError(e));
+  }
+}

@@ -1,0 +1,35 @@
+// The ONLY module that talks to Tauri. Everything else gets a `Backend`, so
+// views are tested with a plain fake object.
+import { Channel, invoke, type InvokeArgs } from "@tauri-apps/api/core";
+import { toAppError } from "./errors";
+import type { View } from "./types";
+
+export { AppError } from "./errors";
+
+export interface Backend {
+  getView(): Promise<View>;
+  /** Registers `onView`, called with every new View the core pushes. */
+  subscribe(onView: (v: View) => void): Promise<void>;
+  restartLinking(): Promise<void>;
+  refreshDevices(): Promise<void>;
+}
+
+/** invoke() with rejections converted to AppError. */
+async function call<T>(cmd: string, args?: InvokeArgs): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    throw toAppError(e);
+  }
+}
+
+export const tauriBackend: Backend = {
+  getView: () => call<View>("get_view"),
+  async subscribe(onView) {
+    const ch = new Channel<View>();
+    ch.onmessage = onView;
+    await call<void>("subscribe_view", { onView: ch });
+  },
+  restartLinking: () => call<void>("restart_linking"),
+  refreshDevices: () => call<void>("refresh_devices"),
+};

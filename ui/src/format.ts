@@ -1,0 +1,44 @@
+import type { DeviceKind } from "./types";
+
+/** Whole seconds until `atMs`, rounded up, never negative. */
+export function secondsUntil(atMs: number, nowMs: number): number {
+  return Math.max(0, Math.ceil((atMs - nowMs) / 1000));
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** "now" within 60 s, else "5 min ago", "3 h ago", "2 days ago", else a date. */
+export function lastActive(atMs: number | null, nowMs: number): string {
+  if (atMs === null) return "—";
+  const ago = nowMs - atMs;
+  if (ago < MINUTE) return "now";
+  if (ago < HOUR) return `${Math.floor(ago / MINUTE)} min ago`;
+  if (ago < DAY) return `${Math.floor(ago / HOUR)} h ago`;
+  const days = Math.floor(ago / DAY);
+  if (days < 30) return days === 1 ? "1 day ago" : `${days} days ago`;
+  return formatDate(atMs);
+}
+
+/** Localized date and time, e.g. "Mar 4, 2025, 2:05 PM". */
+export function formatDateTime(ms: number): string {
+  return new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" }).format(ms);
+}
+
+export function formatDate(ms: number): string {
+  return new Intl.DateTimeFormat(undefined, { dateStyle: "medium" }).format(ms);
+}
+
+export function kindLabel(kind: DeviceKind | string): string {
+  switch (kind) {
+    case "primary":
+      return "Phone";
+    case "desktop":
+      return "Desktop";
+    case "headless":
+      return "Headless";
+    default:
+      return kind;
+  }
+}

@@ -1,0 +1,83 @@
+// DTOs sent by the Rust core (snake_case JSON). Hand-written for now; a later
+// issue generates them from the Rust types.
+
+export type Screen = "starting" | "linking" | "link_failed" | "linked" | "fatal";
+
+export type ConnectionState = "online" | "connecting" | "offline";
+
+export interface Connection {
+  state: ConnectionState;
+  /** When the next reconnect attempt happens (epoch ms), if one is scheduled. */
+  retry_at_ms: number | null;
+  message: string | null;
+}
+
+export type LinkPhase = "waiting_for_scan" | "waiting_for_approval" | "finishing";
+
+export interface Linking {
+  /** tandem://link?... — the link text the user may copy. */
+  uri: string;
+  /** data:image/svg+xml;base64,... rendered as an <img>. */
+  qr_data_url: string;
+  /** "123 456" verification code; the phone shows the same. */
+  code: string;
+  /** When this QR code expires (epoch ms). */
+  expires_at_ms: number;
+  /** 1-based index of this QR code. */
+  code_number: number;
+  /** After the last code expires the screen becomes link_failed (link_expired). */
+  max_codes: number;
+  phase: LinkPhase;
+}
+
+export type DeviceKind = "primary" | "desktop" | "headless";
+
+export interface Device {
+  device_id: number;
+  /** Chosen on another device: untrusted text. */
+  name: string;
+  kind: DeviceKind;
+  linked_at_ms: number;
+  last_active_ms: number | null;
+  this_device: boolean;
+}
+
+export interface Linked {
+  account_id: string;
+  device_id: number;
+  device_name: string;
+  device_list_version: number;
+  devices: Device[];
+}
+
+/** Codes the UI switches on. Unknown codes are possible and must be handled. */
+export type ErrorCode =
+  | "link_expired"
+  | "link_used"
+  | "link_declined"
+  | "wrong_hmac"
+  | "bad_signature"
+  | "tampered_link"
+  | "companion_limit"
+  | "relay_unreachable"
+  | "keychain_unavailable"
+  | "database_unreadable"
+  | "internal";
+
+export interface ErrorInfo {
+  code: string;
+  /** Written by the core to say what to do; always shown. */
+  message: string;
+}
+
+export interface View {
+  screen: Screen;
+  /** This desktop's name. */
+  device_name: string;
+  relay_url: string;
+  connection: Connection;
+  linking: Linking | null;
+  linked: Linked | null;
+  /** Set on link_failed and fatal screens. */
+  error: ErrorInfo | null;
+}

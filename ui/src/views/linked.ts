@@ -1,0 +1,99 @@
+import type { RenderContext } from "../context";
+import { button, el } from "../dom";
+import { toAppError } from "../errors";
+import { formatDateTime, kindLabel, lastActive } from "../format";
+import type { Device, View } from "../types";
+
+function deviceRow(d: Device, ctx: RenderContext): HTMLTableRowElement {
+  const last = el("td", { testid: "device-last-active" }, lastActive(d.last_active_ms, ctx.now()));
+  if (d.last_active_ms !== null) {
+    const at = d.last_active_ms;
+    last.title = formatDateTime(at);
+    ctx.every(30_000, () => {
+      last.textContent = lastActive(at, ctx.now());
+    });
+  }
+  const linkedAt = el(
+    "time",
+    { attrs: { datetime: new Date(d.linked_at_ms).toISOString() } },
+    formatDateTime(d.linked_at_ms),
+  );
+  return el(
+    "tr",
+    {
+      class: d.this_device ? "this-device" : "",
+      testid: "device-row",
+      attrs: { "data-device-id": String(d.device_id) },
+    },
+    el(
+      "td",
+      {},
+      el("span", { class: "device-name", testid: "device-name" }, d.name),
+      d.this_device && el("span", { class: "muted", testid: "this-device" }, " (this device)"),
+    ),
+    el("td", { testid: "device-kind" }, kindLabel(d.kind)),
+    el("td", { testid: "device-linked-at" }, linkedAt),
+    last,
+  );
+}
+
+export function renderLinked(view: View, ctx: RenderContext): HTMLElement {
+  const root = el("main", { class: "screen screen-linked", testid: "screen-linked" });
+  const linked = view.linked;
+  if (linked === null) {
+    root.append(el("h1", {}, "Linked"));
+    return root;
+  }
+
+  const title = el(
+    "h1",
+    { testid: "linked-title" },
+    "Linked to ",
+    el("code", { class: "account-id", testid: "linked-account" }, linked.account_id),
+    " as ",
+    el("span", { testid: "linked-device-name" }, linked.device_name),
+  );
+
+  const table = el(
+    "table",
+    {
+      class: "devices",
+      testid: "device-list",
+      attrs: { "data-version": String(linked.device_list_version) },
+    },
+    el("caption", {}, "Devices on this account"),
+    el(
+      "thead",
+      {},
+      el(
+        "tr",
+        {},
+        ...["Name", "Kind", "Linked", "Last active"].map((h) => el("th", { attrs: { scope: "col" } }, h)),
+      ),
+    ),
+    el("tbody", {}, ...linked.devices.map((d) => deviceRow(d, ctx))),
+  );
+
+  const status = el("p", {
+    class: "refresh-status",
+    testid: "refresh-status",
+    attrs: { "aria-live": "polite" },
+  });
+  const refresh = button("Refresh", { testid: "refresh-devices" }, async (btn) => {
+    btn.disabled = true;
+    status.classList.remove("inline-error");
+    status.textContent = "Refreshing…";
+    try {
+      await ctx.backend.refreshDevices();
+      status.textContent = "";
+    } catch (e) {
+      status.classList.add("inline-error");
+      status.textContent = `Couldn't refresh the device list: ${toAppError(e).message}`;
+    } finally {
+      btn.disabled = false;
+    }
+  });
+
+  root.append(title, table, el("div", { class: "row" }, refresh, status));
+  return root;
+}

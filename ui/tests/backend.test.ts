@@ -1,0 +1,55 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+
+const invoke = vi.fn();
+class FakeChannel<T> {
+  onmessage: (v: T) => void = () => {};
+}
+vi.mock("@tauri-apps/api/core", () => ({ invoke, Channel: FakeChannel }));
+
+const { tauriBackend, AppError } = await import("../src/backend");
+const { toAppError } = await import("../src/errors");
+
+describe("tauriBackend", () => {
+  beforeEach(() => {
+    invoke.mockReset();
+  });
+
+  it("maps each method to its command", async () => {
+    invoke.mockResolvedValue({ screen: "starting" });
+    await expect(tauriBackend.getView()).resolves.toEqual({ screen: "starting" });
+    expect(invoke).toHaveBeenLastCalledWith("get_view", undefined);
+    invoke.mockResolvedValue(null);
+    await tauriBackend.restartLinking();
+    expect(invoke).toHaveBeenLastCalledWith("restart_linking", undefined);
+    await tauriBackend.refreshDevices();
+    expect(invoke).toHaveBeenLastCalledWith("refresh_devices", undefined);
+  });
+
+  it("subscribes with a Channel whose messages reach the callback", async () => {
+    invoke.mockResolvedValue(null);
+    const onView = vi.fn();
+    await tauriBackend.subscribe(onView);
+    const [cmd, args] = invoke.mock.lastCall as [string, { onView: FakeChannel<unknown> }];
+    expect(cmd).toBe("subscribe_view");
+    expect(args.onView).toBeInstanceOf(FakeChannel);
+    args.onView.onmessage({ screen: "linked" });
+    expect(onView).toHaveBeenCalledWith({ screen: "linked" });
+  });
+
+  it("converts a {code, message} rejection into AppError", async () => {
+    invoke.mockRejectedValue({ code: "companion_limit", message: "Unlink a device first." });
+    const err = await tauriBackend.restartLinking().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect(err).toMatchObject({ code: "companion_limit", message: "Unlink a device first." });
+  });
+
+  it("converts other rejections into AppError with code internal", () => {
+    expect(toAppError("command get_view not found")).toMatchObject({
+      code: "internal",
+      message: "command get_view not found",
+    });
+    expect(toAppError(new Error("boom"))).toMatchObject({ code: "internal", message: "boom" });
+    expect(toAppError(42).code).toBe("internal");
+    expect(toAppError({ code: 1, message: "x" }).code).toBe("internal");
+  });
+});

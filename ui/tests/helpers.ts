@@ -1,0 +1,116 @@
+import { vi } from "vitest";
+import { createApp, type App } from "../src/app";
+import type { Backend } from "../src/backend";
+import type { Device, Linked, Linking, View } from "../src/types";
+
+export const NOW = Date.UTC(2025, 2, 4, 12, 0, 0);
+
+export const QR = "data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciLz4=";
+
+export interface FakeBackend extends Backend {
+  push(v: View): void;
+  getView: ReturnType<typeof vi.fn<() => Promise<View>>>;
+  restartLinking: ReturnType<typeof vi.fn<() => Promise<void>>>;
+  refreshDevices: ReturnType<typeof vi.fn<() => Promise<void>>>;
+}
+
+/** A plain object implementing Backend; `push` plays the core sending a View. */
+export function fakeBackend(initial: View = baseView()): FakeBackend {
+  let listener: ((v: View) => void) | null = null;
+  return {
+    getView: vi.fn(async () => initial),
+    async subscribe(onView) {
+      listener = onView;
+    },
+    restartLinking: vi.fn(async () => {}),
+    refreshDevices: vi.fn(async () => {}),
+    push(v) {
+      listener?.(v);
+    },
+  };
+}
+
+export function baseView(over: Partial<View> = {}): View {
+  return {
+    screen: "starting",
+    device_name: "Work laptop",
+    relay_url: "wss://relay.example.test",
+    connection: { state: "online", retry_at_ms: null, message: null },
+    linking: null,
+    linked: null,
+    error: null,
+    ...over,
+  };
+}
+
+export function linkingView(over: Partial<Linking> = {}): View {
+  return baseView({
+    screen: "linking",
+    linking: {
+      uri: "tandem://link?v=1&k=abc",
+      qr_data_url: QR,
+      code: "123 456",
+      expires_at_ms: NOW + 42_000,
+      code_number: 2,
+      max_codes: 6,
+      phase: "waiting_for_scan",
+      ...over,
+    },
+  });
+}
+
+export function device(over: Partial<Device> = {}): Device {
+  return {
+    device_id: 1,
+    name: "Pixel",
+    kind: "primary",
+    linked_at_ms: NOW - 86_400_000,
+    last_active_ms: NOW - 10_000,
+    this_device: false,
+    ...over,
+  };
+}
+
+export function linkedView(devices: Device[], over: Partial<Linked> = {}): View {
+  return baseView({
+    screen: "linked",
+    linked: {
+      account_id: "acct_7f3a",
+      device_id: 2,
+      device_name: "Work laptop",
+      device_list_version: 3,
+      devices,
+      ...over,
+    },
+  });
+}
+
+export function failedView(code: string, message = "Something to do."): View {
+  return baseView({ screen: "link_failed", error: { code, message } });
+}
+
+/** Mounts a fresh app into document.body and renders `view`. */
+export function mount(view: View, backend: Backend = fakeBackend(view)): { app: App; root: HTMLElement } {
+  document.body.replaceChildren();
+  const root = document.createElement("div");
+  root.id = "app";
+  document.body.append(root);
+  const app = createApp(root, backend);
+  app.render(view);
+  return { app, root };
+}
+
+export function byTestId<T extends HTMLElement = HTMLElement>(id: string, scope: ParentNode = document): T {
+  const found = scope.querySelector<T>(`[data-testid="${id}"]`);
+  if (!found) throw new Error(`no element with data-testid="${id}"`);
+  return found;
+}
+
+export function queryTestId(id: string, scope: ParentNode = document): HTMLElement | null {
+  return scope.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+}
+
+/** Lets pending promise callbacks (click handlers) run. */
+export async function flush(): Promise<void> {
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+}

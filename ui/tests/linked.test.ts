@@ -1,0 +1,102 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { AppError } from "../src/errors";
+import { lastActive } from "../src/format";
+import { NOW, byTestId, device, fakeBackend, flush, linkedView, mount, queryTestId } from "./helpers";
+
+const devices = [
+  device({ device_id: 1, name: "Pixel 8", kind: "primary", last_active_ms: NOW - 5 * 60_000 }),
+  device({ device_id: 2, name: "Work laptop", kind: "desktop", this_device: true, last_active_ms: NOW - 1000 }),
+  device({ device_id: 7, name: "Build bot", kind: "headless", last_active_ms: null }),
+];
+
+function row(id: number): HTMLElement {
+  return byTestId("device-list").querySelector<HTMLElement>(`[data-device-id="${id}"]`)!;
+}
+
+describe("linked screen", () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: NOW });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("shows the account and this device's name", () => {
+    mount(linkedView(devices));
+    expect(byTestId("linked-title").textContent).toBe("Linked to acct_7f3a as Work laptop");
+    const account = byTestId("linked-account");
+    expect(account.tagName).toBe("CODE");
+    expect(account.textContent).toBe("acct_7f3a");
+    expect(document.title).toBe("Tandem");
+  });
+
+  it("renders one row per device with its id, kind, and last activity", () => {
+    mount(linkedView(devices));
+    const rows = byTestId("device-list").querySelectorAll('[data-testid="device-row"]');
+    expect(rows).toHaveLength(3);
+    expect([...rows].map((r) => r.getAttribute("data-device-id"))).toEqual(["1", "2", "7"]);
+
+    expect(byTestId("device-kind", row(1)).textContent).toBe("Phone");
+    expect(byTestId("device-kind", row(2)).textContent).toBe("Desktop");
+    expect(byTestId("device-kind", row(7)).textContent).toBe("Headless");
+
+    expect(byTestId("device-last-active", row(1)).textContent).toBe("5 min ago");
+    expect(byTestId("device-last-active", row(2)).textContent).toBe("now");
+    expect(byTestId("device-last-active", row(7)).textContent).toBe("—");
+
+    expect(byTestId("this-device", row(2)).textContent).toContain("(this device)");
+    expect(queryTestId("this-device", row(1))).toBeNull();
+
+    const time = row(1).querySelector("time");
+    expect(time?.getAttribute("datetime")).toBe(new Date(NOW - 86_400_000).toISOString());
+    expect(time?.textContent).not.toBe("");
+  });
+
+  it("updates relative times while shown", () => {
+    mount(linkedView(devices));
+    vi.advanceTimersByTime(60_000);
+    expect(byTestId("device-last-active", row(1)).textContent).toBe("6 min ago");
+    expect(byTestId("device-last-active", row(2)).textContent).toBe("1 min ago");
+  });
+
+  it("renders a hostile device name as text", () => {
+    const evil = "<img src=x onerror=alert(1)>";
+    mount(linkedView([device({ device_id: 9, name: evil })]));
+    const list = byTestId("device-list");
+    expect(list.querySelector("img")).toBeNull();
+    expect(document.querySelector("img")).toBeNull();
+    expect(byTestId("device-name", row(9)).textContent).toBe(evil);
+  });
+
+  it("Refresh calls refreshDevices and reports failure inline", async () => {
+    const backend = fakeBackend();
+    mount(linkedView(devices), backend);
+    const btn = byTestId<HTMLButtonElement>("refresh-devices");
+    btn.click();
+    expect(btn.disabled).toBe(true);
+    await flush();
+    expect(backend.refreshDevices).toHaveBeenCalledTimes(1);
+    expect(btn.disabled).toBe(false);
+    expect(byTestId("refresh-status").textContent).toBe("");
+
+    backend.refreshDevices.mockImplementation(async () => {
+      throw new AppError("relay_unreachable", "Could not reach the relay.");
+    });
+    btn.click();
+    await flush();
+    expect(byTestId("refresh-status").textContent).toContain("Could not reach the relay.");
+    expect(btn.disabled).toBe(false);
+  });
+});
+
+describe("lastActive", () => {
+  it("formats relative times", () => {
+    expect(lastActive(null, NOW)).toBe("—");
+    expect(lastActive(NOW - 59_999, NOW)).toBe("now");
+    expect(lastActive(NOW + 5000, NOW)).toBe("now");
+    expect(lastActive(NOW - 60_000, NOW)).toBe("1 min ago");
+    expect(lastActive(NOW - 3 * 3_600_000, NOW)).toBe("3 h ago");
+    expect(lastActive(NOW - 86_400_000, NOW)).toBe("1 day ago");
+    expect(lastActive(NOW - 4 * 86_400_000, NOW)).toBe("4 days ago");
+  });
+});

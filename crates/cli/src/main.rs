@@ -1,1 +1,93 @@
-fn main() {}
+//! tandem-cli: the headless Tandem client. As the primary device it plays the phone (create an
+//! account, link companions); as a companion it links to a phone. It uses only the public
+//! `tandem-client` API, exactly as a phone app would.
+
+mod companion;
+mod link;
+mod output;
+mod phone;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "tandem-cli", version, about = "The headless Tandem client: a phone (primary) or a linked companion")]
+struct Cli {
+    /// This device's folder (keys, database). Keys are kept in an owner-only file inside it.
+    #[arg(long, global = true, env = "TANDEM_HOME", default_value = ".tandem")]
+    home: PathBuf,
+    /// Machine-readable output: one JSON object per line.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a new account with this device as its primary (the phone); prints the account id.
+    Init {
+        #[arg(long, env = "TANDEM_RELAY")]
+        relay: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// As the primary: link a companion from its link text or a PNG of its QR code.
+    Link {
+        /// The companion's link text (tandem://link?...); read from standard input if omitted.
+        uri: Option<String>,
+        /// Read the QR code from this PNG image instead.
+        #[arg(long, conflicts_with = "uri")]
+        image: Option<PathBuf>,
+        /// Approve without asking (for scripts).
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Become a companion: print link text and a QR code, wait until a phone links this device.
+    Companion {
+        #[arg(long, env = "TANDEM_RELAY")]
+        relay: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// List the account's devices from the verified signed device list.
+    Devices,
+    /// Stay online (connected, answering the relay) until interrupted.
+    Run,
+    /// Show account, role, this device and whether the relay is reachable.
+    Status,
+}
+
+fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("TANDEM_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let out = output::Output::new(cli.json);
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Init { relay, name } => phone::init(&cli.home, &relay, &name, &out).await,
+            Command::Link { uri, image, yes } => link::run(&cli.home, uri, image, yes, &out).await,
+            Command::Companion { relay, name } => companion::run(&cli.home, &relay, &name, &out).await,
+            Command::Devices => phone::devices(&cli.home, &out).await,
+            Command::Run => phone::run(&cli.home, &out).await,
+            Command::Status => phone::status(&cli.home, &out).await,
+        }
+    });
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            out.error(&e);
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

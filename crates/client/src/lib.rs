@@ -1,1 +1,40 @@
+//! Tandem's client runtime (tokio), shared by the desktop app and `tandem-cli`.
+//!
+//! Invariants: this crate does all of the client's network I/O (reqwest, WebSocket) and knows
+//! nothing of Tauri; protocol rules live in `tandem-proto`, SQL in `tandem-store`.
+//!
+//! - [`Profile`]: a device's folder, its encrypted database, and where the database key lives
+//!   ([`KeyStorage::Keychain`] for the desktop, [`KeyStorage::File`] for the headless CLI).
+//! - [`create_account`] and [`Device::begin_link`]/[`PendingLink`]: the primary (phone) role.
+//! - [`open_companion`] and [`Companion::link`]: the companion role.
+//! - [`Device::run_online`]: stay connected and answer the relay's requests.
+//! - [`desktop`]: the desktop's view model, which the Tauri shell only forwards.
 
+mod api;
+mod backoff;
+mod companion;
+pub mod desktop;
+mod device;
+mod devices;
+mod error;
+mod events;
+mod keychain;
+mod online;
+mod prekeys;
+mod primary;
+mod profile;
+mod push;
+pub mod qr;
+
+pub use companion::{
+    Companion, CompanionProfile, FIRST_CODE_SECS, LinkProgress, MAX_CODES, NEXT_CODE_SECS, open_companion,
+};
+pub use device::{Device, DeviceInfo};
+pub use devices::{AccountDevices, DeviceSummary};
+pub use error::{ClientError, Result};
+pub use events::{ClientEvent, ConnectionState};
+pub use keychain::{KEYCHAIN_SERVICE, KeyStorage, keychain_has_key};
+pub use primary::{LinkedCompanion, PendingLink, create_account};
+pub use profile::Profile;
+pub use tandem_proto::identity::DeviceKind;
+pub use tandem_proto::ids::AccountId;

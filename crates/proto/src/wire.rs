@@ -16,6 +16,7 @@
 //! | POST /v1/link/{ref}/decline | the claiming primary | → [`LinkState`] |
 //! | POST /v1/link/{ref}/register | link token | [`RegisterDeviceRequest`] → [`LinkState`] |
 //! | GET /v1/accounts/{id}/devices | any device | → [`AccountDevicesResponse`] |
+//! | GET /v1/accounts/{id}/devices/{device}/identity | any device | → `SignedDeviceIdentity` |
 //! | PUT /v1/accounts/{id}/device-list | that account's primary | [`PublishDeviceListRequest`] → `{}` |
 //! | POST /v1/keys | a device | [`UploadKeysRequest`] → [`KeyCountResponse`] |
 //! | GET /v1/keys/count | a device | → [`KeyCountResponse`] |

@@ -1,7 +1,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use tandem_proto::device_list::{DeviceList, SignedDeviceList};
-use tandem_proto::identity::DeviceKind;
+use tandem_proto::identity::{DeviceKind, SignedDeviceIdentity};
 use tandem_proto::ids::{AccountId, PRIMARY_DEVICE_ID};
 use tandem_proto::wire::{
     AccountDevicesResponse, CreateAccountRequest, CreateAccountResponse, DeviceActivity, ErrorCode,
@@ -73,6 +73,19 @@ pub async fn devices(
             .map(|d| DeviceActivity { device_id: d.device_id, last_active_ms: d.last_active_ms })
             .collect(),
     }))
+}
+
+/// A registered device's identity, listed or not yet (the phone checks a new companion's
+/// countersignature before adding it to the list).
+pub async fn identity(
+    State(relay): State<Relay>,
+    _who: Authed,
+    Path((account, device)): Path<(String, u32)>,
+) -> ApiResult<SignedDeviceIdentity> {
+    let account_id = parse_account(&account)?;
+    let row =
+        relay.db.device(&account_id, device)?.ok_or_else(|| ApiFailure::new(ErrorCode::NotFound, "no such device"))?;
+    Ok(Json(row.identity))
 }
 
 pub async fn publish_list(

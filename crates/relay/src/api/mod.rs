@@ -25,6 +25,7 @@ pub fn router(relay: Relay) -> Router {
         .route("/v1/accounts", post(accounts::create))
         .route("/v1/accounts/{account}/devices", get(accounts::devices))
         .route("/v1/accounts/{account}/device-list", put(accounts::publish_list))
+        .route("/v1/accounts/{account}/devices/{device}/identity", get(accounts::identity))
         .route("/v1/auth/challenge", get(auth::challenge))
         .route("/v1/auth", post(auth::authenticate))
         .route("/v1/link", post(link::open))

@@ -1,0 +1,72 @@
+//! `tandem-cli link`: the phone's "Link a device" screen.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use serde_json::json;
+use tandem_client::qr;
+
+use crate::output::Output;
+use crate::phone::load;
+
+fn read_line(prompt: &str) -> anyhow::Result<String> {
+    eprint!("{prompt}");
+    std::io::stderr().flush()?;
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).context("cannot read from standard input")?;
+    Ok(line.trim().to_owned())
+}
+
+pub async fn run(
+    home: &Path,
+    uri: Option<String>,
+    image: Option<PathBuf>,
+    yes: bool,
+    out: &Output,
+) -> anyhow::Result<()> {
+    let device = load(home)?;
+    let text = match (uri, image) {
+        (Some(uri), _) => uri,
+        (None, Some(path)) => {
+            let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            qr::decode_png(&bytes, &path.display().to_string())?
+        }
+        (None, None) => read_line("Paste the link text shown by the desktop (Copy link text), then press Enter:\n> ")?,
+    };
+    let pending = device.begin_link(&text).await?;
+    let name = pending.companion_name().to_owned();
+    let code = pending.verification_code();
+    out.emit(
+        || {
+            format!(
+                "Link \"{name}\" ({}) to this account?\nVerification code: {code}  (the desktop shows the same code)",
+                pending.companion_kind().as_str()
+            )
+        },
+        &json!({"event": "scanned", "name": name, "kind": pending.companion_kind(), "code": code}),
+    );
+    let approved = if yes {
+        true
+    } else if std::io::stdin().is_terminal() || !out.is_json() {
+        matches!(read_line("Approve? [y/N] ")?.to_ascii_lowercase().as_str(), "y" | "yes")
+    } else {
+        bail!("approval needed: pass --yes to approve without a prompt");
+    };
+    if !approved {
+        pending.decline().await?;
+        bail!("linking declined");
+    }
+    out.note("Linking…");
+    let linked = pending.approve().await?;
+    out.emit(
+        || {
+            format!(
+                "Linked \"{}\" as device {} (device list version {})",
+                linked.name, linked.device_id, linked.device_list_version
+            )
+        },
+        &json!({"event": "linked", "device": linked}),
+    );
+    Ok(())
+}

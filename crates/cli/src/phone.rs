@@ -1,0 +1,120 @@
+//! Commands that work on any set-up device: init (as primary), devices, run, status.
+
+use std::path::Path;
+
+use serde_json::json;
+use tandem_client::{ClientEvent, ConnectionState, Device, KeyStorage, Profile, create_account};
+
+use crate::output::Output;
+
+pub fn load(home: &Path) -> anyhow::Result<Device> {
+    let profile = Profile::open(home, KeyStorage::File)?;
+    Ok(Device::load(profile)?)
+}
+
+pub async fn init(home: &Path, relay: &str, name: &str, out: &Output) -> anyhow::Result<()> {
+    let profile = Profile::open(home, KeyStorage::File)?;
+    let device = create_account(profile, relay, name).await?;
+    let info = device.info();
+    let account = info.account_id.map(|a| a.to_string()).unwrap_or_default();
+    out.emit(|| account.clone(), &json!({"account_id": account, "device_id": 0, "name": name}));
+    Ok(())
+}
+
+fn ago(ms: Option<u64>) -> String {
+    let Some(ms) = ms else { return "never".into() };
+    let now =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0);
+    let secs = now.saturating_sub(ms) / 1000;
+    match secs {
+        0..60 => "just now".into(),
+        60..3600 => format!("{} min ago", secs / 60),
+        3600..86400 => format!("{} h ago", secs / 3600),
+        _ => format!("{} days ago", secs / 86400),
+    }
+}
+
+pub async fn devices(home: &Path, out: &Output) -> anyhow::Result<()> {
+    let device = load(home)?;
+    let devices = match device.refresh_devices().await {
+        Ok(devices) => devices,
+        Err(e) if e.code() == "relay_unreachable" => {
+            out.note(&format!("note: {e}; showing the last verified list"));
+            device.devices()?
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if out.is_json() {
+        out.emit(String::new, &devices);
+        return Ok(());
+    }
+    println!("account {} · device list version {}", devices.account_id, devices.version);
+    println!("{:<4} {:<24} {:<9} {:<20} last active", "id", "name", "kind", "linked at");
+    for d in &devices.devices {
+        let marker = if d.this_device { " (this device)" } else { "" };
+        println!(
+            "{:<4} {:<24} {:<9} {:<20} {}{marker}",
+            d.device_id,
+            d.name,
+            d.kind.as_str(),
+            ago(Some(d.linked_at_ms)),
+            ago(d.last_active_ms)
+        );
+    }
+    Ok(())
+}
+
+pub async fn run(home: &Path, out: &Output) -> anyhow::Result<()> {
+    let device = load(home)?;
+    let mut events = device.subscribe();
+    let online = device.run_online();
+    tokio::pin!(online);
+    loop {
+        tokio::select! {
+            result = &mut online => return result.map_err(Into::into),
+            _ = tokio::signal::ctrl_c() => {
+                out.note("stopped");
+                return Ok(());
+            }
+            event = events.recv() => match event {
+                Ok(ClientEvent::Connection(state)) => {
+                    let human = match &state {
+                        ConnectionState::Online => "online".to_owned(),
+                        ConnectionState::Connecting => "connecting…".to_owned(),
+                        ConnectionState::Offline { reason, .. } => format!("offline: {reason}"),
+                    };
+                    out.emit(|| human, &json!({"event": "connection", "connection": state}));
+                }
+                Ok(ClientEvent::DevicesChanged(devices)) => {
+                    let n = devices.devices.len();
+                    out.emit(|| format!("device list version {} ({n} devices)", devices.version), &json!({"event": "devices", "devices": devices}));
+                }
+                Err(_) => {}
+            },
+        }
+    }
+}
+
+pub async fn status(home: &Path, out: &Output) -> anyhow::Result<()> {
+    let device = load(home)?;
+    let info = device.info();
+    let connection = if info.account_id.is_none() {
+        "not linked".to_owned()
+    } else {
+        match device.refresh_devices().await {
+            Ok(_) => "relay reachable; this device is authenticated".to_owned(),
+            Err(e) => format!("offline: {e}"),
+        }
+    };
+    let human = format!(
+        "account:    {}\nrole:       {}\ndevice:     {} (id {})\nrelay:      {}\nconnection: {}",
+        info.account_id.as_ref().map(|a| a.as_str()).unwrap_or("(not linked)"),
+        info.role,
+        info.name,
+        info.device_id.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
+        info.relay_url,
+        connection
+    );
+    out.emit(|| human, &json!({"info": info, "connection": connection, "linked": device.is_linked()}));
+    Ok(())
+}

@@ -1,0 +1,120 @@
+//! The relay's HTTP API from the client side (reqwest). Every call carries the protocol version;
+//! relay refusals come back as [`ClientError::Relay`] with the relay's error code.
+
+use std::time::Duration;
+
+use reqwest::{Method, RequestBuilder, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tandem_proto::PROTOCOL_VERSION;
+use tandem_proto::wire::{ApiError, ErrorCode, LINK_TOKEN_HEADER, MAX_POLL_SECS, PROTOCOL_HEADER};
+
+use crate::error::{ClientError, Result};
+
+/// How a request proves who sends it.
+#[derive(Clone, Copy)]
+pub enum Auth<'a> {
+    None,
+    Bearer(&'a str),
+    LinkToken(&'a str),
+}
+
+#[derive(Clone)]
+pub struct RelayApi {
+    base: String,
+    http: reqwest::Client,
+}
+
+impl RelayApi {
+    pub fn new(base: &str) -> Result<Self> {
+        let base = base.trim_end_matches('/').to_owned();
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            return Err(ClientError::RelayUnreachable {
+                url: base,
+                reason: "the relay address must start with http:// or https://".into(),
+            });
+        }
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            // Long polls wait up to MAX_POLL_SECS on the relay; allow for that plus slack.
+            .timeout(Duration::from_secs(MAX_POLL_SECS + 15))
+            .build()
+            .map_err(|e| ClientError::Internal(e.to_string()))?;
+        Ok(RelayApi { base, http })
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// The WebSocket URL for push events.
+    pub fn ws_url(&self) -> String {
+        let rest = self.base.strip_prefix("http").unwrap_or(&self.base);
+        format!("ws{rest}/v1/ws")
+    }
+
+    fn request(&self, method: Method, path: &str, auth: Auth<'_>) -> RequestBuilder {
+        let builder = self
+            .http
+            .request(method, format!("{}{}", self.base, path))
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string());
+        match auth {
+            Auth::None => builder,
+            Auth::Bearer(token) => builder.bearer_auth(token),
+            Auth::LinkToken(token) => builder.header(LINK_TOKEN_HEADER, token),
+        }
+    }
+
+    pub async fn get<T: DeserializeOwned>(&self, path: &str, auth: Auth<'_>) -> Result<T> {
+        self.send(self.request(Method::GET, path, auth)).await
+    }
+
+    pub async fn post<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B, auth: Auth<'_>) -> Result<T> {
+        self.send(self.request(Method::POST, path, auth).json(body)).await
+    }
+
+    pub async fn put<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B, auth: Auth<'_>) -> Result<T> {
+        self.send(self.request(Method::PUT, path, auth).json(body)).await
+    }
+
+    async fn send<T: DeserializeOwned>(&self, builder: RequestBuilder) -> Result<T> {
+        let unreachable =
+            |e: reqwest::Error| ClientError::RelayUnreachable { url: self.base.clone(), reason: describe(&e) };
+        let response = builder.send().await.map_err(unreachable)?;
+        let status = response.status();
+        let bytes = response.bytes().await.map_err(unreachable)?;
+        if status.is_success() {
+            return serde_json::from_slice(&bytes).map_err(|e| ClientError::Relay {
+                code: ErrorCode::Internal,
+                message: format!("the relay sent an unreadable answer: {e}"),
+            });
+        }
+        Err(match serde_json::from_slice::<ApiError>(&bytes) {
+            Ok(api) => ClientError::Relay { code: api.code, message: api.message },
+            Err(_) => {
+                ClientError::Relay { code: fallback_code(status), message: format!("the relay answered {status}") }
+            }
+        })
+    }
+}
+
+fn fallback_code(status: StatusCode) -> ErrorCode {
+    match status {
+        StatusCode::UNAUTHORIZED => ErrorCode::Unauthorized,
+        StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::TooLarge,
+        StatusCode::NOT_FOUND => ErrorCode::NotFound,
+        StatusCode::UPGRADE_REQUIRED => ErrorCode::UpdateRequired,
+        s if s.is_client_error() => ErrorCode::BadRequest,
+        _ => ErrorCode::Internal,
+    }
+}
+
+fn describe(error: &reqwest::Error) -> String {
+    if error.is_connect() {
+        "connection refused or no route".into()
+    } else if error.is_timeout() {
+        "it did not answer in time".into()
+    } else {
+        error.to_string()
+    }
+}

@@ -1,0 +1,112 @@
+//! The account's devices, as the verified signed device list says.
+
+use serde::Serialize;
+use tandem_proto::device_list::{DeviceList, ListFreshness};
+use tandem_proto::identity::DeviceKind;
+use tandem_proto::ids::{AccountId, DeviceId};
+use tandem_proto::wire::AccountDevicesResponse;
+use tandem_store::StoredIdentity;
+
+use crate::api::Auth;
+use crate::device::{Device, now_ms};
+use crate::error::{ClientError, Result};
+use crate::events::ClientEvent;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DeviceSummary {
+    pub device_id: DeviceId,
+    pub name: String,
+    pub kind: DeviceKind,
+    pub linked_at_ms: u64,
+    pub last_active_ms: Option<u64>,
+    pub this_device: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AccountDevices {
+    pub account_id: AccountId,
+    pub version: u64,
+    pub devices: Vec<DeviceSummary>,
+}
+
+/// Checks what the relay says about an account: the list's account signature, every listed
+/// device's identity (account signature and countersignature) and key index, and that the account
+/// key is the one pinned for it. A device in the list whose identity is missing is an error: the
+/// relay may not withhold one.
+pub(crate) fn verify_account_devices(
+    resp: &AccountDevicesResponse,
+    account: &AccountId,
+    pinned_key: Option<&[u8; 32]>,
+) -> Result<(DeviceList, Vec<StoredIdentity>)> {
+    if pinned_key.is_some_and(|k| *k != resp.account_key) || !account.matches(&resp.account_key) {
+        return Err(ClientError::Untrusted(format!("the relay answered with another account key for {account}")));
+    }
+    let list = resp.device_list.verify(&resp.account_key)?;
+    let mut identities = Vec::with_capacity(list.devices.len());
+    for entry in &list.devices {
+        let found = resp.identities.iter().find_map(|signed| {
+            let details = signed.verify(&resp.account_key).ok()?;
+            (details.device_id == entry.device_id && details.key_index == entry.key_index).then_some(signed)
+        });
+        let signed = found.ok_or_else(|| {
+            ClientError::Untrusted(format!("the relay withheld the identity of device {}", entry.device_id))
+        })?;
+        let last_active_ms =
+            resp.activity.iter().find(|a| a.device_id == entry.device_id).and_then(|a| a.last_active_ms);
+        identities.push(StoredIdentity {
+            device_id: entry.device_id,
+            key_index: entry.key_index,
+            signed: signed.clone(),
+            last_active_ms,
+        });
+    }
+    Ok((list, identities))
+}
+
+impl Device {
+    /// Fetches the account's devices from the relay, verifies them, and stores them unless the
+    /// list is older than one already seen (a rollback is refused with an error).
+    pub async fn refresh_devices(&self) -> Result<AccountDevices> {
+        let (account_id, _, account_key) = self.whoami()?;
+        let path = format!("/v1/accounts/{account_id}/devices");
+        let resp: AccountDevicesResponse = self
+            .authed(|api, token| {
+                let path = path.clone();
+                async move { api.get(&path, Auth::Bearer(&token)).await }
+            })
+            .await?;
+        let (list, identities) = verify_account_devices(&resp, &account_id, Some(&account_key))?;
+        {
+            let mut st = self.state();
+            match st.store.accept_device_list(&account_key, &resp.device_list, &list, &identities, now_ms())? {
+                ListFreshness::Newer | ListFreshness::Same => {}
+            }
+        }
+        let devices = self.devices()?;
+        self.emit(ClientEvent::DevicesChanged(devices.clone()));
+        Ok(devices)
+    }
+
+    /// The account's devices from the last verified list held locally.
+    pub fn devices(&self) -> Result<AccountDevices> {
+        let (account_id, device_id, _) = self.whoami()?;
+        let st = self.state();
+        let held = st
+            .store
+            .device_list(&account_id)?
+            .ok_or_else(|| ClientError::Untrusted("no verified device list yet".into()))?;
+        let mut devices = Vec::new();
+        for stored in st.store.device_identities(&account_id)? {
+            let details = stored.signed.verify(&held.account_key)?;
+            devices.push(DeviceSummary {
+                device_id: stored.device_id,
+                name: details.name,
+                kind: details.kind,
+                linked_at_ms: details.created_ms,
+                last_active_ms: stored.last_active_ms,
+                this_device: stored.device_id == device_id,
+            });
+        }
+        Ok(AccountDevices { account_id, version: held.list.version, devices })
+    }
+}

@@ -1,0 +1,112 @@
+use tandem_proto::ProtoError;
+use tandem_proto::wire::ErrorCode as RelayCode;
+use tandem_store::StoreError;
+use thiserror::Error;
+
+/// Every failure the client reports. Each has a stable [`ClientError::code`] that user
+/// interfaces switch on (they never parse messages), and a message that says what to do.
+#[derive(Debug, Error)]
+pub enum ClientError {
+    #[error(
+        "cannot reach the relay at {url}: {reason}. Check that it is running and the address is right; Tandem keeps retrying"
+    )]
+    RelayUnreachable { url: String, reason: String },
+    #[error("{message}")]
+    Relay { code: RelayCode, message: String },
+    #[error("{0}")]
+    Protocol(#[from] ProtoError),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error(
+        "the system keychain is not available ({0}). Tandem keeps its database key only there and never in a plain file: start and unlock a Secret Service provider (GNOME Keyring or KWallet) on Linux, or sign in to the macOS Keychain / Windows Credential Manager, then start Tandem again"
+    )]
+    KeychainUnavailable(String),
+    #[error(
+        "this profile's database key is missing from the {0}. Without it the database cannot be opened; move the profile folder aside and link this device again"
+    )]
+    KeyMissing(&'static str),
+    #[error("cannot use the profile folder {path}: {reason}")]
+    ProfileFolder { path: String, reason: String },
+    #[error(
+        "this device is not set up yet: run `tandem-cli init` (a phone) or `tandem-cli companion` (a linked device) first"
+    )]
+    NotSetUp,
+    #[error("this profile already belongs to a device ({0}); use another --home to set up a new one")]
+    AlreadySetUp(String),
+    #[error("only the primary device (the phone) can do this")]
+    NotPrimary,
+    #[error(
+        "this link is for the relay {offered}, but this account lives on {ours}: use the same relay on both devices"
+    )]
+    WrongRelay { offered: String, ours: String },
+    #[error("linking was declined on the phone")]
+    LinkDeclined,
+    #[error("{0}")]
+    LinkExpired(String),
+    #[error("the relay sent a device list or identity that does not verify: {0}")]
+    Untrusted(String),
+    #[error("another connection for this device took over; this one stopped")]
+    Replaced,
+    #[error("the QR code could not be read from {0}: use a sharper image or paste the link text")]
+    UnreadableQr(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ClientError {
+    /// A stable code for user interfaces.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ClientError::RelayUnreachable { .. } => "relay_unreachable",
+            ClientError::Relay { code, .. } => match code {
+                RelayCode::LinkExpired | RelayCode::LinkNotFound => "link_expired",
+                RelayCode::LinkUsed => "link_used",
+                RelayCode::LinkDeclined => "link_declined",
+                RelayCode::CompanionLimit => "companion_limit",
+                RelayCode::BadSignature => "bad_signature",
+                RelayCode::DeviceListRollback => "device_list_rollback",
+                RelayCode::UpdateRequired => "update_required",
+                _ => "relay_error",
+            },
+            ClientError::Protocol(p) => match p {
+                ProtoError::WrongHmac => "wrong_hmac",
+                ProtoError::BadAccountSignature(_)
+                | ProtoError::BadDeviceSignature(_)
+                | ProtoError::AccountMismatch
+                | ProtoError::KeysMismatch => "bad_signature",
+                ProtoError::TamperedLink | ProtoError::NotALink => "tampered_link",
+                ProtoError::UndecryptableReply => "wrong_hmac",
+                ProtoError::DeviceListRollback { .. } | ProtoError::DeviceListEquivocation(_) => "device_list_rollback",
+                ProtoError::CompanionLimit => "companion_limit",
+                ProtoError::UnsupportedLinkVersion(_) => "update_required",
+                _ => "invalid_data",
+            },
+            ClientError::Store(StoreError::Refused(_)) => "device_list_rollback",
+            ClientError::Store(StoreError::DiskFull(_)) => "disk_full",
+            ClientError::Store(_) => "database_unreadable",
+            ClientError::KeychainUnavailable(_) => "keychain_unavailable",
+            ClientError::KeyMissing(_) => "database_unreadable",
+            ClientError::ProfileFolder { .. } => "profile_folder",
+            ClientError::NotSetUp => "not_set_up",
+            ClientError::AlreadySetUp(_) => "already_set_up",
+            ClientError::NotPrimary => "not_primary",
+            ClientError::WrongRelay { .. } => "wrong_relay",
+            ClientError::LinkDeclined => "link_declined",
+            ClientError::LinkExpired(_) => "link_expired",
+            ClientError::Untrusted(_) => "bad_signature",
+            ClientError::Replaced => "replaced",
+            ClientError::UnreadableQr(_) => "unreadable_qr",
+            ClientError::Internal(_) => "internal",
+        }
+    }
+
+    pub(crate) fn is_unreachable(&self) -> bool {
+        matches!(self, ClientError::RelayUnreachable { .. })
+    }
+
+    pub(crate) fn is_relay(&self, code: RelayCode) -> bool {
+        matches!(self, ClientError::Relay { code: c, .. } if *c == code)
+    }
+}
+
+pub type Result<T, E = ClientError> = std::result::Result<T, E>;

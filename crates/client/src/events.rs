@@ -1,0 +1,20 @@
+//! What a running device reports to its user interface.
+
+use serde::Serialize;
+
+use crate::devices::AccountDevices;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum ConnectionState {
+    Online,
+    Connecting,
+    Offline { retry_at_ms: u64, reason: String },
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientEvent {
+    Connection(ConnectionState),
+    DevicesChanged(AccountDevices),
+}

@@ -1,0 +1,64 @@
+//! Keeping a device online: connected to the relay's push channel, answering what it asks
+//! (refetch the device list, top up one-time keys), reconnecting with jittered backoff.
+
+use tandem_proto::wire::{ErrorCode, PushEvent};
+
+use crate::backoff::Backoff;
+use crate::device::{Device, now_ms};
+use crate::error::{ClientError, Result};
+use crate::events::{ClientEvent, ConnectionState};
+
+impl Device {
+    /// Runs until the relay says another connection for this device took over (an error), or
+    /// until the caller drops the future. Connection changes are reported as events.
+    pub async fn run_online(&self) -> Result<()> {
+        let mut backoff = Backoff::new();
+        loop {
+            self.emit(ClientEvent::Connection(ConnectionState::Connecting));
+            match self.session().await {
+                Err(ClientError::Replaced) => return Err(ClientError::Replaced),
+                Err(e)
+                    if e.is_unreachable() || e.is_relay(ErrorCode::Unauthorized) || e.is_relay(ErrorCode::Internal) =>
+                {
+                    let delay = backoff.next_delay();
+                    self.emit(ClientEvent::Connection(ConnectionState::Offline {
+                        retry_at_ms: now_ms() + delay.as_millis() as u64,
+                        reason: e.to_string(),
+                    }));
+                    tokio::time::sleep(delay).await;
+                }
+                Err(e) => return Err(e),
+                Ok(()) => {
+                    // The relay closed a healthy connection (restart): reconnect soon.
+                    backoff.reset();
+                    let delay = backoff.next_delay();
+                    self.emit(ClientEvent::Connection(ConnectionState::Offline {
+                        retry_at_ms: now_ms() + delay.as_millis() as u64,
+                        reason: "the relay closed the connection".into(),
+                    }));
+                    tokio::time::sleep(delay).await;
+                }
+            }
+        }
+    }
+
+    /// One connected session: catch up, then follow push events until the connection ends.
+    async fn session(&self) -> Result<()> {
+        let mut push = self.connect_push().await?;
+        self.refresh_devices().await?;
+        self.top_up_prekeys().await?;
+        self.emit(ClientEvent::Connection(ConnectionState::Online));
+        while let Some(event) = push.next().await {
+            match event {
+                PushEvent::DeviceListChanged { .. } => {
+                    self.refresh_devices().await?;
+                }
+                PushEvent::KeysLow { .. } => {
+                    self.top_up_prekeys().await?;
+                }
+                PushEvent::Replaced => return Err(ClientError::Replaced),
+            }
+        }
+        Ok(())
+    }
+}

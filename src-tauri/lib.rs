@@ -1,1 +1,49 @@
+//! The Tauri shell of Tandem desktop. Invariant: no logic here. It reads the command line, starts
+//! the client's [`DesktopApp`] and maps four commands and one view channel onto it.
 
+mod commands;
+mod options;
+
+use std::sync::Arc;
+
+use tandem_client::KeyStorage;
+use tandem_client::desktop::{DesktopApp, DesktopConfig};
+use tauri::Manager;
+
+pub fn run() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("TANDEM_LOG").unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let options = options::Options::from_env_and_args();
+    let result = tauri::Builder::default()
+        .setup(move |app| {
+            let profile_dir = match options.profile {
+                Some(dir) => dir,
+                None => app.path().app_data_dir()?.join("profile"),
+            };
+            let config = DesktopConfig {
+                relay_url: options.relay,
+                profile_dir,
+                device_name: options.name,
+                key_storage: KeyStorage::Keychain,
+            };
+            let desktop: Arc<DesktopApp> = tauri::async_runtime::block_on(async move { DesktopApp::start(config) });
+            app.manage(desktop);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::get_view,
+            commands::subscribe_view,
+            commands::restart_linking,
+            commands::refresh_devices
+        ])
+        .run(tauri::generate_context!());
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: Tandem could not start its window: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

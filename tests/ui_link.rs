@@ -1,1 +1,61 @@
+//! UI test of the real tandem-desktop window (WebDriver through tauri-driver and WebKitWebDriver,
+//! under Xvfb): read the QR code off a screenshot, link it with the real tandem-cli phone, see the
+//! linked screen; start again and stay linked. Screenshots go to artifacts/.
 
+use tandem_tests::actors::{Cli, Relay};
+use tandem_tests::ui::{Driver, all_testid, screenshot, wait_testid};
+
+fn decode_qr(png: &[u8]) -> Option<String> {
+    let image = image::load_from_memory(png).ok()?.to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare(image);
+    prepared.detect_grids().iter().find_map(|g| g.decode().ok().map(|(_, text)| text))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn alice_desktop_window_links_by_qr_and_shows_the_account() {
+    let relay = Relay::start();
+    let alice_phone = Cli::new("alice_phone");
+    let account = alice_phone.init_phone(&relay);
+    let profile = tempfile::tempdir().unwrap();
+    let profile_arg = profile.path().to_str().unwrap().to_owned();
+    let args = ["--relay", relay.url.as_str(), "--profile", profile_arg.as_str(), "--name", "alice_desktop"];
+
+    let driver = Driver::start();
+    let window = driver.launch(&args).await;
+    wait_testid(&window, "screen-linking").await;
+    let qr = wait_testid(&window, "link-qr").await;
+    let code_on_screen = wait_testid(&window, "link-code").await.text().await.unwrap();
+    let shot = screenshot(&window, "ui_link_1_qr").await;
+    let uri = match decode_qr(&shot) {
+        Some(uri) => uri,
+        // A whole-window shot can be scaled oddly; the element's own screenshot is exact.
+        None => decode_qr(&qr.screenshot().await.unwrap()).expect("the QR code on screen does not decode"),
+    };
+    assert!(uri.starts_with("tandem://link?"), "{uri}");
+    let copyable = wait_testid(&window, "link-text").await.prop("value").await.unwrap().unwrap_or_default();
+    assert_eq!(copyable, uri, "the copyable link text is the QR code's text");
+
+    let linked = alice_phone.ok(&["link", "--yes", &uri]);
+    assert!(linked.contains(code_on_screen.trim()), "the phone shows the desktop's code {code_on_screen}: {linked}");
+    wait_testid(&window, "screen-linked").await;
+    let shown_account = wait_testid(&window, "linked-account").await.text().await.unwrap();
+    assert_eq!(shown_account.trim(), account);
+    let rows = all_testid(&window, "device-row").await;
+    assert_eq!(rows.len(), 2);
+    let listed = wait_testid(&window, "device-list").await.text().await.unwrap();
+    assert!(listed.contains("alice_phone") && listed.contains("alice_desktop"), "{listed}");
+    screenshot(&window, "ui_link_2_linked").await;
+    window.close().await.unwrap();
+
+    // The phone lists the desktop by its name.
+    let devices = alice_phone.devices();
+    assert_eq!(devices["devices"][1]["name"], "alice_desktop");
+    assert_eq!(devices["devices"][1]["kind"], "desktop");
+
+    // Started again with the same profile, the window goes straight to the linked screen.
+    let window = driver.launch(&args).await;
+    wait_testid(&window, "screen-linked").await;
+    assert!(all_testid(&window, "link-qr").await.is_empty());
+    screenshot(&window, "ui_link_3_restarted").await;
+    window.close().await.unwrap();
+}

@@ -48,7 +48,8 @@ pub enum CompanionProfile {
 
 /// A companion that is not linked yet: it holds its own device keys.
 pub struct Companion {
-    profile: Profile,
+    /// Behind a mutex only so the linking future is `Send` (rusqlite connections are not `Sync`).
+    profile: std::sync::Mutex<Profile>,
     account: Account,
     identity: LocalIdentity,
     kind: DeviceKind,
@@ -91,7 +92,7 @@ pub fn open_companion(mut profile: Profile, relay_url: &str, name: &str, kind: D
         created_ms: existing.as_ref().map(|e| e.created_ms).unwrap_or(now),
     };
     profile.store.save_identity(&identity)?;
-    Ok(CompanionProfile::Unlinked(Companion { profile, account, identity, kind, api }))
+    Ok(CompanionProfile::Unlinked(Companion { profile: std::sync::Mutex::new(profile), account, identity, kind, api }))
 }
 
 fn random<const N: usize>() -> Result<[u8; N]> {
@@ -217,14 +218,15 @@ impl Companion {
         self.identity.account_key = Some(accepted.account_key);
         self.identity.device_id = Some(details.device_id);
         self.identity.key_index = Some(details.key_index);
-        self.profile.store.save_identity(&self.identity)?;
+        self.profile.get_mut().unwrap_or_else(|p| p.into_inner()).store.save_identity(&self.identity)?;
         let request = RegisterDeviceRequest { identity: accepted.identity.clone(), prekeys };
         let path = format!("/v1/link/{}/register", offer.link_ref);
         let _: LinkState = self.api.post(&path, &request, Auth::LinkToken(link_token)).await?;
         self.account.mark_keys_as_published();
         self.identity.account_pickle = pickle_json(&self.account)?;
-        self.profile.store.save_identity(&self.identity)?;
+        self.profile.get_mut().unwrap_or_else(|p| p.into_inner()).store.save_identity(&self.identity)?;
         let Companion { profile, account, identity, .. } = self;
+        let profile = profile.into_inner().unwrap_or_else(|p| p.into_inner());
         let device = Device::new(profile, account, identity)?;
         device.wait_until_listed().await?;
         device.mark_linked()?;

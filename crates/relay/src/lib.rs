@@ -111,4 +111,10 @@ impl RunningRelay {
     pub fn stop(self) {
         self.task.abort();
     }
+
+    /// Stops the relay and waits until its listener and database are closed.
+    pub async fn stop_and_wait(self) {
+        self.task.abort();
+        let _ = self.task.await;
+    }
 }

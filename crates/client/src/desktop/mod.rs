@@ -1,0 +1,194 @@
+//! The desktop app's behaviour, without Tauri: open the profile (key in the OS keychain), link
+//! by QR code when not linked, then stay online. It publishes a [`View`] on every change; the
+//! Tauri shell forwards views to the window and calls the few actions below.
+
+mod view;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tokio::sync::{Mutex, Notify, watch};
+
+pub use view::{ConnectionView, ErrorView, LinkPhase, LinkedView, LinkingView, Screen, View};
+
+use crate::companion::{CompanionProfile, LinkProgress, open_companion};
+use crate::device::Device;
+use crate::error::ClientError;
+use crate::events::{ClientEvent, ConnectionState};
+use crate::keychain::KeyStorage;
+use crate::profile::Profile;
+use crate::qr;
+use tandem_proto::identity::DeviceKind;
+
+#[derive(Clone, Debug)]
+pub struct DesktopConfig {
+    pub relay_url: String,
+    pub profile_dir: PathBuf,
+    pub device_name: String,
+    /// Where the database key lives; always the keychain in the real app.
+    pub key_storage: KeyStorage,
+}
+
+pub struct DesktopApp {
+    config: DesktopConfig,
+    view: watch::Sender<View>,
+    retry: Notify,
+    device: Mutex<Option<Device>>,
+}
+
+impl DesktopApp {
+    /// Starts the app's work on the current tokio runtime.
+    pub fn start(config: DesktopConfig) -> Arc<Self> {
+        let (view, _) = watch::channel(View::starting(&config.device_name, &config.relay_url));
+        let app = Arc::new(DesktopApp { config, view, retry: Notify::new(), device: Mutex::new(None) });
+        tokio::spawn(Arc::clone(&app).drive());
+        app
+    }
+
+    pub fn view(&self) -> View {
+        self.view.borrow().clone()
+    }
+
+    pub fn watch(&self) -> watch::Receiver<View> {
+        self.view.subscribe()
+    }
+
+    /// "Try again" after linking failed.
+    pub fn restart_linking(&self) -> Result<(), ErrorView> {
+        if self.view.borrow().screen != Screen::LinkFailed {
+            return Err(ErrorView {
+                code: "not_applicable".into(),
+                message: "linking is not waiting for a retry".into(),
+            });
+        }
+        self.retry.notify_one();
+        Ok(())
+    }
+
+    /// Refetches and verifies the account's device list.
+    pub async fn refresh_devices(&self) -> Result<(), ErrorView> {
+        let device =
+            self.device.lock().await.clone().ok_or_else(|| ErrorView {
+                code: "not_linked".into(),
+                message: "this desktop is not linked yet".into(),
+            })?;
+        device.refresh_devices().await.map(|_| ()).map_err(|e| ErrorView::from(&e))
+    }
+
+    fn update(&self, change: impl FnOnce(&mut View)) {
+        self.view.send_if_modified(|view| {
+            let before = view.clone();
+            change(view);
+            *view != before
+        });
+    }
+
+    fn fail(&self, screen: Screen, error: &ClientError) {
+        tracing::warn!(code = error.code(), "{error}");
+        self.update(|v| {
+            v.screen = screen;
+            v.linking = None;
+            v.error = Some(ErrorView::from(error));
+        });
+    }
+
+    async fn drive(self: Arc<Self>) {
+        loop {
+            let dir = self.config.profile_dir.clone();
+            let storage = self.config.key_storage.clone();
+            // The keychain API blocks (D-Bus on Linux): keep it off the async workers.
+            let opened = tokio::task::spawn_blocking(move || Profile::open(&dir, storage)).await;
+            let profile = match opened {
+                Ok(Ok(profile)) => profile,
+                Ok(Err(e)) => return self.fail(Screen::Fatal, &e),
+                Err(e) => return self.fail(Screen::Fatal, &ClientError::Internal(e.to_string())),
+            };
+            let companion =
+                match open_companion(profile, &self.config.relay_url, &self.config.device_name, DeviceKind::Desktop) {
+                    Ok(CompanionProfile::Linked(device)) => return self.online(device).await,
+                    Ok(CompanionProfile::Unlinked(companion)) => companion,
+                    Err(e) => return self.fail(Screen::Fatal, &e),
+                };
+            match companion.link(|p| self.on_progress(p)).await {
+                Ok(device) => return self.online(device).await,
+                Err(e) => {
+                    self.fail(Screen::LinkFailed, &e);
+                    self.retry.notified().await;
+                    self.update(|v| {
+                        v.screen = Screen::Starting;
+                        v.error = None;
+                    });
+                }
+            }
+        }
+    }
+
+    fn on_progress(&self, progress: LinkProgress) {
+        match progress {
+            LinkProgress::Code { uri, code, expires_at_ms, code_number, max_codes } => {
+                let qr_data_url = match qr::svg_data_url(&uri) {
+                    Ok(url) => url,
+                    Err(e) => return self.fail(Screen::LinkFailed, &e),
+                };
+                self.update(|v| {
+                    v.screen = Screen::Linking;
+                    v.error = None;
+                    v.connection = ConnectionView::from(&ConnectionState::Online);
+                    v.linking = Some(LinkingView {
+                        uri,
+                        qr_data_url,
+                        code,
+                        expires_at_ms,
+                        code_number,
+                        max_codes,
+                        phase: LinkPhase::WaitingForScan,
+                    });
+                });
+            }
+            LinkProgress::Scanned { expires_at_ms } => self.update(|v| {
+                if let Some(l) = v.linking.as_mut() {
+                    l.phase = LinkPhase::WaitingForApproval;
+                    l.expires_at_ms = expires_at_ms;
+                }
+            }),
+            LinkProgress::Finishing => self.update(|v| {
+                if let Some(l) = v.linking.as_mut() {
+                    l.phase = LinkPhase::Finishing;
+                }
+            }),
+            LinkProgress::RelayUnreachable { retry_at_ms, reason } => self.update(|v| {
+                v.connection = ConnectionView::from(&ConnectionState::Offline { retry_at_ms, reason });
+            }),
+        }
+    }
+
+    async fn online(self: Arc<Self>, device: Device) {
+        *self.device.lock().await = Some(device.clone());
+        let mut events = device.subscribe();
+        if let Ok(devices) = device.devices() {
+            self.update(|v| {
+                v.screen = Screen::Linked;
+                v.linking = None;
+                v.error = None;
+                v.linked = Some(LinkedView::from_devices(&devices, &v.device_name));
+            });
+        }
+        let runner = device.clone();
+        let online = tokio::spawn(async move { runner.run_online().await });
+        while let Ok(event) = events.recv().await {
+            match event {
+                ClientEvent::Connection(state) => self.update(|v| v.connection = ConnectionView::from(&state)),
+                ClientEvent::DevicesChanged(devices) => self.update(|v| {
+                    v.screen = Screen::Linked;
+                    v.linked = Some(LinkedView::from_devices(&devices, &v.device_name));
+                }),
+            }
+            if online.is_finished() {
+                break;
+            }
+        }
+        if let Ok(Err(e)) = online.await {
+            self.fail(Screen::Fatal, &e);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! The desktop's view model: everything the window shows, as one serializable value.
+//! The UI renders a `View`; the Tauri shell only forwards it. TypeScript mirror: ui/src/types.ts.
+
+use serde::Serialize;
+
+use crate::devices::{AccountDevices, DeviceSummary};
+use crate::error::ClientError;
+use crate::events::ConnectionState;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Screen {
+    Starting,
+    Linking,
+    LinkFailed,
+    Linked,
+    Fatal,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ConnectionView {
+    pub state: &'static str,
+    pub retry_at_ms: Option<u64>,
+    pub message: Option<String>,
+}
+
+impl From<&ConnectionState> for ConnectionView {
+    fn from(state: &ConnectionState) -> Self {
+        match state {
+            ConnectionState::Online => ConnectionView { state: "online", retry_at_ms: None, message: None },
+            ConnectionState::Connecting => ConnectionView { state: "connecting", retry_at_ms: None, message: None },
+            ConnectionState::Offline { retry_at_ms, reason } => {
+                ConnectionView { state: "offline", retry_at_ms: Some(*retry_at_ms), message: Some(reason.clone()) }
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkPhase {
+    WaitingForScan,
+    WaitingForApproval,
+    Finishing,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LinkingView {
+    pub uri: String,
+    pub qr_data_url: String,
+    pub code: String,
+    pub expires_at_ms: u64,
+    pub code_number: u32,
+    pub max_codes: u32,
+    pub phase: LinkPhase,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LinkedView {
+    pub account_id: String,
+    pub device_id: u32,
+    pub device_name: String,
+    pub device_list_version: u64,
+    pub devices: Vec<DeviceSummary>,
+}
+
+impl LinkedView {
+    pub fn from_devices(devices: &AccountDevices, device_name: &str) -> Self {
+        let this = devices.devices.iter().find(|d| d.this_device);
+        LinkedView {
+            account_id: devices.account_id.to_string(),
+            device_id: this.map(|d| d.device_id).unwrap_or_default(),
+            device_name: this.map(|d| d.name.clone()).unwrap_or_else(|| device_name.to_owned()),
+            device_list_version: devices.version,
+            devices: devices.devices.clone(),
+        }
+    }
+}
+
+/// An error as the UI sees it: a code to switch on and a message that says what to do.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ErrorView {
+    pub code: String,
+    pub message: String,
+}
+
+impl From<&ClientError> for ErrorView {
+    fn from(e: &ClientError) -> Self {
+        ErrorView { code: e.code().to_owned(), message: e.to_string() }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct View {
+    pub screen: Screen,
+    pub device_name: String,
+    pub relay_url: String,
+    pub connection: ConnectionView,
+    pub linking: Option<LinkingView>,
+    pub linked: Option<LinkedView>,
+    pub error: Option<ErrorView>,
+}
+
+impl View {
+    pub fn starting(device_name: &str, relay_url: &str) -> Self {
+        View {
+            screen: Screen::Starting,
+            device_name: device_name.to_owned(),
+            relay_url: relay_url.to_owned(),
+            connection: ConnectionView::from(&ConnectionState::Connecting),
+            linking: None,
+            linked: None,
+            error: None,
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! Shared set-up: a real relay in-process on loopback (optionally with a manual clock), real
+//! SQLite profiles in temporary folders.
+
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use tandem_client::{
+    CompanionProfile, Device, DeviceKind, KeyStorage, LinkProgress, Profile, create_account, open_companion,
+};
+use tandem_relay::{ManualClock, RelayConfig, RunningRelay};
+use tempfile::TempDir;
+use tokio::sync::mpsc;
+
+pub struct TestRelay {
+    pub relay: RunningRelay,
+    pub data: TempDir,
+    pub clock: Option<Arc<ManualClock>>,
+}
+
+impl TestRelay {
+    pub async fn start() -> TestRelay {
+        let data = tempfile::tempdir().unwrap();
+        let relay = RunningRelay::start("127.0.0.1:0", RelayConfig::new(data.path())).await.unwrap();
+        TestRelay { relay, data, clock: None }
+    }
+
+    pub async fn with_manual_clock() -> TestRelay {
+        let data = tempfile::tempdir().unwrap();
+        let clock = Arc::new(ManualClock::new(1_800_000_000_000));
+        let config = RelayConfig { data_dir: data.path().to_owned(), clock: clock.clone() };
+        let relay = RunningRelay::start("127.0.0.1:0", config).await.unwrap();
+        TestRelay { relay, data, clock: Some(clock) }
+    }
+
+    pub fn url(&self) -> String {
+        self.relay.url()
+    }
+
+    pub fn now_ms(&self) -> u64 {
+        use tandem_relay::Clock;
+        self.clock.as_ref().expect("manual clock").now_ms()
+    }
+
+    pub fn advance_secs(&self, secs: u64) {
+        self.clock.as_ref().expect("manual clock").advance_ms(secs * 1000);
+    }
+}
+
+/// A named device with its own profile folder (key in a file, as tandem-cli keeps it).
+pub struct Actor {
+    pub name: &'static str,
+    pub home: TempDir,
+}
+
+impl Actor {
+    pub fn new(name: &'static str) -> Actor {
+        Actor { name, home: tempfile::tempdir().unwrap() }
+    }
+
+    pub fn profile(&self) -> Profile {
+        Profile::open(self.home.path(), KeyStorage::File).unwrap()
+    }
+
+    pub async fn create_phone(&self, relay: &str) -> Device {
+        create_account(self.profile(), relay, self.name).await.unwrap()
+    }
+
+    /// Starts linking as a companion in the background; progress arrives on the channel.
+    pub fn start_linking(
+        &self,
+        relay: &str,
+    ) -> (tokio::task::JoinHandle<tandem_client::Result<Device>>, mpsc::UnboundedReceiver<LinkProgress>) {
+        let CompanionProfile::Unlinked(companion) =
+            open_companion(self.profile(), relay, self.name, DeviceKind::Desktop).unwrap()
+        else {
+            panic!("{} is already linked", self.name)
+        };
+        let (tx, rx) = mpsc::unbounded_channel();
+        let task = tokio::spawn(companion.link(move |p| {
+            let _ = tx.send(p);
+        }));
+        (task, rx)
+    }
+}
+
+/// The next progress report that is a QR code: (uri, expires_at_ms, code_number).
+pub async fn next_code(rx: &mut mpsc::UnboundedReceiver<LinkProgress>) -> (String, u64, u32) {
+    loop {
+        match rx.recv().await.expect("linking stopped before showing a code") {
+            LinkProgress::Code { uri, expires_at_ms, code_number, .. } => return (uri, expires_at_ms, code_number),
+            _ => continue,
+        }
+    }
+}

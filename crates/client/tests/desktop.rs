@@ -1,0 +1,89 @@
+//! The desktop's behaviour (what the window shows), without the window: linking by QR, the
+//! linked screen, and staying linked across restarts. The key is in the real keychain.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Actor, TestRelay};
+use tandem_client::KeyStorage;
+use tandem_client::desktop::{DesktopApp, DesktopConfig, LinkPhase, Screen, View};
+use tokio::sync::watch;
+
+async fn wait_for(views: &mut watch::Receiver<View>, what: &str, pred: impl Fn(&View) -> bool) -> View {
+    // The timeout only guards against a hung run; the wait itself is on view changes.
+    let found =
+        tokio::time::timeout(Duration::from_secs(60), views.wait_for(|v| pred(v))).await.map(|r| r.map(|v| v.clone()));
+    match found {
+        Ok(Ok(view)) => view,
+        _ => panic!("no view where {what}; last view: {:?}", views.borrow()),
+    }
+}
+
+fn config(relay: &str, dir: &std::path::Path) -> DesktopConfig {
+    DesktopConfig {
+        relay_url: relay.to_owned(),
+        profile_dir: dir.to_owned(),
+        device_name: "alice_desktop".into(),
+        key_storage: KeyStorage::Keychain,
+    }
+}
+
+#[test]
+fn alice_desktop_links_by_qr_and_stays_linked_after_a_restart() {
+    let profile = tempfile::tempdir().unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (relay, alice_phone_actor, account) = runtime.block_on(async {
+        let relay = TestRelay::start().await;
+        let alice_phone_actor = Actor::new("alice_phone");
+        let alice_phone = alice_phone_actor.create_phone(&relay.url()).await;
+        let app = DesktopApp::start(config(&relay.url(), profile.path()));
+        let mut views = app.watch();
+        let linking = wait_for(&mut views, "a QR code shows", |v| v.screen == Screen::Linking).await;
+        let shown = linking.linking.unwrap();
+        assert_eq!((shown.code_number, shown.max_codes), (1, 6));
+        assert!(shown.qr_data_url.starts_with("data:image/svg+xml;base64,"));
+
+        let pending = alice_phone.begin_link(&shown.uri).await.unwrap();
+        assert_eq!(pending.verification_code(), shown.code, "phone and desktop show the same code");
+        wait_for(&mut views, "approval is awaited", |v| {
+            v.linking.as_ref().is_some_and(|l| l.phase == LinkPhase::WaitingForApproval)
+        })
+        .await;
+        pending.approve().await.unwrap();
+        let linked = wait_for(&mut views, "the linked screen shows", |v| v.screen == Screen::Linked).await;
+        let linked = linked.linked.unwrap();
+        assert_eq!(linked.device_name, "alice_desktop");
+        assert_eq!(
+            linked.devices.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(),
+            ["alice_phone", "alice_desktop"]
+        );
+        wait_for(&mut views, "it is online", |v| v.connection.state == "online").await;
+        (relay, alice_phone_actor, linked.account_id)
+    });
+    drop(runtime); // the app stops, as when the window closes
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let app = DesktopApp::start(config(&relay.url(), profile.path()));
+        let mut views = app.watch();
+        let view = wait_for(&mut views, "it leaves the start screen", |v| v.screen != Screen::Starting).await;
+        assert_eq!(view.screen, Screen::Linked, "a restart stays linked, without a QR code");
+        assert_eq!(view.linked.unwrap().account_id, account);
+        drop(alice_phone_actor);
+    });
+}
+
+#[test]
+fn an_unreachable_relay_shows_offline_with_a_retry_time() {
+    let profile = tempfile::tempdir().unwrap();
+    let addr = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let app = DesktopApp::start(config(&format!("http://{addr}"), profile.path()));
+        let mut views = app.watch();
+        let view = wait_for(&mut views, "the relay is reported offline", |v| v.connection.state == "offline").await;
+        assert!(view.connection.retry_at_ms.is_some());
+        assert!(view.connection.message.unwrap().contains("cannot reach the relay"));
+    });
+}

@@ -1,0 +1,38 @@
+//! Commands: each maps a call onto the client's `DesktopApp` and its error onto `ErrorView`.
+
+use std::sync::Arc;
+
+use tandem_client::desktop::{DesktopApp, ErrorView, View};
+use tauri::State;
+use tauri::ipc::Channel;
+
+type App<'a> = State<'a, Arc<DesktopApp>>;
+
+#[tauri::command]
+pub fn get_view(app: App<'_>) -> View {
+    app.view()
+}
+
+/// Streams every new view to the window over `on_view` until the window goes away.
+#[tauri::command]
+pub fn subscribe_view(app: App<'_>, on_view: Channel<View>) {
+    let mut views = app.watch();
+    tauri::async_runtime::spawn(async move {
+        while views.changed().await.is_ok() {
+            let view = views.borrow_and_update().clone();
+            if on_view.send(view).is_err() {
+                break;
+            }
+        }
+    });
+}
+
+#[tauri::command]
+pub fn restart_linking(app: App<'_>) -> Result<(), ErrorView> {
+    app.restart_linking()
+}
+
+#[tauri::command]
+pub async fn refresh_devices(app: App<'_>) -> Result<(), ErrorView> {
+    app.refresh_devices().await
+}

@@ -1,0 +1,39 @@
+//! A relay that lies. The relay is the real program; the attack is done to its data, as a
+//! compromised server could: it serves an old signed device list again (a rollback).
+
+use tandem_tests::actors::{Cli, Relay, STEP, device_names};
+
+fn link(phone: &Cli, companion: &Cli, relay: &Relay) {
+    let (mut process, uri) = companion.start_companion(relay);
+    phone.ok(&["link", "--yes", &uri]);
+    assert!(process.wait_exit(STEP).success(), "{}", process.stderr());
+}
+
+#[test]
+fn a_relay_replaying_an_old_device_list_is_refused_by_every_device() {
+    let relay = Relay::start();
+    let alice_phone = Cli::new("alice_phone");
+    alice_phone.init_phone(&relay);
+    let alice_desktop = Cli::new("alice_desktop");
+    link(&alice_phone, &alice_desktop, &relay);
+
+    // Keep a copy of the relay's data while the list is at version 2.
+    let (relay, old_copy) = relay.restart_with_snapshot();
+    let alice_laptop = Cli::new("alice_laptop");
+    link(&alice_phone, &alice_laptop, &relay);
+    assert_eq!(alice_desktop.devices()["version"], 3);
+
+    // The relay comes back serving the old data: version 2, without alice_laptop.
+    let (relay, real_data) = relay.restart_with(old_copy);
+    for device in [&alice_phone, &alice_desktop] {
+        let err = device.fails(&["devices"]);
+        assert!(
+            err.contains("error[device_list_rollback]") && err.contains("older than version 3"),
+            "{}: {err}",
+            device.name
+        );
+    }
+    // Once the relay serves the real data again, everything agrees.
+    let (_relay, _) = relay.restart_with(real_data);
+    assert_eq!(device_names(&alice_desktop.devices()), ["alice_phone", "alice_desktop", "alice_laptop"]);
+}

@@ -1,0 +1,114 @@
+//! Driving the real tandem-desktop window: tauri-driver (WebDriver) in front of WebKitWebDriver,
+//! under the X display the test runs in (Xvfb in CI).
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+use crate::bin;
+use crate::process::Running;
+
+pub const UI_STEP: Duration = Duration::from_secs(60);
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("addr").port()
+}
+
+/// A tauri-driver process.
+pub struct Driver {
+    pub port: u16,
+    process: Running,
+}
+
+impl Driver {
+    pub fn start() -> Driver {
+        let tauri_driver = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into());
+        let port = free_port();
+        let mut cmd = Command::new(&tauri_driver);
+        cmd.args(["--port", &port.to_string(), "--native-port", &free_port().to_string()]);
+        let process = Running::spawn("tauri-driver", cmd);
+        Driver { port, process }
+    }
+
+    /// Starts tandem-desktop with `args` in a new WebDriver session. tauri-driver takes a moment
+    /// to listen: the session is retried until it answers (bounded), not slept for.
+    pub async fn launch(&self, args: &[&str]) -> Client {
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), json!("wry"));
+        caps.insert("tauri:options".into(), json!({ "application": bin("tandem-desktop"), "args": args }));
+        let url = format!("http://127.0.0.1:{}", self.port);
+        let deadline = Instant::now() + UI_STEP;
+        loop {
+            let mut builder = ClientBuilder::native();
+            match builder.capabilities(caps.clone()).connect(&url).await {
+                Ok(client) => return client,
+                Err(e) if Instant::now() < deadline => {
+                    tracing_free_note(&format!("tauri-driver not ready yet: {e}"));
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => {
+                    panic!("no WebDriver session within {UI_STEP:?}: {e}; tauri-driver said: {}", self.process.stderr())
+                }
+            }
+        }
+    }
+
+    pub fn stderr(&self) -> String {
+        self.process.stderr()
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // SIGTERM, so tauri-driver also stops WebKitWebDriver (SIGKILL would leave it running).
+        self.process.terminate(Duration::from_secs(10));
+    }
+}
+
+fn tracing_free_note(text: &str) {
+    if std::env::var_os("TANDEM_TEST_VERBOSE").is_some() {
+        eprintln!("{text}");
+    }
+}
+
+/// Waits for an element with `data-testid` = `id`. WebDriver has no "element appeared" event, so
+/// this is a bounded poll; errors while the page is still loading count as "not yet".
+pub async fn wait_testid(client: &Client, id: &str) -> fantoccini::elements::Element {
+    let css = format!("[data-testid=\"{id}\"]");
+    let deadline = Instant::now() + UI_STEP;
+    loop {
+        match client.find(Locator::Css(&css)).await {
+            Ok(element) => return element,
+            Err(e) if Instant::now() < deadline => {
+                tracing_free_note(&format!("waiting for {css}: {e}"));
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(e) => {
+                let artefact = crate::artifacts_dir().join(format!("timeout-{id}"));
+                if let Ok(png) = client.screenshot().await {
+                    let _ = std::fs::write(artefact.with_extension("png"), png);
+                }
+                if let Ok(html) = client.source().await {
+                    let _ = std::fs::write(artefact.with_extension("html"), html);
+                }
+                panic!(
+                    "no element {css} within {UI_STEP:?}: {e} (screenshot and page source in {})",
+                    artefact.display()
+                )
+            }
+        }
+    }
+}
+
+pub async fn all_testid(client: &Client, id: &str) -> Vec<fantoccini::elements::Element> {
+    client.find_all(Locator::Css(&format!("[data-testid=\"{id}\"]"))).await.expect("find_all")
+}
+
+/// Saves a screenshot as a test artefact and returns the PNG.
+pub async fn screenshot(client: &Client, name: &str) -> Vec<u8> {
+    let png = client.screenshot().await.expect("screenshot");
+    std::fs::write(crate::artifacts_dir().join(format!("{name}.png")), &png).expect("write screenshot");
+    png
+}

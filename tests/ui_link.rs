@@ -3,7 +3,7 @@
 //! linked screen; start again and stay linked. Screenshots go to artifacts/.
 
 use tandem_tests::actors::{Cli, Relay};
-use tandem_tests::ui::{Driver, all_testid, screenshot, wait_testid};
+use tandem_tests::ui::{Driver, all_testid, screenshot, wait_gone, wait_testid};
 
 fn decode_qr(png: &[u8]) -> Option<String> {
     let image = image::load_from_memory(png).ok()?.to_luma8();
@@ -44,6 +44,7 @@ async fn alice_desktop_window_links_by_qr_and_shows_the_account() {
     assert_eq!(rows.len(), 2);
     let listed = wait_testid(&window, "device-list").await.text().await.unwrap();
     assert!(listed.contains("alice_phone") && listed.contains("alice_desktop"), "{listed}");
+    wait_gone(&window, "connection").await; // the "connecting" banner goes once online
     screenshot(&window, "ui_link_2_linked").await;
     window.close().await.unwrap();
 

@@ -102,6 +102,15 @@ pub async fn wait_testid(client: &Client, id: &str) -> fantoccini::elements::Ele
     }
 }
 
+/// Waits until no element with `data-testid` = `id` is on the page (bounded poll).
+pub async fn wait_gone(client: &Client, id: &str) {
+    let deadline = Instant::now() + UI_STEP;
+    while !all_testid(client, id).await.is_empty() {
+        assert!(Instant::now() < deadline, "[data-testid={id}] still shown after {UI_STEP:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 pub async fn all_testid(client: &Client, id: &str) -> Vec<fantoccini::elements::Element> {
     client.find_all(Locator::Css(&format!("[data-testid=\"{id}\"]"))).await.expect("find_all")
 }

@@ -43,7 +43,7 @@ pub enum CompanionProfile {
     /// Already linked: ready to go online.
     Linked(Device),
     /// Not linked yet: call [`Companion::link`].
-    Unlinked(Companion),
+    Unlinked(Box<Companion>),
 }
 
 /// A companion that is not linked yet: it holds its own device keys.
@@ -92,7 +92,13 @@ pub fn open_companion(mut profile: Profile, relay_url: &str, name: &str, kind: D
         created_ms: existing.as_ref().map(|e| e.created_ms).unwrap_or(now),
     };
     profile.store.save_identity(&identity)?;
-    Ok(CompanionProfile::Unlinked(Companion { profile: std::sync::Mutex::new(profile), account, identity, kind, api }))
+    Ok(CompanionProfile::Unlinked(Box::new(Companion {
+        profile: std::sync::Mutex::new(profile),
+        account,
+        identity,
+        kind,
+        api,
+    })))
 }
 
 fn random<const N: usize>() -> Result<[u8; N]> {

@@ -37,7 +37,7 @@ async fn approval_that_comes_too_late_fails_cleanly() {
     let pending = alice_phone.begin_link(&uri).await.unwrap();
     assert!(matches!(progress.recv().await, Some(LinkProgress::Scanned { .. })));
     relay.advance_secs(121);
-    let err = pending.approve().await.err().expect("late approval accepted");
+    let err = pending.approve().await.expect_err("late approval accepted");
     assert_eq!(err.code(), "link_expired", "{err}");
     let err = task.await.unwrap().err().unwrap();
     assert_eq!(err.code(), "link_expired");

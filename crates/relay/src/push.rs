@@ -13,10 +13,12 @@ use tokio::sync::mpsc;
 const QUEUE: usize = 64;
 
 type Key = (AccountId, DeviceId);
+/// Per device: the connection's id and its event queue.
+type Conns = HashMap<Key, (u64, mpsc::Sender<PushEvent>)>;
 
 #[derive(Clone, Default)]
 pub struct PushHub {
-    conns: Arc<Mutex<HashMap<Key, (u64, mpsc::Sender<PushEvent>)>>>,
+    conns: Arc<Mutex<Conns>>,
     next_id: Arc<AtomicU64>,
 }
 
@@ -26,7 +28,7 @@ pub struct Connection {
 }
 
 impl PushHub {
-    fn conns(&self) -> std::sync::MutexGuard<'_, HashMap<Key, (u64, mpsc::Sender<PushEvent>)>> {
+    fn conns(&self) -> std::sync::MutexGuard<'_, Conns> {
         self.conns.lock().unwrap_or_else(|p| p.into_inner())
     }
 

@@ -4,6 +4,7 @@
 
 pub mod actors;
 pub mod process;
+pub mod raw;
 pub mod ui;
 
 use std::path::PathBuf;

@@ -89,6 +89,9 @@ pub async fn run(home: &Path, out: &Output) -> anyhow::Result<()> {
                     let n = devices.devices.len();
                     out.emit(|| format!("device list version {} ({n} devices)", devices.version), &json!({"event": "devices", "devices": devices}));
                 }
+                Ok(ClientEvent::PrekeysPublished { one_time_keys }) => {
+                    out.emit(|| format!("published one-time keys ({one_time_keys} at the relay)"), &json!({"event": "prekeys_published", "one_time_keys": one_time_keys}));
+                }
                 Err(_) => {}
             },
         }

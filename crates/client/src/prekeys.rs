@@ -7,6 +7,7 @@ use tandem_proto::wire::{KeyCountResponse, UploadKeysRequest};
 use crate::api::Auth;
 use crate::device::Device;
 use crate::error::Result;
+use crate::events::ClientEvent;
 
 /// Generates keys up to the target and returns them signed (the caller publishes them).
 pub(crate) fn fresh_prekeys(
@@ -51,6 +52,7 @@ impl Device {
             .await?;
         self.state().account.mark_keys_as_published();
         self.save_account()?;
+        self.emit(ClientEvent::PrekeysPublished { one_time_keys: after.one_time_keys });
         Ok(after.one_time_keys)
     }
 }

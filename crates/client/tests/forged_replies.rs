@@ -1,7 +1,7 @@
-//! Forged link replies reach the desktop, which refuses them and says why. Mallory is a
-//! scripted primary that speaks the relay protocol directly (with tandem-proto), so she can send
-//! what no honest phone would: a reply altered in transit, or an identity signed with a key that
-//! is not the account key she claims.
+//! Forged link replies reach the desktop, which refuses them and says why. Mallory is a scripted
+//! primary (tandem_tests::raw) that speaks the relay protocol directly, so she can send what no
+//! honest phone would: a reply altered in transit, or an identity signed with a key that is not
+//! the account key she claims.
 
 mod common;
 
@@ -12,95 +12,41 @@ use serde_json::json;
 use tandem_client::KeyStorage;
 use tandem_client::desktop::{DesktopApp, DesktopConfig, Screen, View};
 use tandem_proto::device_list::{DeviceList, DeviceListEntry};
-use tandem_proto::identity::{DeviceIdentityDetails, DeviceKeys, DeviceKind, sign_identity};
+use tandem_proto::identity::{DeviceIdentityDetails, sign_identity};
 use tandem_proto::ids::AccountId;
 use tandem_proto::link::{LinkOffer, LinkReply, seal_reply};
-use tandem_proto::vodozemac::olm::Account;
-use tandem_proto::wire::{AccountDevicesResponse, AuthResponse, ChallengeResponse, CreateAccountRequest};
+use tandem_proto::wire::AccountDevicesResponse;
+use tandem_tests::raw::RawPrimary;
 use tokio::sync::watch;
 
-struct Mallory {
-    http: reqwest::Client,
-    url: String,
-    account: Account,
-    token: String,
+/// A reply to `offer` whose identity claims `account_key` but is signed with `mallory`'s key.
+fn forged_reply(mallory: &RawPrimary, offer: &LinkOffer, account_key: [u8; 32]) -> LinkReply {
+    let account_id = AccountId::from_account_key(&account_key);
+    let details = DeviceIdentityDetails {
+        account_id: account_id.clone(),
+        device_id: 1,
+        key_index: 1,
+        created_ms: 2,
+        kind: offer.kind,
+        name: offer.name.clone(),
+        keys: offer.keys,
+    };
+    let list = DeviceList {
+        account_id,
+        version: 1,
+        timestamp_ms: 1,
+        devices: vec![DeviceListEntry { device_id: 0, key_index: 0 }],
+    };
+    let device_list = tandem_proto::device_list::SignedDeviceList {
+        body: serde_json::to_vec(&list).unwrap(),
+        signature: vec![0; 64],
+    };
+    LinkReply { identity: sign_identity(&mallory.account, &details).unwrap(), account_key, device_list }
 }
 
-impl Mallory {
-    async fn join(url: &str) -> Mallory {
-        let http = reqwest::Client::new();
-        let account = Account::new();
-        let key = *account.identity_keys().ed25519.as_bytes();
-        let account_id = AccountId::from_account_key(&key);
-        let details = DeviceIdentityDetails {
-            account_id: account_id.clone(),
-            device_id: 0,
-            key_index: 0,
-            created_ms: 1,
-            kind: DeviceKind::Primary,
-            name: "mallory".into(),
-            keys: DeviceKeys::of(&account),
-        };
-        let primary = sign_identity(&account, &details).unwrap().countersign(&account, &key).unwrap();
-        let list = DeviceList {
-            account_id: account_id.clone(),
-            version: 1,
-            timestamp_ms: 1,
-            devices: vec![DeviceListEntry { device_id: 0, key_index: 0 }],
-        };
-        let request = CreateAccountRequest {
-            account_key: key,
-            primary,
-            device_list: list.sign(&account).unwrap(),
-            prekeys: vec![],
-        };
-        http.post(format!("{url}/v1/accounts")).json(&request).send().await.unwrap().error_for_status().unwrap();
-        let challenge: ChallengeResponse =
-            http.get(format!("{url}/v1/auth/challenge")).send().await.unwrap().json().await.unwrap();
-        let signature = tandem_proto::auth::sign_challenge(&account, &account_id, 0, &challenge.nonce);
-        let body = json!({"account_id": account_id, "device_id": 0, "nonce": tandem_proto::b64_encode(&challenge.nonce), "signature": tandem_proto::b64_encode(&signature)});
-        let auth: AuthResponse =
-            http.post(format!("{url}/v1/auth")).json(&body).send().await.unwrap().json().await.unwrap();
-        Mallory { http, url: url.to_owned(), account, token: auth.token }
-    }
-
-    async fn post(&self, path: &str, body: serde_json::Value) {
-        let response =
-            self.http.post(format!("{}{path}", self.url)).bearer_auth(&self.token).json(&body).send().await.unwrap();
-        assert!(response.status().is_success(), "{path}: {}", response.text().await.unwrap());
-    }
-
-    async fn account_key_of(&self, account: &str) -> [u8; 32] {
-        let url = format!("{}/v1/accounts/{account}/devices", self.url);
-        let devices: AccountDevicesResponse =
-            self.http.get(url).bearer_auth(&self.token).send().await.unwrap().json().await.unwrap();
-        devices.account_key
-    }
-
-    /// A reply to `offer` whose identity claims `account_key` but is signed with Mallory's key.
-    fn reply(&self, offer: &LinkOffer, account_key: [u8; 32]) -> LinkReply {
-        let account_id = AccountId::from_account_key(&account_key);
-        let details = DeviceIdentityDetails {
-            account_id: account_id.clone(),
-            device_id: 1,
-            key_index: 1,
-            created_ms: 2,
-            kind: offer.kind,
-            name: offer.name.clone(),
-            keys: offer.keys,
-        };
-        let list = DeviceList {
-            account_id,
-            version: 1,
-            timestamp_ms: 1,
-            devices: vec![DeviceListEntry { device_id: 0, key_index: 0 }],
-        };
-        let device_list = tandem_proto::device_list::SignedDeviceList {
-            body: serde_json::to_vec(&list).unwrap(),
-            signature: vec![0; 64],
-        };
-        LinkReply { identity: sign_identity(&self.account, &details).unwrap(), account_key, device_list }
-    }
+async fn post_ok(mallory: &RawPrimary, path: &str, body: serde_json::Value) {
+    let (status, answer) = mallory.post(path, &body).await;
+    assert!(answer.is_ok(), "{path}: {status} {answer:?}");
 }
 
 async fn wait_for(views: &mut watch::Receiver<View>, pred: impl Fn(&View) -> bool) -> View {
@@ -131,12 +77,11 @@ async fn a_reply_altered_in_transit_is_refused_with_wrong_hmac() {
     let relay = TestRelay::start().await;
     let profile = tempfile::tempdir().unwrap();
     let (app, mut views, offer) = desktop_showing_a_code(&relay, profile.path()).await;
-    let mallory = Mallory::join(&relay.url()).await;
-    mallory.post(&format!("/v1/link/{}/claim", offer.link_ref), json!({})).await;
-    let key = *mallory.account.identity_keys().ed25519.as_bytes();
-    let mut sealed = seal_reply(&offer, &mallory.reply(&offer, key), [7u8; 32]).unwrap();
+    let mallory = RawPrimary::join(&relay.url(), "mallory").await;
+    post_ok(&mallory, &format!("/v1/link/{}/claim", offer.link_ref), json!({})).await;
+    let mut sealed = seal_reply(&offer, &forged_reply(&mallory, &offer, mallory.account_key()), [7u8; 32]).unwrap();
     sealed.ciphertext[3] ^= 0x20;
-    mallory.post(&format!("/v1/link/{}/reply", offer.link_ref), serde_json::to_value(&sealed).unwrap()).await;
+    post_ok(&mallory, &format!("/v1/link/{}/reply", offer.link_ref), serde_json::to_value(&sealed).unwrap()).await;
 
     let failed = wait_for(&mut views, |v| v.screen == Screen::LinkFailed).await;
     let error = failed.error.unwrap();
@@ -155,12 +100,14 @@ async fn an_identity_not_signed_by_the_account_key_is_refused() {
     let alice_account = alice_phone.info().account_id.unwrap();
     let profile = tempfile::tempdir().unwrap();
     let (_app, mut views, offer) = desktop_showing_a_code(&relay, profile.path()).await;
-    let mallory = Mallory::join(&relay.url()).await;
-    mallory.post(&format!("/v1/link/{}/claim", offer.link_ref), json!({})).await;
+    let mallory = RawPrimary::join(&relay.url(), "mallory").await;
+    post_ok(&mallory, &format!("/v1/link/{}/claim", offer.link_ref), json!({})).await;
     // Mallory claims to speak for alice's account, but can only sign with her own key.
-    let alice_key = mallory.account_key_of(alice_account.as_str()).await;
-    let sealed = seal_reply(&offer, &mallory.reply(&offer, alice_key), [8u8; 32]).unwrap();
-    mallory.post(&format!("/v1/link/{}/reply", offer.link_ref), serde_json::to_value(&sealed).unwrap()).await;
+    let path = format!("/v1/accounts/{alice_account}/devices");
+    let alice_key =
+        mallory.send::<(), AccountDevicesResponse>(reqwest::Method::GET, &path, None).await.1.unwrap().account_key;
+    let sealed = seal_reply(&offer, &forged_reply(&mallory, &offer, alice_key), [8u8; 32]).unwrap();
+    post_ok(&mallory, &format!("/v1/link/{}/reply", offer.link_ref), serde_json::to_value(&sealed).unwrap()).await;
 
     let failed = wait_for(&mut views, |v| v.screen == Screen::LinkFailed).await;
     let error = failed.error.unwrap();

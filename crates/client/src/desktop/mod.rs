@@ -182,6 +182,7 @@ impl DesktopApp {
                     v.screen = Screen::Linked;
                     v.linked = Some(LinkedView::from_devices(&devices, &v.device_name));
                 }),
+                ClientEvent::PrekeysPublished { .. } => {}
             }
             if online.is_finished() {
                 break;

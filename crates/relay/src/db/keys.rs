@@ -70,7 +70,7 @@ impl Db {
         let Some((key_id, body, fallback)) = row else { return Ok(None) };
         if !fallback {
             tx.execute(
-                "DELETE FROM prekeys WHERE account_id = ?1 AND device_id = ?2 AND key_id = ?3",
+                "DELETE FROM prekeys WHERE account_id = ?1 AND device_id = ?2 AND fallback = 0 AND key_id = ?3",
                 params![account_id.as_str(), device_id, key_id],
             )?;
         }

@@ -24,7 +24,7 @@ CREATE TABLE prekeys (
     fallback        INTEGER NOT NULL,
     body            TEXT NOT NULL,         -- SignedPreKey as JSON
     uploaded_ms     INTEGER NOT NULL,
-    PRIMARY KEY (account_id, device_id, key_id),
+    PRIMARY KEY (account_id, device_id, fallback, key_id),   -- vodozemac numbers fallback keys separately
     FOREIGN KEY (account_id, device_id) REFERENCES devices(account_id, device_id) ON DELETE CASCADE
 );
 

@@ -1,0 +1,84 @@
+//! The relay's own checks, probed with a scripted client (tests/harness/raw.rs).
+
+use reqwest::Method;
+use serde_json::json;
+use tandem_proto::prekeys::sign_unpublished;
+use tandem_proto::wire::{ClaimKeyResponse, ErrorCode, KeyCountResponse, PublishDeviceListRequest};
+use tandem_tests::actors::Relay;
+use tandem_tests::raw::RawPrimary;
+
+fn code<T: std::fmt::Debug>(answer: &(u16, Result<T, tandem_proto::wire::ApiError>)) -> ErrorCode {
+    answer.1.as_ref().expect_err("the relay accepted it").code
+}
+
+#[tokio::test]
+async fn an_outdated_client_is_told_to_update() {
+    let relay = Relay::start();
+    let response = reqwest::Client::new()
+        .get(format!("{}/v1/auth/challenge", relay.url))
+        .header("x-tandem-protocol", "99")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 426);
+    let error: tandem_proto::wire::ApiError = response.json().await.unwrap();
+    assert_eq!(error.code, ErrorCode::UpdateRequired);
+    assert!(error.message.contains("update"), "{}", error.message);
+}
+
+#[tokio::test]
+async fn unauthenticated_and_oversized_requests_are_refused() {
+    let relay = Relay::start();
+    let mallory = RawPrimary::join(&relay.url, "mallory").await;
+    let anonymous = reqwest::Client::new();
+    let status = anonymous.get(format!("{}/v1/keys/count", relay.url)).send().await.unwrap().status();
+    assert_eq!(status.as_u16(), 401);
+    let huge = json!({ "keys": [], "padding": "x".repeat(300 * 1024) });
+    let answer = mallory.send::<_, serde_json::Value>(Method::POST, "/v1/keys", Some(&huge)).await;
+    assert_eq!((answer.0, code(&answer)), (413, ErrorCode::TooLarge));
+}
+
+#[tokio::test]
+async fn device_lists_must_grow_and_name_registered_devices() {
+    let relay = Relay::start();
+    let mallory = RawPrimary::join(&relay.url, "mallory").await;
+    let path = format!("/v1/accounts/{}/device-list", mallory.account_id);
+    let replay = PublishDeviceListRequest { device_list: mallory.list(1, &[]) };
+    let answer = mallory.send::<_, serde_json::Value>(Method::PUT, &path, Some(&replay)).await;
+    assert_eq!(code(&answer), ErrorCode::DeviceListRollback);
+    let ghost = PublishDeviceListRequest { device_list: mallory.list(2, &[7]) };
+    let answer = mallory.send::<_, serde_json::Value>(Method::PUT, &path, Some(&ghost)).await;
+    assert_eq!(code(&answer), ErrorCode::BadRequest);
+    assert!(answer.1.unwrap_err().message.contains("not registered"));
+    // Another account cannot publish for mallory.
+    let eve = RawPrimary::join(&relay.url, "eve").await;
+    let forged = PublishDeviceListRequest { device_list: mallory.list(3, &[]) };
+    let answer = eve.send::<_, serde_json::Value>(Method::PUT, &path, Some(&forged)).await;
+    assert_eq!(code(&answer), ErrorCode::Forbidden);
+}
+
+#[tokio::test]
+async fn prekeys_must_be_signed_and_the_fallback_comes_last() {
+    let relay = Relay::start();
+    let mut mallory = RawPrimary::join(&relay.url, "mallory").await;
+    mallory.account.generate_one_time_keys(2);
+    mallory.account.generate_fallback_key();
+    let keys = sign_unpublished(&mallory.account, &mallory.account_id, 0);
+    let mut forged = keys.clone();
+    forged[0].key[0] ^= 1;
+    let answer = mallory.send::<_, KeyCountResponse>(Method::POST, "/v1/keys", Some(&json!({ "keys": forged }))).await;
+    assert_eq!(code(&answer), ErrorCode::BadSignature);
+    let (_, count) =
+        mallory.send::<_, KeyCountResponse>(Method::POST, "/v1/keys", Some(&json!({ "keys": keys }))).await;
+    let count = count.unwrap();
+    assert_eq!((count.one_time_keys, count.has_fallback), (2, true));
+
+    let who = json!({ "account_id": mallory.account_id, "device_id": 0 });
+    let mut fallbacks = 0;
+    for _ in 0..4 {
+        let key = mallory.send::<_, ClaimKeyResponse>(Method::POST, "/v1/keys/claim", Some(&who)).await.1.unwrap().key;
+        key.verify(&mallory.account_key(), &mallory.account_id, 0).unwrap();
+        fallbacks += usize::from(key.fallback);
+    }
+    assert_eq!(fallbacks, 2, "two one-time keys, then the fallback key again and again");
+}

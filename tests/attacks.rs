@@ -1,13 +1,7 @@
 //! A relay that lies. The relay is the real program; the attack is done to its data, as a
 //! compromised server could: it serves an old signed device list again (a rollback).
 
-use tandem_tests::actors::{Cli, Relay, STEP, device_names};
-
-fn link(phone: &Cli, companion: &Cli, relay: &Relay) {
-    let (mut process, uri) = companion.start_companion(relay);
-    phone.ok(&["link", "--yes", &uri]);
-    assert!(process.wait_exit(STEP).success(), "{}", process.stderr());
-}
+use tandem_tests::actors::{Cli, Relay, device_names, link};
 
 #[test]
 fn a_relay_replaying_an_old_device_list_is_refused_by_every_device() {

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use tandem_tests::actors::{Cli, Relay, STEP, device_names};
+use tandem_tests::actors::{Cli, Relay, STEP, device_names, link};
 
 #[test]
 fn alice_phone_links_alice_desktop_through_the_relay() {
@@ -42,9 +42,7 @@ fn the_link_survives_a_relay_restart() {
     let alice_phone = Cli::new("alice_phone");
     alice_phone.init_phone(&relay);
     let alice_desktop = Cli::new("alice_desktop");
-    let (mut companion, uri) = alice_desktop.start_companion(&relay);
-    alice_phone.ok(&["link", "--yes", &uri]);
-    assert!(companion.wait_exit(STEP).success());
+    link(&alice_phone, &alice_desktop, &relay);
 
     let relay = relay.restart();
     assert_eq!(device_names(&alice_desktop.devices()), ["alice_phone", "alice_desktop"]);
@@ -58,9 +56,7 @@ fn a_used_code_is_refused() {
     let alice_phone = Cli::new("alice_phone");
     alice_phone.init_phone(&relay);
     let alice_desktop = Cli::new("alice_desktop");
-    let (mut companion, uri) = alice_desktop.start_companion(&relay);
-    alice_phone.ok(&["link", "--yes", &uri]);
-    assert!(companion.wait_exit(STEP).success());
+    let uri = link(&alice_phone, &alice_desktop, &relay);
 
     let mallory_phone = Cli::new("mallory_phone");
     mallory_phone.init_phone(&relay);
@@ -116,9 +112,7 @@ fn a_fifth_companion_is_refused() {
     alice_phone.init_phone(&relay);
     let companions: Vec<Cli> = (1..=5).map(|i| Cli::new(&format!("alice_companion_{i}"))).collect();
     for companion in &companions[..4] {
-        let (mut process, uri) = companion.start_companion(&relay);
-        alice_phone.ok(&["link", "--yes", &uri]);
-        assert!(process.wait_exit(STEP).success());
+        link(&alice_phone, companion, &relay);
     }
     let (mut fifth, uri) = companions[4].start_companion(&relay);
     let err = alice_phone.fails(&["link", "--yes", &uri]);

@@ -3,7 +3,7 @@
 //! linked screen; start again and stay linked. Screenshots go to artifacts/.
 
 use tandem_tests::actors::{Cli, Relay};
-use tandem_tests::ui::{Driver, all_testid, screenshot, wait_gone, wait_testid};
+use tandem_tests::ui::{Driver, all_testid, screenshot, testid_text, wait_gone, wait_testid};
 
 fn decode_qr(png: &[u8]) -> Option<String> {
     let image = image::load_from_memory(png).ok()?.to_luma8();
@@ -23,26 +23,27 @@ async fn alice_desktop_window_links_by_qr_and_shows_the_account() {
     let driver = Driver::start();
     let window = driver.launch(&args).await;
     wait_testid(&window, "screen-linking").await;
-    let qr = wait_testid(&window, "link-qr").await;
-    let code_on_screen = wait_testid(&window, "link-code").await.text().await.unwrap();
+    wait_testid(&window, "link-qr").await;
+    let code_on_screen = testid_text(&window, "link-code").await;
     let shot = screenshot(&window, "ui_link_1_qr").await;
     let uri = match decode_qr(&shot) {
         Some(uri) => uri,
         // A whole-window shot can be scaled oddly; the element's own screenshot is exact.
-        None => decode_qr(&qr.screenshot().await.unwrap()).expect("the QR code on screen does not decode"),
+        None => decode_qr(&wait_testid(&window, "link-qr").await.screenshot().await.unwrap())
+            .expect("the QR code on screen does not decode"),
     };
     assert!(uri.starts_with("tandem://link?"), "{uri}");
-    let copyable = wait_testid(&window, "link-text").await.prop("value").await.unwrap().unwrap_or_default();
+    let copyable = testid_text(&window, "link-text").await;
     assert_eq!(copyable, uri, "the copyable link text is the QR code's text");
 
     let linked = alice_phone.ok(&["link", "--yes", &uri]);
     assert!(linked.contains(code_on_screen.trim()), "the phone shows the desktop's code {code_on_screen}: {linked}");
     wait_testid(&window, "screen-linked").await;
-    let shown_account = wait_testid(&window, "linked-account").await.text().await.unwrap();
+    let shown_account = testid_text(&window, "linked-account").await;
     assert_eq!(shown_account.trim(), account);
     let rows = all_testid(&window, "device-row").await;
     assert_eq!(rows.len(), 2);
-    let listed = wait_testid(&window, "device-list").await.text().await.unwrap();
+    let listed = testid_text(&window, "device-list").await;
     assert!(listed.contains("alice_phone") && listed.contains("alice_desktop"), "{listed}");
     wait_gone(&window, "connection").await; // the "connecting" banner goes once online
     screenshot(&window, "ui_link_2_linked").await;

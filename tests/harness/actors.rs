@@ -141,6 +141,14 @@ impl Cli {
     }
 }
 
+/// `phone` links `companion` in one go (as `link --yes`); returns the link URI that was used.
+pub fn link(phone: &Cli, companion: &Cli, relay: &Relay) -> String {
+    let (mut process, uri) = companion.start_companion(relay);
+    phone.ok(&["link", "--yes", &uri]);
+    assert!(process.wait_exit(STEP).success(), "{}: {}", companion.name, process.stderr());
+    uri
+}
+
 /// The names of the devices in a `devices --json` answer.
 pub fn device_names(devices: &Value) -> Vec<String> {
     devices["devices"]

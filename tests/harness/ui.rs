@@ -102,6 +102,26 @@ pub async fn wait_testid(client: &Client, id: &str) -> fantoccini::elements::Ele
     }
 }
 
+/// The text (or, for form fields, the value) of the element with `data-testid` = `id`, once it
+/// exists. The UI re-renders on every view change, so a found element can go stale before it is
+/// read: then it is looked up again.
+pub async fn testid_text(client: &Client, id: &str) -> String {
+    let deadline = Instant::now() + UI_STEP;
+    loop {
+        let element = wait_testid(client, id).await;
+        let read = match element.prop("value").await {
+            Ok(Some(value)) if !value.is_empty() => Ok(value),
+            Ok(_) => element.text().await,
+            Err(e) => Err(e),
+        };
+        match read {
+            Ok(text) => return text,
+            Err(e) if Instant::now() < deadline => tracing_free_note(&format!("re-reading {id}: {e}")),
+            Err(e) => panic!("cannot read [data-testid={id}]: {e}"),
+        }
+    }
+}
+
 /// Waits until no element with `data-testid` = `id` is on the page (bounded poll).
 pub async fn wait_gone(client: &Client, id: &str) {
     let deadline = Instant::now() + UI_STEP;

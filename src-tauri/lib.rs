@@ -27,6 +27,7 @@ pub fn run() -> std::process::ExitCode {
                 profile_dir,
                 device_name: options.name,
                 key_storage: KeyStorage::Keychain,
+                app_version: app.package_info().version.to_string(),
             };
             let desktop: Arc<DesktopApp> = tauri::async_runtime::block_on(async move { DesktopApp::start(config) });
             app.manage(desktop);

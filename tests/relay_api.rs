@@ -82,3 +82,33 @@ async fn prekeys_must_be_signed_and_the_fallback_comes_last() {
     }
     assert_eq!(fallbacks, 2, "two one-time keys, then the fallback key again and again");
 }
+
+#[tokio::test]
+async fn the_relay_serves_https_with_the_configured_certificate() {
+    let files = tempfile::tempdir().unwrap();
+    let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+    let (cert_path, key_path) = (files.path().join("cert.pem"), files.path().join("key.pem"));
+    std::fs::write(&cert_path, cert.cert.pem()).unwrap();
+    std::fs::write(&key_path, cert.signing_key.serialize_pem()).unwrap();
+    let relay = Relay::start_with(
+        tempfile::tempdir().unwrap(),
+        "127.0.0.1:0",
+        &["--tls-cert", cert_path.to_str().unwrap(), "--tls-key", key_path.to_str().unwrap()],
+    );
+    assert!(relay.url.starts_with("https://"), "{}", relay.url);
+    let url = relay.url.replace("127.0.0.1", "localhost");
+    let trusting = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(cert.cert.pem().as_bytes()).unwrap())
+        .build()
+        .unwrap();
+    let body = trusting.get(format!("{url}/healthz")).send().await.unwrap().text().await.unwrap();
+    assert_eq!(body, "ok");
+    // A client that does not trust the certificate is refused by TLS, not served in plain text.
+    assert!(reqwest::Client::new().get(format!("{url}/healthz")).send().await.is_err());
+    assert!(
+        reqwest::get(format!("{}/healthz", url.replace("https://", "http://")))
+            .await
+            .map(|r| !r.status().is_success())
+            .unwrap_or(true)
+    );
+}

@@ -11,6 +11,29 @@ fn decode_qr(png: &[u8]) -> Option<String> {
     prepared.detect_grids().iter().find_map(|g| g.decode().ok().map(|(_, text)| text))
 }
 
+/// Screenshots until the QR code decodes: WebKit may capture the page before the image is
+/// painted, so this is a bounded poll on "the code is readable", not a fixed wait.
+async fn read_qr_off_the_screen(window: &fantoccini::Client) -> String {
+    let deadline = std::time::Instant::now() + tandem_tests::ui::UI_STEP;
+    loop {
+        let shot = screenshot(window, "ui_link_1_qr").await;
+        if let Some(uri) = decode_qr(&shot) {
+            return uri;
+        }
+        // A whole-window shot can be scaled oddly; the element's own screenshot is exact.
+        if let Ok(element) = wait_testid(window, "link-qr").await.screenshot().await
+            && let Some(uri) = decode_qr(&element)
+        {
+            return uri;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the QR code on screen never became readable (see artifacts/ui_link_1_qr.png)"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn alice_desktop_window_links_by_qr_and_shows_the_account() {
     let relay = Relay::start();
@@ -25,13 +48,7 @@ async fn alice_desktop_window_links_by_qr_and_shows_the_account() {
     wait_testid(&window, "screen-linking").await;
     wait_testid(&window, "link-qr").await;
     let code_on_screen = testid_text(&window, "link-code").await;
-    let shot = screenshot(&window, "ui_link_1_qr").await;
-    let uri = match decode_qr(&shot) {
-        Some(uri) => uri,
-        // A whole-window shot can be scaled oddly; the element's own screenshot is exact.
-        None => decode_qr(&wait_testid(&window, "link-qr").await.screenshot().await.unwrap())
-            .expect("the QR code on screen does not decode"),
-    };
+    let uri = read_qr_off_the_screen(&window).await;
     assert!(uri.starts_with("tandem://link?"), "{uri}");
     let copyable = testid_text(&window, "link-text").await;
     assert_eq!(copyable, uri, "the copyable link text is the QR code's text");

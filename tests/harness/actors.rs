@@ -26,8 +26,13 @@ impl Relay {
     }
 
     fn start_in(data: TempDir, listen: &str) -> Relay {
+        Self::start_with(data, listen, &[])
+    }
+
+    /// Starts a relay with extra command-line arguments (e.g. TLS files).
+    pub fn start_with(data: TempDir, listen: &str, extra: &[&str]) -> Relay {
         let mut cmd = Command::new(bin("tandem-relay"));
-        cmd.args(["--listen", listen, "--data"]).arg(data.path());
+        cmd.args(["--listen", listen, "--data"]).arg(data.path()).args(extra);
         let mut process = Running::spawn("relay", cmd);
         let line = process.wait_line("'listening on'", STEP, |l| l.starts_with("listening on "));
         let url = line.trim_start_matches("listening on ").trim().to_owned();

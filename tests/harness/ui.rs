@@ -37,7 +37,11 @@ impl Driver {
     pub async fn launch(&self, args: &[&str]) -> Client {
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), json!("wry"));
-        caps.insert("tauri:options".into(), json!({ "application": bin("tandem-desktop"), "args": args }));
+        // TANDEM_DESKTOP_BIN: test an installed binary (scripts/package-check) instead of the build.
+        let app = std::env::var_os("TANDEM_DESKTOP_BIN")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| bin("tandem-desktop"));
+        caps.insert("tauri:options".into(), json!({ "application": app, "args": args }));
         let url = format!("http://127.0.0.1:{}", self.port);
         let deadline = Instant::now() + UI_STEP;
         loop {

@@ -70,7 +70,11 @@ export function createApp(root: HTMLElement, backend: Backend, opts: AppOptions 
     attrs: { "aria-live": "polite" },
   });
   const screenSlot = el("div", { class: "screen-slot" }, renderStarting());
-  const footer = el("footer", { class: "footer muted", testid: "footer" });
+  const footerLine = el("p", { class: "footer-line" });
+  // A native disclosure: keyboard-accessible, and it stays open across re-renders.
+  const aboutBody = el("div", { class: "about-body", testid: "about-body" });
+  const about = el("details", { class: "about", testid: "about" }, el("summary", { testid: "about-toggle" }, "About Tandem"), aboutBody);
+  const footer = el("footer", { class: "footer muted", testid: "footer" }, footerLine, about);
   root.replaceChildren(bannerSlot, screenSlot, footer, announcer);
   document.title = "Tandem";
 
@@ -116,10 +120,15 @@ export function createApp(root: HTMLElement, backend: Backend, opts: AppOptions 
       screenTimers.clear();
       const ctx: RenderContext = { backend, now, every: (ms, fn) => screenTimers.every(ms, fn) };
       showScreen(renderScreen(view, ctx));
-      footer.replaceChildren(
+      footerLine.replaceChildren(
         `This computer: ${view.device_name}`,
         el("span", { class: "sep", attrs: { "aria-hidden": "true" } }, " · "),
         `Relay: ${view.relay_url}`,
+      );
+      aboutBody.replaceChildren(
+        el("p", {}, "Tandem desktop ", el("span", { testid: "app-version" }, view.app_version)),
+        el("p", {}, "A linked companion of your phone: end-to-end encrypted, every device with its own keys."),
+        el("p", {}, "Licence: Apache-2.0"),
       );
       document.title = windowTitle(view);
       announce(announcement(view));

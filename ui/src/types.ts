@@ -72,6 +72,8 @@ export interface ErrorInfo {
 
 export interface View {
   screen: Screen;
+  /** This app's version, shown in About. */
+  app_version: string;
   /** This desktop's name. */
   device_name: string;
   relay_url: string;

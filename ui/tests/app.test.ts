@@ -29,6 +29,17 @@ describe("app wiring", () => {
     expect(byTestId("footer").textContent).toContain("Work laptop");
   });
 
+  it("shows the app version in About, and About stays open across views", async () => {
+    const backend = fakeBackend(linkingView());
+    await start(createApp(freshRoot(), backend), backend);
+    expect(byTestId("app-version").textContent).toBe("1.2.3");
+    const about = byTestId("about") as HTMLDetailsElement;
+    about.open = true;
+    backend.push(linkedView([]));
+    expect((byTestId("about") as HTMLDetailsElement).open).toBe(true);
+    expect(byTestId("about-body").textContent).toContain("Apache-2.0");
+  });
+
   it("prefers a View pushed during start over the getView snapshot", async () => {
     const backend = fakeBackend(linkingView());
     const subscribe = backend.subscribe.bind(backend);

@@ -33,6 +33,7 @@ export function fakeBackend(initial: View = baseView()): FakeBackend {
 export function baseView(over: Partial<View> = {}): View {
   return {
     screen: "starting",
+    app_version: "1.2.3",
     device_name: "Work laptop",
     relay_url: "wss://relay.example.test",
     connection: { state: "online", retry_at_ms: null, message: null },

@@ -28,7 +28,7 @@ impl TestRelay {
     pub async fn with_manual_clock() -> TestRelay {
         let data = tempfile::tempdir().unwrap();
         let clock = Arc::new(ManualClock::new(1_800_000_000_000));
-        let config = RelayConfig { data_dir: data.path().to_owned(), clock: clock.clone() };
+        let config = RelayConfig { clock: clock.clone(), ..RelayConfig::new(data.path()) };
         let relay = RunningRelay::start("127.0.0.1:0", config).await.unwrap();
         TestRelay { relay, data, clock: Some(clock) }
     }

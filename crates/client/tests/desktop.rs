@@ -26,6 +26,7 @@ fn config(relay: &str, dir: &std::path::Path) -> DesktopConfig {
         profile_dir: dir.to_owned(),
         device_name: "alice_desktop".into(),
         key_storage: KeyStorage::Keychain,
+        app_version: "0.0.0-test".into(),
     }
 }
 

@@ -64,6 +64,7 @@ async fn desktop_showing_a_code(
         profile_dir: dir.to_owned(),
         device_name: "alice_desktop".into(),
         key_storage: KeyStorage::File,
+        app_version: "0.0.0-test".into(),
     };
     let app = DesktopApp::start(config);
     let mut views = app.watch();

@@ -13,6 +13,8 @@ pub enum RelayError {
     Migration(#[from] rusqlite_migration::Error),
     #[error("cannot listen on that address: {0}")]
     Bind(std::io::Error),
+    #[error("cannot load the TLS certificate {0} or its key: {1}")]
+    Tls(PathBuf, std::io::Error),
     #[error("the server stopped: {0}")]
     Serve(std::io::Error),
 }

@@ -11,6 +11,7 @@ mod db;
 mod error;
 mod links;
 mod push;
+pub mod settings;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -26,11 +27,26 @@ pub struct RelayConfig {
     /// Folder for the SQLite database (created if missing).
     pub data_dir: PathBuf,
     pub clock: Arc<dyn Clock>,
+    /// Serve HTTPS with this certificate and key (PEM); plain HTTP when `None` (loopback only).
+    pub tls: Option<TlsFiles>,
+    /// Request bodies larger than this are refused with `too_large`.
+    pub max_request_bytes: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct TlsFiles {
+    pub cert: PathBuf,
+    pub key: PathBuf,
 }
 
 impl RelayConfig {
     pub fn new(data_dir: impl Into<PathBuf>) -> Self {
-        RelayConfig { data_dir: data_dir.into(), clock: Arc::new(SystemClock) }
+        RelayConfig {
+            data_dir: data_dir.into(),
+            clock: Arc::new(SystemClock),
+            tls: None,
+            max_request_bytes: tandem_proto::wire::MAX_REQUEST_BYTES,
+        }
     }
 }
 
@@ -59,6 +75,8 @@ impl Relay {
 pub struct Server {
     listener: TcpListener,
     relay: Relay,
+    tls: Option<TlsFiles>,
+    max_request_bytes: usize,
 }
 
 impl Server {
@@ -68,7 +86,12 @@ impl Server {
     }
 
     pub fn from_listener(listener: TcpListener, config: &RelayConfig) -> Result<Self, RelayError> {
-        Ok(Server { listener, relay: Relay::open(config)? })
+        Ok(Server {
+            listener,
+            relay: Relay::open(config)?,
+            tls: config.tls.clone(),
+            max_request_bytes: config.max_request_bytes,
+        })
     }
 
     pub fn local_addr(&self) -> Result<SocketAddr, RelayError> {
@@ -76,8 +99,21 @@ impl Server {
     }
 
     pub async fn run(self) -> Result<(), RelayError> {
-        let app = api::router(self.relay);
-        axum::serve(self.listener, app).await.map_err(RelayError::Serve)
+        let app = api::router(self.relay, self.max_request_bytes);
+        match self.tls {
+            None => axum::serve(self.listener, app).await.map_err(RelayError::Serve),
+            Some(files) => {
+                let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(&files.cert, &files.key)
+                    .await
+                    .map_err(|e| RelayError::Tls(files.cert.clone(), e))?;
+                let listener = self.listener.into_std().map_err(RelayError::Bind)?;
+                axum_server::from_tcp_rustls(listener, tls)
+                    .map_err(RelayError::Bind)?
+                    .serve(app.into_make_service())
+                    .await
+                    .map_err(RelayError::Serve)
+            }
+        }
     }
 
     /// Runs in the background of the current tokio runtime (tests, embedding).

@@ -1,21 +1,32 @@
-//! `tandem-relay --listen 127.0.0.1:0 --data DIR`: prints `listening on http://ADDR` once ready.
+//! `tandem-relay --listen 127.0.0.1:0 --data DIR`: prints `listening on http://ADDR` (or https
+//! with TLS) once ready. `--config FILE` reads the same settings from a TOML file.
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Parser;
-use tandem_relay::{RelayConfig, Server};
+use tandem_relay::Server;
+use tandem_relay::settings::{FileSettings, Overrides, resolve};
 
 #[derive(Parser)]
 #[command(name = "tandem-relay", version, about = "Tandem's relay server: it stores only public keys and ciphertext")]
 struct Args {
-    /// Address to listen on; port 0 picks a free port.
-    #[arg(long, default_value = "127.0.0.1:8420", env = "TANDEM_RELAY_LISTEN")]
-    listen: String,
+    /// A TOML config file (listen, data, tls_cert, tls_key, [limits]); flags override it.
+    #[arg(long, env = "TANDEM_RELAY_CONFIG")]
+    config: Option<PathBuf>,
+    /// Address to listen on (default 127.0.0.1:8420); port 0 picks a free port.
+    #[arg(long, env = "TANDEM_RELAY_LISTEN")]
+    listen: Option<String>,
     /// Folder for the relay's database.
     #[arg(long, env = "TANDEM_RELAY_DATA")]
-    data: PathBuf,
+    data: Option<PathBuf>,
+    /// TLS certificate chain (PEM); with --tls-key the relay serves HTTPS.
+    #[arg(long)]
+    tls_cert: Option<PathBuf>,
+    /// TLS private key (PEM).
+    #[arg(long)]
+    tls_key: Option<PathBuf>,
 }
 
 #[tokio::main]
@@ -25,16 +36,35 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();
-    let server = Server::bind(&args.listen, RelayConfig::new(&args.data))
+    let file = match &args.config {
+        Some(path) => FileSettings::load(path)?,
+        None => FileSettings::default(),
+    };
+    let flags = Overrides { listen: args.listen, data: args.data, tls_cert: args.tls_cert, tls_key: args.tls_key };
+    let (listen, config) = resolve(file, flags)?;
+    let scheme = if config.tls.is_some() { "https" } else { "http" };
+    let data = config.data_dir.clone();
+    let server = Server::bind(&listen, config)
         .await
-        .with_context(|| format!("cannot start the relay on {} with data in {}", args.listen, args.data.display()))?;
+        .with_context(|| format!("cannot start the relay on {listen} with data in {}", data.display()))?;
     let addr = server.local_addr()?;
     let server = tokio::spawn(server.run());
-    println!("listening on http://{addr}");
+    println!("listening on {scheme}://{addr}");
     std::io::stdout().flush()?;
     tokio::select! {
         result = server => result.context("relay task failed")??,
         _ = tokio::signal::ctrl_c() => tracing::info!("interrupted, stopping"),
+        _ = terminated() => tracing::info!("terminated, stopping"),
     }
     Ok(())
+}
+
+/// SIGTERM (systemd's stop) on Unix; never elsewhere.
+async fn terminated() {
+    #[cfg(unix)]
+    if let Ok(mut term) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        term.recv().await;
+        return;
+    }
+    std::future::pending::<()>().await
 }

@@ -27,6 +27,8 @@ pub struct DesktopConfig {
     pub device_name: String,
     /// Where the database key lives; always the keychain in the real app.
     pub key_storage: KeyStorage,
+    /// The app's version, shown in About.
+    pub app_version: String,
 }
 
 pub struct DesktopApp {
@@ -39,7 +41,7 @@ pub struct DesktopApp {
 impl DesktopApp {
     /// Starts the app's work on the current tokio runtime.
     pub fn start(config: DesktopConfig) -> Arc<Self> {
-        let (view, _) = watch::channel(View::starting(&config.device_name, &config.relay_url));
+        let (view, _) = watch::channel(View::starting(&config.app_version, &config.device_name, &config.relay_url));
         let app = Arc::new(DesktopApp { config, view, retry: Notify::new(), device: Mutex::new(None) });
         tokio::spawn(Arc::clone(&app).drive());
         app

@@ -93,6 +93,8 @@ impl From<&ClientError> for ErrorView {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct View {
     pub screen: Screen,
+    /// This app's version (the About section shows it).
+    pub app_version: String,
     pub device_name: String,
     pub relay_url: String,
     pub connection: ConnectionView,
@@ -102,9 +104,10 @@ pub struct View {
 }
 
 impl View {
-    pub fn starting(device_name: &str, relay_url: &str) -> Self {
+    pub fn starting(app_version: &str, device_name: &str, relay_url: &str) -> Self {
         View {
             screen: Screen::Starting,
+            app_version: app_version.to_owned(),
             device_name: device_name.to_owned(),
             relay_url: relay_url.to_owned(),
             connection: ConnectionView::from(&ConnectionState::Connecting),

@@ -14,13 +14,13 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use tandem_proto::PROTOCOL_VERSION;
-use tandem_proto::wire::{ErrorCode, MAX_REQUEST_BYTES, PROTOCOL_HEADER};
+use tandem_proto::wire::{ErrorCode, PROTOCOL_HEADER};
 
 pub use error::ApiFailure;
 
 use crate::Relay;
 
-pub fn router(relay: Relay) -> Router {
+pub fn router(relay: Relay, max_request_bytes: usize) -> Router {
     Router::new()
         .route("/v1/accounts", post(accounts::create))
         .route("/v1/accounts/{account}/devices", get(accounts::devices))
@@ -40,7 +40,7 @@ pub fn router(relay: Relay) -> Router {
         .route("/v1/ws", get(ws::connect))
         .route("/healthz", get(|| async { "ok" }))
         .layer(middleware::from_fn(protocol_version))
-        .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
+        .layer(DefaultBodyLimit::max(max_request_bytes))
         .with_state(relay)
 }
 

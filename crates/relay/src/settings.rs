@@ -1,0 +1,100 @@
+//! The relay's settings: command line, environment, and an optional TOML config file (what the
+//! packaged service uses: /etc/tandem-relay/relay.toml). Flags win over the file.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::{RelayConfig, TlsFiles};
+
+/// The config file's shape. Every field is optional; see packaging/relay/relay.toml.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileSettings {
+    pub listen: Option<String>,
+    pub data: Option<PathBuf>,
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+    #[serde(default)]
+    pub limits: FileLimits,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileLimits {
+    pub max_request_bytes: Option<usize>,
+}
+
+/// Why the settings are unusable.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("cannot read the config file {0}: {1}")]
+    Read(PathBuf, std::io::Error),
+    #[error("the config file {0} is not valid: {1}")]
+    Parse(PathBuf, toml::de::Error),
+    #[error("no data folder: set `data` in the config file or pass --data DIR")]
+    NoData,
+    #[error("TLS needs both a certificate and a key (tls_cert and tls_key)")]
+    HalfTls,
+    #[error("limits.max_request_bytes must be between 16 KiB and 16 MiB")]
+    BadLimit,
+}
+
+impl FileSettings {
+    pub fn load(path: &Path) -> Result<Self, SettingsError> {
+        let text = std::fs::read_to_string(path).map_err(|e| SettingsError::Read(path.to_owned(), e))?;
+        toml::from_str(&text).map_err(|e| SettingsError::Parse(path.to_owned(), e))
+    }
+}
+
+/// Values given on the command line (or environment); `None` falls back to the file.
+#[derive(Debug, Default)]
+pub struct Overrides {
+    pub listen: Option<String>,
+    pub data: Option<PathBuf>,
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+}
+
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8420";
+
+/// Merges flags over the file; returns the listen address and the relay's config.
+pub fn resolve(file: FileSettings, flags: Overrides) -> Result<(String, RelayConfig), SettingsError> {
+    let listen = flags.listen.or(file.listen).unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
+    let data = flags.data.or(file.data).ok_or(SettingsError::NoData)?;
+    let tls = match (flags.tls_cert.or(file.tls_cert), flags.tls_key.or(file.tls_key)) {
+        (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
+        (None, None) => None,
+        _ => return Err(SettingsError::HalfTls),
+    };
+    let mut config = RelayConfig::new(data);
+    config.tls = tls;
+    if let Some(max) = file.limits.max_request_bytes {
+        if !(16 * 1024..=16 * 1024 * 1024).contains(&max) {
+            return Err(SettingsError::BadLimit);
+        }
+        config.max_request_bytes = max;
+    }
+    Ok((listen, config))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_win_over_the_file_and_tls_needs_both_parts() {
+        let file: FileSettings =
+            toml::from_str("listen = \"0.0.0.0:443\"\ndata = \"/var/lib/x\"\n[limits]\nmax_request_bytes = 65536\n")
+                .unwrap();
+        let (listen, config) =
+            resolve(file, Overrides { listen: Some("127.0.0.1:1".into()), ..Default::default() }).unwrap();
+        assert_eq!(listen, "127.0.0.1:1");
+        assert_eq!(config.data_dir, PathBuf::from("/var/lib/x"));
+        assert_eq!(config.max_request_bytes, 65536);
+        let half = Overrides { data: Some("/d".into()), tls_cert: Some("/c".into()), ..Default::default() };
+        assert!(matches!(resolve(FileSettings::default(), half), Err(SettingsError::HalfTls)));
+        assert!(matches!(resolve(FileSettings::default(), Overrides::default()), Err(SettingsError::NoData)));
+        assert!(toml::from_str::<FileSettings>("lsiten = 1").is_err(), "typos are reported");
+    }
+}

@@ -16,6 +16,10 @@ pub fn run() -> std::process::ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let options = options::Options::from_env_and_args();
+    if options.link.is_some() {
+        // Opening tandem:// links inside the app arrives with the full UI (issue #5).
+        tracing::info!("started from a tandem:// link; links are not acted on yet");
+    }
     let result = tauri::Builder::default()
         .setup(move |app| {
             let profile_dir = match options.profile {

@@ -19,6 +19,9 @@ pub struct Options {
     /// This desktop's name, as the phone will list it.
     #[arg(long, env = "TANDEM_DEVICE_NAME", default_value = "Tandem Desktop")]
     pub name: String,
+    /// A tandem:// link, as the system's URL handler passes it (the desktop entry's `%u`).
+    #[arg(hide = true)]
+    pub link: Option<String>,
 }
 
 impl Options {

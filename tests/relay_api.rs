@@ -112,3 +112,51 @@ async fn the_relay_serves_https_with_the_configured_certificate() {
             .unwrap_or(true)
     );
 }
+
+#[tokio::test]
+async fn a_fanout_batch_must_cover_exactly_the_current_devices() {
+    let relay = Relay::start();
+    let mallory = RawPrimary::join(&relay.url, "mallory").await;
+    let eve = RawPrimary::join(&relay.url, "eve").await;
+    let envelope = |account: &tandem_proto::ids::AccountId, device: u32| json!({"account_id": account, "device_id": device, "olm_type": 1, "ciphertext": "AAAA"});
+    let lists = json!([{"account_id": eve.account_id, "version": 1}, {"account_id": mallory.account_id, "version": 1}]);
+    // A copy for a device eve does not have.
+    let extra = json!({"lists": lists, "envelopes": [envelope(&eve.account_id, 0), envelope(&eve.account_id, 5)]});
+    assert_eq!(code(&mallory.post("/v1/messages", &extra).await), ErrorCode::StaleDeviceList);
+    // Planned from an old list version.
+    let old =
+        json!({"lists": [{"account_id": eve.account_id, "version": 0}], "envelopes": [envelope(&eve.account_id, 0)]});
+    assert_eq!(code(&mallory.post("/v1/messages", &old).await), ErrorCode::StaleDeviceList);
+    // Two recipient accounts in one batch.
+    let third = RawPrimary::join(&relay.url, "trent").await;
+    let two = json!({"lists": lists, "envelopes": [envelope(&eve.account_id, 0), envelope(&third.account_id, 0)]});
+    assert_eq!(code(&mallory.post("/v1/messages", &two).await), ErrorCode::BadRequest);
+    // The right batch is stored, and only eve's device may fetch and ack it.
+    let right = json!({"lists": lists, "envelopes": [envelope(&eve.account_id, 0)]});
+    assert!(mallory.post("/v1/messages", &right).await.1.is_ok());
+    let (_, inbox) = eve.send::<(), tandem_proto::message::Inbox>(Method::GET, "/v1/messages", None).await;
+    let inbox = inbox.unwrap();
+    assert_eq!(inbox.envelopes.len(), 1);
+    assert_eq!(inbox.envelopes[0].sender_account, mallory.account_id, "the relay stamps the authenticated sender");
+    let id = inbox.envelopes[0].id;
+    assert!(mallory.post("/v1/messages/ack", &json!({"ids": [id]})).await.1.is_ok());
+    assert_eq!(
+        eve.send::<(), tandem_proto::message::Inbox>(Method::GET, "/v1/messages", None)
+            .await
+            .1
+            .unwrap()
+            .envelopes
+            .len(),
+        1,
+        "mallory cannot ack eve's mail"
+    );
+    assert!(eve.post("/v1/messages/ack", &json!({"ids": [id]})).await.1.is_ok());
+    assert!(
+        eve.send::<(), tandem_proto::message::Inbox>(Method::GET, "/v1/messages", None)
+            .await
+            .1
+            .unwrap()
+            .envelopes
+            .is_empty()
+    );
+}

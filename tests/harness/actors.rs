@@ -48,6 +48,13 @@ impl Relay {
         Self::start_in(data, &listen)
     }
 
+    /// Stops the relay (SIGKILL); [`StoppedRelay::start`] brings it back on the same address.
+    pub fn stop(self) -> StoppedRelay {
+        let Relay { url, data, mut process } = self;
+        process.kill();
+        StoppedRelay { url, data }
+    }
+
     /// Stops the relay (SIGKILL) and starts it on the same address with `data` instead: a relay
     /// that "lost" newer data, or an attacker serving an old snapshot.
     pub fn restart_with(self, data: TempDir) -> (Relay, TempDir) {
@@ -73,6 +80,19 @@ impl Relay {
 
     pub fn stderr(&self) -> String {
         self.process.stderr()
+    }
+}
+
+/// A relay that is down, with its data kept.
+pub struct StoppedRelay {
+    pub url: String,
+    data: TempDir,
+}
+
+impl StoppedRelay {
+    pub fn start(self) -> Relay {
+        let listen = self.url.trim_start_matches("http://").to_owned();
+        Relay::start_in(self.data, &listen)
     }
 }
 

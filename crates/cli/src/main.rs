@@ -2,6 +2,7 @@
 //! account, link companions); as a companion it links to a phone. It uses only the public
 //! `tandem-client` API, exactly as a phone app would.
 
+mod chat;
 mod companion;
 mod link;
 mod output;
@@ -57,6 +58,30 @@ enum Command {
     Run,
     /// Show account, role, this device and whether the relay is reachable.
     Status,
+    /// Contacts: `contacts add ACCOUNT` (verifies its devices), `contacts` lists them.
+    Contacts {
+        #[command(subcommand)]
+        action: Option<ContactsAction>,
+    },
+    /// Send a text message to an account (every device of it, and this account's other devices).
+    Send {
+        #[arg(long)]
+        to: String,
+        text: String,
+    },
+    /// Send queued messages, then fetch, decrypt and store new ones and print them.
+    Sync,
+    /// Print a chat's messages in order (a chat is named by the other account's id).
+    Messages {
+        #[arg(long)]
+        chat: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ContactsAction {
+    /// Add a contact by account id.
+    Add { account: String },
 }
 
 fn main() -> std::process::ExitCode {
@@ -81,6 +106,13 @@ fn main() -> std::process::ExitCode {
             Command::Devices => phone::devices(&cli.home, &out).await,
             Command::Run => phone::run(&cli.home, &out).await,
             Command::Status => phone::status(&cli.home, &out).await,
+            Command::Contacts { action: Some(ContactsAction::Add { account }) } => {
+                chat::contacts_add(&cli.home, &account, &out).await
+            }
+            Command::Contacts { action: None } => chat::contacts_list(&cli.home, &out).await,
+            Command::Send { to, text } => chat::send(&cli.home, &to, &text, &out).await,
+            Command::Sync => chat::sync(&cli.home, &out).await,
+            Command::Messages { chat } => chat::messages(&cli.home, &chat, &out).await,
         }
     });
     match result {

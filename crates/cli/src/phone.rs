@@ -89,6 +89,11 @@ pub async fn run(home: &Path, out: &Output) -> anyhow::Result<()> {
                     let n = devices.devices.len();
                     out.emit(|| format!("device list version {} ({n} devices)", devices.version), &json!({"event": "devices", "devices": devices}));
                 }
+                Ok(ClientEvent::Messages(messages)) => {
+                    for m in messages {
+                        out.emit(|| format!("[{}] {}: {}", m.chat_id, m.sender_account, m.body), &json!({"event": "message", "message": m}));
+                    }
+                }
                 Ok(ClientEvent::PrekeysPublished { one_time_keys }) => {
                     out.emit(|| format!("published one-time keys ({one_time_keys} at the relay)"), &json!({"event": "prekeys_published", "one_time_keys": one_time_keys}));
                 }

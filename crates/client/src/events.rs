@@ -17,6 +17,8 @@ pub enum ConnectionState {
 pub enum ClientEvent {
     Connection(ConnectionState),
     DevicesChanged(AccountDevices),
+    /// New messages were received and stored.
+    Messages(Vec<crate::messaging::Message>),
     /// Fresh one-time keys were published (the relay asked, or the stock was low).
     PrekeysPublished {
         one_time_keys: u32,

@@ -42,11 +42,21 @@ impl Device {
         }
     }
 
+    async fn receive_new(&self) -> Result<()> {
+        let new = self.sync().await?;
+        if !new.is_empty() {
+            self.emit(ClientEvent::Messages(new));
+        }
+        Ok(())
+    }
+
     /// One connected session: catch up, then follow push events until the connection ends.
     async fn session(&self) -> Result<()> {
         let mut push = self.connect_push().await?;
         self.refresh_devices().await?;
         self.top_up_prekeys().await?;
+        self.flush_outbox().await?;
+        self.receive_new().await?;
         self.emit(ClientEvent::Connection(ConnectionState::Online));
         while let Some(event) = push.next().await {
             match event {
@@ -56,6 +66,7 @@ impl Device {
                 PushEvent::KeysLow { .. } => {
                     self.top_up_prekeys().await?;
                 }
+                PushEvent::Messages => self.receive_new().await?,
                 PushEvent::Replaced => return Err(ClientError::Replaced),
             }
         }

@@ -21,6 +21,7 @@ mod error;
 pub mod identity;
 pub mod ids;
 pub mod link;
+pub mod message;
 pub mod prekeys;
 pub mod wire;
 

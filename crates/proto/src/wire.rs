@@ -21,6 +21,9 @@
 //! | POST /v1/keys | a device | [`UploadKeysRequest`] → [`KeyCountResponse`] |
 //! | GET /v1/keys/count | a device | → [`KeyCountResponse`] |
 //! | POST /v1/keys/claim | any device | [`ClaimKeyRequest`] → [`ClaimKeyResponse`] |
+//! | POST /v1/messages | a device | `message::SendBatch` → `{}` (or `stale_device_list`) |
+//! | GET /v1/messages | a device | → `message::Inbox` (its mailbox, oldest first) |
+//! | POST /v1/messages/ack | a device | `message::AckRequest` → `{}` (deletes them) |
 //! | GET /v1/ws | a device | WebSocket of [`PushEvent`] |
 
 use serde::{Deserialize, Serialize};
@@ -59,6 +62,7 @@ pub enum ErrorCode {
     LinkUsed,
     LinkDeclined,
     NoKeys,
+    StaleDeviceList,
     TooLarge,
     UpdateRequired,
     Internal,
@@ -203,6 +207,8 @@ pub enum PushEvent {
     DeviceListChanged { account_id: AccountId, version: u64 },
     /// Fewer one-time keys are left than the device should have: upload more.
     KeysLow { remaining: u32 },
+    /// New envelopes wait in this device's mailbox.
+    Messages,
     /// Another connection for this same device took over; this one is closed.
     Replaced,
 }

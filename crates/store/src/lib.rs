@@ -7,6 +7,7 @@
 mod device_lists;
 mod error;
 mod identity;
+mod messages;
 mod settings;
 
 use std::path::{Path, PathBuf};
@@ -18,8 +19,10 @@ use zeroize::Zeroizing;
 pub use device_lists::{StoredDeviceList, StoredIdentity};
 pub use error::StoreError;
 pub use identity::{LocalIdentity, Role};
+pub use messages::{Received, SessionUpdate, StoredMessage};
 
-const MIGRATIONS: &[M<'static>] = &[M::up(include_str!("migrations/0001_init.sql"))];
+const MIGRATIONS: &[M<'static>] =
+    &[M::up(include_str!("migrations/0001_init.sql")), M::up(include_str!("migrations/0002_messages.sql"))];
 
 pub struct Store {
     conn: Connection,

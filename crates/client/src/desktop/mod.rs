@@ -184,7 +184,8 @@ impl DesktopApp {
                     v.screen = Screen::Linked;
                     v.linked = Some(LinkedView::from_devices(&devices, &v.device_name));
                 }),
-                ClientEvent::PrekeysPublished { .. } => {}
+                // The desktop's chat screens come with the messaging UI; the messages are stored.
+                ClientEvent::PrekeysPublished { .. } | ClientEvent::Messages(_) => {}
             }
             if online.is_finished() {
                 break;

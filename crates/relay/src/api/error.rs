@@ -29,9 +29,11 @@ fn status(code: ErrorCode) -> StatusCode {
         ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
         ErrorCode::Forbidden => StatusCode::FORBIDDEN,
         ErrorCode::NotFound | ErrorCode::LinkNotFound | ErrorCode::NoKeys => StatusCode::NOT_FOUND,
-        ErrorCode::AccountExists | ErrorCode::DeviceListRollback | ErrorCode::CompanionLimit | ErrorCode::LinkUsed => {
-            StatusCode::CONFLICT
-        }
+        ErrorCode::AccountExists
+        | ErrorCode::DeviceListRollback
+        | ErrorCode::CompanionLimit
+        | ErrorCode::LinkUsed
+        | ErrorCode::StaleDeviceList => StatusCode::CONFLICT,
         ErrorCode::LinkExpired | ErrorCode::LinkDeclined => StatusCode::GONE,
         ErrorCode::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         ErrorCode::UpdateRequired => StatusCode::UPGRADE_REQUIRED,

@@ -6,6 +6,7 @@ mod error;
 mod extract;
 mod keys;
 mod link;
+mod messages;
 mod ws;
 
 use axum::Router;
@@ -37,6 +38,8 @@ pub fn router(relay: Relay, max_request_bytes: usize) -> Router {
         .route("/v1/keys", post(keys::upload))
         .route("/v1/keys/count", get(keys::count))
         .route("/v1/keys/claim", post(keys::claim))
+        .route("/v1/messages", post(messages::send).get(messages::fetch))
+        .route("/v1/messages/ack", post(messages::ack))
         .route("/v1/ws", get(ws::connect))
         .route("/healthz", get(|| async { "ok" }))
         .layer(middleware::from_fn(protocol_version))

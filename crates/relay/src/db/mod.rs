@@ -4,6 +4,7 @@ mod accounts;
 mod auth;
 mod keys;
 mod links;
+mod mailbox;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -20,7 +21,8 @@ pub fn keys_limit() -> u32 {
 
 use crate::RelayError;
 
-const MIGRATIONS: &[M<'static>] = &[M::up(include_str!("migrations/0001_init.sql"))];
+const MIGRATIONS: &[M<'static>] =
+    &[M::up(include_str!("migrations/0001_init.sql")), M::up(include_str!("migrations/0002_mailboxes.sql"))];
 
 /// One connection behind a mutex: every operation is a short transaction, never held across an await.
 #[derive(Clone)]

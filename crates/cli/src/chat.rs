@@ -1,0 +1,69 @@
+//! Messaging commands: contacts, send, sync, messages.
+
+use std::path::Path;
+
+use serde_json::json;
+use tandem_client::Message;
+
+use crate::output::Output;
+use crate::phone::load;
+
+fn show(out: &Output, m: &Message) {
+    let who = if m.outgoing { "me".to_owned() } else { m.sender_account.clone() };
+    out.emit(|| format!("[{}] {who}: {} ({})", m.chat_id, m.body, m.state), &json!({"event": "message", "message": m}));
+}
+
+pub async fn contacts_add(home: &Path, account: &str, out: &Output) -> anyhow::Result<()> {
+    let device = load(home)?;
+    let added = device.add_contact(account).await?;
+    out.emit(
+        || format!("added {added} (its devices verified)"),
+        &json!({"event": "contact_added", "account_id": added}),
+    );
+    Ok(())
+}
+
+pub async fn contacts_list(home: &Path, out: &Output) -> anyhow::Result<()> {
+    let device = load(home)?;
+    for contact in device.contacts()? {
+        out.emit(|| contact.clone(), &json!({"account_id": contact}));
+    }
+    Ok(())
+}
+
+pub async fn send(home: &Path, to: &str, text: &str, out: &Output) -> anyhow::Result<()> {
+    let device = load(home)?;
+    let (id, sent) = device.send_text(to, text).await?;
+    let state = if sent { "sent" } else { "queued" };
+    out.emit(
+        || {
+            if sent {
+                format!("sent {id}")
+            } else {
+                format!("queued {id}: the relay is unreachable; it goes out with the next sync or run")
+            }
+        },
+        &json!({"event": "send", "message_id": id, "state": state}),
+    );
+    Ok(())
+}
+
+pub async fn sync(home: &Path, out: &Output) -> anyhow::Result<()> {
+    let device = load(home)?;
+    let flushed = device.flush_outbox().await?;
+    if flushed > 0 {
+        out.note(&format!("sent {flushed} queued message(s)"));
+    }
+    for message in device.sync().await? {
+        show(out, &message);
+    }
+    Ok(())
+}
+
+pub async fn messages(home: &Path, chat: &str, out: &Output) -> anyhow::Result<()> {
+    let device = load(home)?;
+    for message in device.messages(chat)? {
+        show(out, &message);
+    }
+    Ok(())
+}

@@ -1,0 +1,49 @@
+//! Other accounts: their verified devices (pinned account key, rollback rule) and contacts.
+
+use tandem_proto::device_list::DeviceList;
+use tandem_proto::ids::AccountId;
+use tandem_proto::wire::AccountDevicesResponse;
+use tandem_store::StoredIdentity;
+
+use crate::api::Auth;
+use crate::device::{Device, now_ms};
+use crate::devices::verify_account_devices;
+use crate::error::{ClientError, Result};
+
+impl Device {
+    /// Fetches an account's devices, verifies them against the account key pinned on first
+    /// contact (a different key is refused, never accepted silently), applies the rollback rule,
+    /// and stores them. Returns the verified list and identities.
+    pub(crate) async fn refresh_account(
+        &self,
+        account: &AccountId,
+    ) -> Result<(DeviceList, Vec<StoredIdentity>, [u8; 32])> {
+        let pinned = self.state().store.device_list(account)?.map(|held| held.account_key);
+        let path = format!("/v1/accounts/{account}/devices");
+        let resp: AccountDevicesResponse = self
+            .authed(|api, token| {
+                let path = path.clone();
+                async move { api.get(&path, Auth::Bearer(&token)).await }
+            })
+            .await?;
+        let (list, identities) = verify_account_devices(&resp, account, pinned.as_ref())?;
+        self.state().store.accept_device_list(&resp.account_key, &resp.device_list, &list, &identities, now_ms())?;
+        Ok((list, identities, resp.account_key))
+    }
+
+    /// Adds a contact by account id, after fetching and verifying its devices.
+    pub async fn add_contact(&self, account: &str) -> Result<AccountId> {
+        let account = AccountId::parse(account.trim())?;
+        let (own, _, _) = self.whoami()?;
+        if account == own {
+            return Err(ClientError::Internal("that is this device's own account".into()));
+        }
+        self.refresh_account(&account).await?;
+        self.state().store.add_contact(&account, now_ms())?;
+        Ok(account)
+    }
+
+    pub fn contacts(&self) -> Result<Vec<String>> {
+        Ok(self.state().store.contacts()?)
+    }
+}

@@ -1,0 +1,146 @@
+//! Receiving: fetch the mailbox, check each sender device against its account's verified device
+//! list, decrypt, and store session, keys and message in one transaction before acking.
+
+use tandem_proto::ids::AccountId;
+use tandem_proto::message::{AckRequest, Inbox, InboxEnvelope, Payload};
+use tandem_store::{Received, SessionUpdate, StoredMessage};
+
+use crate::api::Auth;
+use crate::device::{Device, now_ms, pickle_json};
+use crate::error::{ClientError, Result};
+use crate::olm::{peer_keys, session_pickle};
+
+const PAGE: u32 = 100;
+
+impl Device {
+    /// Fetches, decrypts and stores everything waiting; returns the new messages. Envelopes that
+    /// fail to decrypt stay in the mailbox (retry requests are a later step).
+    pub async fn sync(&self) -> Result<Vec<StoredMessage>> {
+        let mut new = Vec::new();
+        loop {
+            let path = format!("/v1/messages?limit={PAGE}");
+            let inbox: Inbox = self
+                .authed(|api, token| {
+                    let path = path.clone();
+                    async move { api.get(&path, Auth::Bearer(&token)).await }
+                })
+                .await?;
+            let fetched = inbox.envelopes.len();
+            let mut acks = Vec::new();
+            for envelope in inbox.envelopes {
+                if self.state().store.envelope_processed(envelope.id)? {
+                    acks.push(envelope.id); // a redelivery after a lost ack
+                    continue;
+                }
+                match self.receive(&envelope).await {
+                    Ok(message) => {
+                        acks.push(envelope.id);
+                        new.extend(message);
+                    }
+                    Err(e) if e.is_unreachable() => return Err(e),
+                    Err(e) => {
+                        tracing::warn!(code = e.code(), sender = %envelope.sender_account, "an envelope could not be read: {e}")
+                    }
+                }
+            }
+            if !acks.is_empty() {
+                let request = AckRequest { ids: acks.clone() };
+                let _: serde_json::Value = self
+                    .authed(|api, token| {
+                        let request = request.clone();
+                        async move { api.post("/v1/messages/ack", &request, Auth::Bearer(&token)).await }
+                    })
+                    .await?;
+            }
+            if fetched < PAGE as usize || acks.is_empty() {
+                return Ok(new);
+            }
+        }
+    }
+
+    /// Reads one envelope. Returns the message if it was new (`None` for a duplicate).
+    async fn receive(&self, envelope: &InboxEnvelope) -> Result<Option<StoredMessage>> {
+        let sender = &envelope.sender_account;
+        let (_, identities, account_key) = self.sender_identities(sender, envelope.sender_device).await?;
+        let identity = identities.iter().find(|i| i.device_id == envelope.sender_device).ok_or_else(|| {
+            ClientError::Untrusted(format!(
+                "device {} is not in the signed device list of {sender}",
+                envelope.sender_device
+            ))
+        })?;
+        let keys = peer_keys(identity, &account_key)?;
+        let (plaintext, session, account_changed) =
+            self.decrypt(sender, envelope.sender_device, &keys, envelope.olm_type, &envelope.ciphertext)?;
+        let (own, _, _) = self.whoami()?;
+        let message = match Payload::decode(&plaintext)? {
+            Payload::Text { message_id, sent_ms, text } => StoredMessage {
+                chat_id: sender.to_string(),
+                message_id,
+                sender_account: sender.to_string(),
+                sender_device: envelope.sender_device,
+                outgoing: false,
+                body: text,
+                sent_ms,
+                state: "received".into(),
+            },
+            Payload::SentTranscript { message_id, sent_ms, to, text } => {
+                if *sender != own {
+                    return Err(ClientError::Untrusted(format!(
+                        "{sender} sent a transcript, which only this account's own devices may"
+                    )));
+                }
+                StoredMessage {
+                    chat_id: to.to_string(),
+                    message_id,
+                    sender_account: own.to_string(),
+                    sender_device: envelope.sender_device,
+                    outgoing: true,
+                    body: text,
+                    sent_ms,
+                    state: "sent".into(),
+                }
+            }
+        };
+        let pickle = session_pickle(&session)?;
+        let session_id = session.session_id();
+        let mut st = self.state();
+        let account_pickle = if account_changed { Some(pickle_json(&st.account)?) } else { None };
+        let received = Received {
+            relay_id: envelope.id,
+            session: SessionUpdate {
+                session_id: &session_id,
+                account_id: sender,
+                device_id: envelope.sender_device,
+                pickle: &pickle,
+            },
+            account_pickle: account_pickle.as_deref(),
+            message: Some(&message),
+        };
+        let inserted = st.store.commit_received(&received, now_ms())?;
+        if let Some(p) = account_pickle {
+            st.identity.account_pickle = p;
+        }
+        Ok(inserted.then_some(message))
+    }
+
+    /// The sender account's verified identities; refetched when the device is not known yet.
+    async fn sender_identities(
+        &self,
+        sender: &AccountId,
+        device: u32,
+    ) -> Result<(tandem_proto::device_list::DeviceList, Vec<tandem_store::StoredIdentity>, [u8; 32])> {
+        let held = {
+            let st = self.state();
+            match st.store.device_list(sender)? {
+                Some(held) => Some((held.list, st.store.device_identities(sender)?, held.account_key)),
+                None => None,
+            }
+        };
+        if let Some((list, ids, key)) = held
+            && ids.iter().any(|i| i.device_id == device)
+        {
+            return Ok((list, ids, key));
+        }
+        self.refresh_account(sender).await
+    }
+}

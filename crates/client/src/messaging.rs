@@ -1,0 +1,145 @@
+//! Sending: a message goes into the outbox (stored as 'queued'), then out as one fan-out batch:
+//! a copy per device of the recipient and per other device of this account. Sessions advanced
+//! by encrypting are saved before the batch leaves. If the relay says the device lists changed,
+//! the lists are fetched and verified again and the batch rebuilt.
+
+use tandem_proto::ids::AccountId;
+use tandem_proto::message::{ListVersion, OutgoingEnvelope, Payload, SendBatch, message_id, plan_fanout};
+use tandem_proto::wire::ErrorCode;
+use tandem_store::{SessionUpdate, StoredMessage};
+
+use crate::api::Auth;
+use crate::device::{Device, now_ms};
+use crate::error::{ClientError, Result};
+use crate::olm::{olm_parts, peer_keys, session_pickle};
+
+/// How often a send is rebuilt after `stale_device_list` before giving up for now.
+const STALE_RETRIES: usize = 3;
+
+/// A message as shown to people.
+pub type Message = StoredMessage;
+
+impl Device {
+    /// Queues a text message to `to` and tries to send it now. Returns its id and whether the
+    /// relay took it (false: it stays queued and goes out with the next [`Device::flush_outbox`]).
+    pub async fn send_text(&self, to: &str, text: &str) -> Result<(String, bool)> {
+        let to = AccountId::parse(to.trim())?;
+        let (own, own_device, _) = self.whoami()?;
+        if to == own {
+            return Err(ClientError::Internal("sending to this device's own account is not supported yet".into()));
+        }
+        let mut random = [0u8; 16];
+        getrandom::fill(&mut random).map_err(|e| ClientError::Internal(e.to_string()))?;
+        let id = message_id(random);
+        let message = StoredMessage {
+            chat_id: to.to_string(),
+            message_id: id.clone(),
+            sender_account: own.to_string(),
+            sender_device: own_device,
+            outgoing: true,
+            body: text.to_owned(),
+            sent_ms: now_ms(),
+            state: "queued".into(),
+        };
+        // Checked before it is stored: a message that could never be sent is refused now.
+        Payload::Text { message_id: id.clone(), sent_ms: message.sent_ms, text: text.to_owned() }.encode()?;
+        self.state().store.add_message(&message, now_ms())?;
+        let sent = self.flush_outbox().await? > 0;
+        Ok((id, sent))
+    }
+
+    /// Sends every queued message, oldest first. Stops quietly (messages stay queued) while the
+    /// relay is unreachable. Returns how many went out.
+    pub async fn flush_outbox(&self) -> Result<usize> {
+        let queued = self.state().store.queued_messages()?;
+        let mut sent = 0;
+        for message in queued {
+            match self.send_queued(&message).await {
+                Ok(()) => {
+                    self.state().store.set_message_state(&message.chat_id, &message.message_id, "sent")?;
+                    sent += 1;
+                }
+                Err(e) if e.is_unreachable() => return Ok(sent),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(sent)
+    }
+
+    async fn send_queued(&self, message: &StoredMessage) -> Result<()> {
+        let to = AccountId::parse(&message.chat_id)?;
+        let mut last = None;
+        for _ in 0..STALE_RETRIES {
+            let batch = self.build_batch(&to, message).await?;
+            let result: Result<serde_json::Value> = self
+                .authed(|api, token| {
+                    let batch = batch.clone();
+                    async move { api.post("/v1/messages", &batch, Auth::Bearer(&token)).await }
+                })
+                .await;
+            match result {
+                Ok(_) => return Ok(()),
+                Err(e) if e.is_relay(ErrorCode::StaleDeviceList) => last = Some(e),
+                Err(e) => return Err(e),
+            }
+        }
+        Err(last.unwrap_or_else(|| ClientError::Internal("the send was not accepted".into())))
+    }
+
+    /// Encrypts one copy per target device, from freshly fetched and verified device lists.
+    async fn build_batch(&self, to: &AccountId, message: &StoredMessage) -> Result<SendBatch> {
+        let (own, own_device, _) = self.whoami()?;
+        let (recipient_list, recipient_ids, recipient_key) = self.refresh_account(to).await?;
+        let (own_list, own_ids, own_key) = self.refresh_account(&own).await?;
+        let mut envelopes = Vec::new();
+        let mut sessions = Vec::new();
+        for (account, device) in plan_fanout(&recipient_list, &own_list, own_device) {
+            let (ids, key) = if account == *to { (&recipient_ids, &recipient_key) } else { (&own_ids, &own_key) };
+            let identity = ids.iter().find(|i| i.device_id == device).ok_or_else(|| {
+                ClientError::Untrusted(format!("no verified identity for device {device} of {account}"))
+            })?;
+            let keys = peer_keys(identity, key)?;
+            let mut session = self.outbound_session(&account, device, &keys).await?;
+            let payload = if account == *to {
+                Payload::Text {
+                    message_id: message.message_id.clone(),
+                    sent_ms: message.sent_ms,
+                    text: message.body.clone(),
+                }
+            } else {
+                Payload::SentTranscript {
+                    message_id: message.message_id.clone(),
+                    sent_ms: message.sent_ms,
+                    to: to.clone(),
+                    text: message.body.clone(),
+                }
+            };
+            let encrypted = session
+                .encrypt(payload.encode()?)
+                .map_err(|e| ClientError::Internal(format!("cannot encrypt: {e}")))?;
+            let (olm_type, ciphertext) = olm_parts(&encrypted);
+            envelopes.push(OutgoingEnvelope { account_id: account.clone(), device_id: device, olm_type, ciphertext });
+            sessions.push((session.session_id(), account, device, session_pickle(&session)?));
+        }
+        let updates: Vec<SessionUpdate<'_>> = sessions
+            .iter()
+            .map(|(id, account, device, pickle)| SessionUpdate {
+                session_id: id,
+                account_id: account,
+                device_id: *device,
+                pickle,
+            })
+            .collect();
+        self.state().store.save_olm_sessions(&updates, now_ms())?;
+        let lists = vec![
+            ListVersion { account_id: to.clone(), version: recipient_list.version },
+            ListVersion { account_id: own, version: own_list.version },
+        ];
+        Ok(SendBatch { lists, envelopes })
+    }
+
+    /// A chat's messages, in order (a chat is named by the other account's id).
+    pub fn messages(&self, chat_id: &str) -> Result<Vec<Message>> {
+        Ok(self.state().store.messages(chat_id.trim())?)
+    }
+}

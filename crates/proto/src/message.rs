@@ -1,0 +1,154 @@
+//! Messages between accounts: what is encrypted (the [`Payload`]), who receives a copy
+//! ([`plan_fanout`]), and how a copy travels ([`OutgoingEnvelope`], [`InboxEnvelope`]).
+//!
+//! Client fan-out: a message is encrypted once per device in the recipient's verified device
+//! list and once per *other* device of the sender's own account. Copies for the sender's own
+//! devices are [`Payload::SentTranscript`]s, so every device of both accounts shows the same chat.
+
+use serde::{Deserialize, Serialize};
+
+use crate::device_list::DeviceList;
+use crate::ids::{AccountId, DeviceId};
+use crate::{ProtoError, b64};
+
+/// Longest accepted message text, in bytes.
+pub const MAX_TEXT_BYTES: usize = 64 * 1024;
+
+/// What is inside one Olm ciphertext.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Payload {
+    /// A text message to the receiving account.
+    Text { message_id: String, sent_ms: u64, text: String },
+    /// The sender's own copy, for its other devices: "sent to `to`".
+    SentTranscript { message_id: String, sent_ms: u64, to: AccountId, text: String },
+}
+
+impl Payload {
+    pub fn encode(&self) -> Result<Vec<u8>, ProtoError> {
+        self.check()?;
+        serde_json::to_vec(self).map_err(|_| ProtoError::Malformed("message"))
+    }
+
+    pub fn decode(bytes: &[u8]) -> Result<Self, ProtoError> {
+        let payload: Payload = serde_json::from_slice(bytes).map_err(|_| ProtoError::Malformed("message"))?;
+        payload.check()?;
+        Ok(payload)
+    }
+
+    fn check(&self) -> Result<(), ProtoError> {
+        let (id, text) = match self {
+            Payload::Text { message_id, text, .. } | Payload::SentTranscript { message_id, text, .. } => {
+                (message_id, text)
+            }
+        };
+        if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Err(ProtoError::Malformed("message id"));
+        }
+        if text.len() > MAX_TEXT_BYTES {
+            return Err(ProtoError::Malformed("message text (too long)"));
+        }
+        Ok(())
+    }
+}
+
+/// A message id from 16 random bytes (hex).
+pub fn message_id(random: [u8; 16]) -> String {
+    random.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Every device that gets a copy: all of the recipient's devices, and the sender's own devices
+/// except the sending one. Both lists must be verified.
+pub fn plan_fanout(recipient: &DeviceList, own: &DeviceList, sending_device: DeviceId) -> Vec<(AccountId, DeviceId)> {
+    let mut targets: Vec<(AccountId, DeviceId)> =
+        recipient.devices.iter().map(|d| (recipient.account_id.clone(), d.device_id)).collect();
+    if own.account_id != recipient.account_id {
+        targets.extend(
+            own.devices.iter().filter(|d| d.device_id != sending_device).map(|d| (own.account_id.clone(), d.device_id)),
+        );
+    }
+    targets
+}
+
+/// Olm message type on the wire: 0 = pre-key (starts a session), 1 = normal.
+pub type OlmType = u8;
+
+/// One copy as the sender hands it to the relay.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutgoingEnvelope {
+    pub account_id: AccountId,
+    pub device_id: DeviceId,
+    pub olm_type: OlmType,
+    #[serde(with = "b64")]
+    pub ciphertext: Vec<u8>,
+}
+
+/// One send: every copy, plus the device-list versions they were planned from. The relay refuses
+/// a batch whose devices differ from the current lists (`stale_device_list`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SendBatch {
+    pub lists: Vec<ListVersion>,
+    pub envelopes: Vec<OutgoingEnvelope>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListVersion {
+    pub account_id: AccountId,
+    pub version: u64,
+}
+
+/// A copy waiting in a device's mailbox. The relay stamps the sender it authenticated.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxEnvelope {
+    pub id: u64,
+    pub sender_account: AccountId,
+    pub sender_device: DeviceId,
+    pub olm_type: OlmType,
+    #[serde(with = "b64")]
+    pub ciphertext: Vec<u8>,
+    pub received_ms: u64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Inbox {
+    pub envelopes: Vec<InboxEnvelope>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AckRequest {
+    pub ids: Vec<u64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::device_list::DeviceListEntry;
+
+    fn list(key: u8, devices: &[u32]) -> DeviceList {
+        DeviceList {
+            account_id: AccountId::from_account_key(&[key; 32]),
+            version: 1,
+            timestamp_ms: 0,
+            devices: devices.iter().map(|&d| DeviceListEntry { device_id: d, key_index: d }).collect(),
+        }
+    }
+
+    #[test]
+    fn fanout_reaches_every_recipient_device_and_the_senders_other_devices() {
+        let (bob, alice) = (list(2, &[0, 1]), list(1, &[0, 1, 2]));
+        let targets = plan_fanout(&bob, &alice, 1);
+        assert_eq!(targets.len(), 4);
+        assert!(targets.contains(&(bob.account_id.clone(), 0)) && targets.contains(&(bob.account_id.clone(), 1)));
+        assert!(targets.contains(&(alice.account_id.clone(), 0)) && targets.contains(&(alice.account_id.clone(), 2)));
+        assert!(!targets.contains(&(alice.account_id.clone(), 1)), "not to the sending device itself");
+    }
+
+    #[test]
+    fn payloads_round_trip_and_are_bounded() {
+        let p = Payload::Text { message_id: message_id([7; 16]), sent_ms: 5, text: "hi <b>".into() };
+        assert_eq!(Payload::decode(&p.encode().unwrap()).unwrap(), p);
+        let long = Payload::Text { message_id: "a".into(), sent_ms: 5, text: "x".repeat(MAX_TEXT_BYTES + 1) };
+        assert!(long.encode().is_err());
+        assert!(Payload::decode(br#"{"type":"text","message_id":"../x","sent_ms":1,"text":""}"#).is_err());
+    }
+}

@@ -1,0 +1,95 @@
+//! Sending (a fan-out batch checked against the current device lists), fetching and acking.
+
+use std::collections::BTreeSet;
+
+use axum::Json;
+use axum::extract::{Query, State};
+use serde::Deserialize;
+use tandem_proto::ids::{AccountId, DeviceId};
+use tandem_proto::message::{AckRequest, Inbox, SendBatch, plan_fanout};
+use tandem_proto::wire::{ErrorCode, PushEvent};
+
+use super::ApiFailure;
+use super::accounts::current_list;
+use super::error::ApiResult;
+use super::extract::{Authed, Body};
+use crate::Relay;
+
+fn stale(message: String) -> ApiFailure {
+    ApiFailure::new(ErrorCode::StaleDeviceList, message)
+}
+
+/// Accepts a batch only if it holds exactly one copy for every device the current lists name
+/// (the recipient's, and the sender's own other devices): the sender's view was current, and it
+/// left no device out. Then every copy is stored at once and the devices are woken.
+pub async fn send(
+    State(relay): State<Relay>,
+    who: Authed,
+    Body(batch): Body<SendBatch>,
+) -> ApiResult<serde_json::Value> {
+    let recipients: BTreeSet<&AccountId> =
+        batch.envelopes.iter().map(|e| &e.account_id).filter(|a| **a != who.account_id).collect();
+    let recipient = match recipients.into_iter().collect::<Vec<_>>().as_slice() {
+        [one] => (*one).clone(),
+        [] => who.account_id.clone(),
+        _ => return Err(ApiFailure::bad_request("a batch goes to one account (and the sender's own devices)")),
+    };
+    let (_, recipient_list) = current_list(&relay, &recipient)?;
+    let (_, own_list) = current_list(&relay, &who.account_id)?;
+    for used in &batch.lists {
+        let current = if used.account_id == recipient {
+            recipient_list.version
+        } else if used.account_id == who.account_id {
+            own_list.version
+        } else {
+            0
+        };
+        if used.version != current {
+            return Err(stale(format!(
+                "the device list of {} is now at version {current}: fetch it, verify it and send again",
+                used.account_id
+            )));
+        }
+    }
+    let expected: BTreeSet<(AccountId, DeviceId)> =
+        plan_fanout(&recipient_list, &own_list, who.device_id).into_iter().collect();
+    let given: Vec<(AccountId, DeviceId)> =
+        batch.envelopes.iter().map(|e| (e.account_id.clone(), e.device_id)).collect();
+    let given_set: BTreeSet<(AccountId, DeviceId)> = given.iter().cloned().collect();
+    if given_set.len() != given.len() {
+        return Err(ApiFailure::bad_request("two copies for the same device"));
+    }
+    if given_set != expected {
+        return Err(stale(
+            "the batch misses or adds a device: fetch the device lists, verify them and send again".into(),
+        ));
+    }
+    relay.db.deliver((&who.account_id, who.device_id), &batch.envelopes, relay.now_ms())?;
+    for (account, device) in &expected {
+        relay.push.to_device(account, *device, PushEvent::Messages);
+    }
+    Ok(Json(serde_json::json!({})))
+}
+
+#[derive(Deserialize)]
+pub struct FetchQuery {
+    #[serde(default = "default_limit")]
+    limit: u32,
+}
+
+fn default_limit() -> u32 {
+    100
+}
+
+pub async fn fetch(State(relay): State<Relay>, who: Authed, Query(q): Query<FetchQuery>) -> ApiResult<Inbox> {
+    let envelopes = relay.db.mailbox(&who.account_id, who.device_id, q.limit.clamp(1, 500), relay.now_ms())?;
+    Ok(Json(Inbox { envelopes }))
+}
+
+pub async fn ack(State(relay): State<Relay>, who: Authed, Body(req): Body<AckRequest>) -> ApiResult<serde_json::Value> {
+    if req.ids.len() > 1000 {
+        return Err(ApiFailure::new(ErrorCode::TooLarge, "ack at most 1000 envelopes at a time"));
+    }
+    relay.db.ack(&who.account_id, who.device_id, &req.ids)?;
+    Ok(Json(serde_json::json!({})))
+}

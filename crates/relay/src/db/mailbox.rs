@@ -1,0 +1,90 @@
+//! Per-device mailboxes of ciphertext.
+
+use rusqlite::params;
+use tandem_proto::ids::{AccountId, DeviceId};
+use tandem_proto::message::{InboxEnvelope, OutgoingEnvelope};
+
+use super::Db;
+
+/// Envelopes older than this are dropped unread.
+pub const MAILBOX_KEEP_MS: u64 = 30 * 24 * 3600 * 1000;
+
+impl Db {
+    /// Stores a whole batch at once: every copy or none.
+    pub fn deliver(
+        &self,
+        sender: (&AccountId, DeviceId),
+        envelopes: &[OutgoingEnvelope],
+        now_ms: u64,
+    ) -> rusqlite::Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        {
+            let mut insert = tx.prepare(
+                "INSERT INTO mailbox (account_id, device_id, sender_account, sender_device, olm_type, ciphertext, received_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?;
+            for e in envelopes {
+                insert.execute(params![
+                    e.account_id.as_str(),
+                    e.device_id,
+                    sender.0.as_str(),
+                    sender.1,
+                    e.olm_type,
+                    e.ciphertext,
+                    now_ms
+                ])?;
+            }
+        }
+        tx.commit()
+    }
+
+    /// The oldest `limit` envelopes waiting for a device (expired ones are dropped first).
+    pub fn mailbox(
+        &self,
+        account: &AccountId,
+        device: DeviceId,
+        limit: u32,
+        now_ms: u64,
+    ) -> rusqlite::Result<Vec<InboxEnvelope>> {
+        let conn = self.conn();
+        conn.execute("DELETE FROM mailbox WHERE received_ms < ?1", [now_ms.saturating_sub(MAILBOX_KEEP_MS)])?;
+        let mut stmt = conn.prepare(
+            "SELECT id, sender_account, sender_device, olm_type, ciphertext, received_ms FROM mailbox
+             WHERE account_id = ?1 AND device_id = ?2 ORDER BY id LIMIT ?3",
+        )?;
+        let rows = stmt.query_map(params![account.as_str(), device, limit], |r| {
+            let sender: String = r.get(1)?;
+            Ok((
+                r.get::<_, u64>(0)?,
+                sender,
+                r.get::<_, DeviceId>(2)?,
+                r.get::<_, u8>(3)?,
+                r.get::<_, Vec<u8>>(4)?,
+                r.get::<_, u64>(5)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, sender, sender_device, olm_type, ciphertext, received_ms) = row?;
+            // Senders were authenticated on the way in; an unparsable id would mean a damaged row.
+            if let Ok(sender_account) = AccountId::parse(&sender) {
+                out.push(InboxEnvelope { id, sender_account, sender_device, olm_type, ciphertext, received_ms });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Deletes acknowledged envelopes (only the device's own).
+    pub fn ack(&self, account: &AccountId, device: DeviceId, ids: &[u64]) -> rusqlite::Result<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        for id in ids {
+            tx.execute(
+                "DELETE FROM mailbox WHERE id = ?1 AND account_id = ?2 AND device_id = ?3",
+                params![id, account.as_str(), device],
+            )?;
+        }
+        tx.commit()
+    }
+}

@@ -1,0 +1,12 @@
+-- Per-device mailboxes: ciphertext only, deleted when the device acks, or after 30 days.
+CREATE TABLE mailbox (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    account_id      TEXT NOT NULL,
+    device_id       INTEGER NOT NULL,
+    sender_account  TEXT NOT NULL,
+    sender_device   INTEGER NOT NULL,
+    olm_type        INTEGER NOT NULL,
+    ciphertext      BLOB NOT NULL,
+    received_ms     INTEGER NOT NULL
+);
+CREATE INDEX mailbox_by_device ON mailbox (account_id, device_id, id);

@@ -1,0 +1,174 @@
+//! Olm sessions, contacts and 1:1 messages. What a received message changes (the session, the
+//! account's one-time keys, the message, the envelope marked done) is written in one transaction.
+
+use rusqlite::{OptionalExtension, params};
+use tandem_proto::ids::{AccountId, DeviceId};
+
+use crate::{Store, StoreError};
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct StoredMessage {
+    pub chat_id: String,
+    pub message_id: String,
+    pub sender_account: String,
+    pub sender_device: DeviceId,
+    pub outgoing: bool,
+    pub body: String,
+    pub sent_ms: u64,
+    pub state: String,
+}
+
+/// A session to write back: id, peer, pickle.
+pub struct SessionUpdate<'a> {
+    pub session_id: &'a str,
+    pub account_id: &'a AccountId,
+    pub device_id: DeviceId,
+    pub pickle: &'a str,
+}
+
+/// Everything one received envelope changes.
+pub struct Received<'a> {
+    pub relay_id: u64,
+    pub session: SessionUpdate<'a>,
+    /// The device's account pickle, when a one-time key was used up.
+    pub account_pickle: Option<&'a str>,
+    pub message: Option<&'a StoredMessage>,
+}
+
+impl Store {
+    /// Pickles of the sessions with a peer device, newest first.
+    pub fn olm_sessions(&self, account: &AccountId, device: DeviceId) -> Result<Vec<(String, String)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT session_id, pickle FROM olm_sessions WHERE account_id = ?1 AND device_id = ?2 ORDER BY last_used_ms DESC")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![account.as_str(), device], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    /// Writes sessions advanced by encrypting (one send's worth, at once).
+    pub fn save_olm_sessions(&mut self, sessions: &[SessionUpdate<'_>], now_ms: u64) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(|e| StoreError::from_sqlite(&path, e))?;
+        for s in sessions {
+            upsert_session(&tx, s, now_ms).map_err(|e| StoreError::from_sqlite(&path, e))?;
+        }
+        tx.commit().map_err(|e| StoreError::from_sqlite(&path, e))
+    }
+
+    pub fn envelope_processed(&self, relay_id: u64) -> Result<bool, StoreError> {
+        let found: Option<i64> = self
+            .conn
+            .query_row("SELECT 1 FROM processed_envelopes WHERE relay_id = ?1", [relay_id], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.err(e))?;
+        Ok(found.is_some())
+    }
+
+    /// Commits one received envelope: session, account keys, message (once), envelope done.
+    pub fn commit_received(&mut self, received: &Received<'_>, now_ms: u64) -> Result<bool, StoreError> {
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(|e| StoreError::from_sqlite(&path, e))?;
+        let run = |tx: &rusqlite::Transaction<'_>| -> rusqlite::Result<bool> {
+            upsert_session(tx, &received.session, now_ms)?;
+            if let Some(pickle) = received.account_pickle {
+                tx.execute("UPDATE identity SET account_pickle = ?1 WHERE id = 1", [pickle])?;
+            }
+            let mut inserted = false;
+            if let Some(m) = received.message {
+                inserted = insert_message(tx, m, now_ms)? == 1;
+            }
+            tx.execute(
+                "INSERT OR IGNORE INTO processed_envelopes (relay_id, processed_ms) VALUES (?1, ?2)",
+                params![received.relay_id, now_ms],
+            )?;
+            Ok(inserted)
+        };
+        let inserted = run(&tx).map_err(|e| StoreError::from_sqlite(&path, e))?;
+        tx.commit().map_err(|e| StoreError::from_sqlite(&path, e))?;
+        Ok(inserted)
+    }
+
+    /// Stores a message (an outgoing one as 'queued'); a second copy of the same id is ignored.
+    pub fn add_message(&mut self, message: &StoredMessage, now_ms: u64) -> Result<bool, StoreError> {
+        let changed = insert_message(&self.conn, message, now_ms).map_err(|e| self.err(e))?;
+        Ok(changed == 1)
+    }
+
+    pub fn set_message_state(&mut self, chat_id: &str, message_id: &str, state: &str) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "UPDATE messages SET state = ?3 WHERE chat_id = ?1 AND message_id = ?2",
+                params![chat_id, message_id, state],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// A chat's messages in a stable order: by send time, then id.
+    pub fn messages(&self, chat_id: &str) -> Result<Vec<StoredMessage>, StoreError> {
+        self.select_messages("WHERE chat_id = ?1 ORDER BY sent_ms, message_id", params![chat_id])
+    }
+
+    /// Outgoing messages not yet accepted by the relay (the outbox), oldest first.
+    pub fn queued_messages(&self) -> Result<Vec<StoredMessage>, StoreError> {
+        self.select_messages("WHERE state = 'queued' ORDER BY stored_ms, message_id", params![])
+    }
+
+    fn select_messages(&self, tail: &str, args: impl rusqlite::Params) -> Result<Vec<StoredMessage>, StoreError> {
+        let sql = format!(
+            "SELECT chat_id, message_id, sender_account, sender_device, outgoing, body, sent_ms, state FROM messages {tail}"
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(args, |r| {
+                Ok(StoredMessage {
+                    chat_id: r.get(0)?,
+                    message_id: r.get(1)?,
+                    sender_account: r.get(2)?,
+                    sender_device: r.get(3)?,
+                    outgoing: r.get(4)?,
+                    body: r.get(5)?,
+                    sent_ms: r.get(6)?,
+                    state: r.get(7)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    pub fn add_contact(&mut self, account: &AccountId, now_ms: u64) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT OR IGNORE INTO contacts (account_id, added_ms) VALUES (?1, ?2)",
+                params![account.as_str(), now_ms],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    pub fn contacts(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt =
+            self.conn.prepare("SELECT account_id FROM contacts ORDER BY added_ms").map_err(|e| self.err(e))?;
+        let rows = stmt.query_map([], |r| r.get(0)).map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+}
+
+fn upsert_session(conn: &rusqlite::Connection, s: &SessionUpdate<'_>, now_ms: u64) -> rusqlite::Result<usize> {
+    conn.execute(
+        "INSERT INTO olm_sessions (session_id, account_id, device_id, pickle, last_used_ms) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (session_id) DO UPDATE SET pickle = ?4, last_used_ms = ?5",
+        params![s.session_id, s.account_id.as_str(), s.device_id, s.pickle, now_ms],
+    )
+}
+
+fn insert_message(conn: &rusqlite::Connection, m: &StoredMessage, now_ms: u64) -> rusqlite::Result<usize> {
+    conn.execute(
+        "INSERT OR IGNORE INTO messages (chat_id, message_id, sender_account, sender_device, outgoing, body, sent_ms, stored_ms, state)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![m.chat_id, m.message_id, m.sender_account, m.sender_device, m.outgoing, m.body, m.sent_ms, now_ms, m.state],
+    )
+}

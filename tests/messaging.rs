@@ -1,0 +1,112 @@
+//! End-to-end messaging with client fan-out, through the real programs: two accounts, each with
+//! a phone and a desktop (all tandem-cli), on a real relay.
+
+use serde_json::Value;
+use tandem_tests::actors::{Cli, Relay, link};
+
+struct World {
+    relay: Relay,
+    alice: String,
+    bob: String,
+    alice_phone: Cli,
+    alice_desktop: Cli,
+    bob_phone: Cli,
+    bob_desktop: Cli,
+}
+
+fn world() -> World {
+    let relay = Relay::start();
+    let (alice_phone, alice_desktop, bob_phone, bob_desktop) =
+        (Cli::new("alice_phone"), Cli::new("alice_desktop"), Cli::new("bob_phone"), Cli::new("bob_desktop"));
+    let alice = alice_phone.init_phone(&relay);
+    let bob = bob_phone.init_phone(&relay);
+    link(&alice_phone, &alice_desktop, &relay);
+    link(&bob_phone, &bob_desktop, &relay);
+    World { relay, alice, bob, alice_phone, alice_desktop, bob_phone, bob_desktop }
+}
+
+/// `sync --json`: the new messages as (outgoing, body, state).
+fn sync(device: &Cli) -> Vec<(bool, String, String)> {
+    device
+        .ok(&["--json", "sync"])
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .map(|v| summary(&v["message"]))
+        .collect()
+}
+
+fn chat(device: &Cli, with: &str) -> Vec<(bool, String, String)> {
+    let out = device.ok(&["--json", "messages", "--chat", with]);
+    out.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()).map(|v| summary(&v["message"])).collect()
+}
+
+fn summary(m: &Value) -> (bool, String, String) {
+    (m["outgoing"].as_bool().unwrap(), m["body"].as_str().unwrap().to_owned(), m["state"].as_str().unwrap().to_owned())
+}
+
+fn text(outgoing: bool, body: &str, state: &str) -> (bool, String, String) {
+    (outgoing, body.to_owned(), state.to_owned())
+}
+
+#[test]
+fn alice_desktop_talks_to_bob_with_alice_phone_switched_off() {
+    let w = world();
+    w.alice_desktop.ok(&["contacts", "add", &w.bob]);
+    // alice_phone runs nothing: it is switched off.
+    assert!(w.alice_desktop.ok(&["send", "--to", &w.bob, "hello bob <b>not bold</b>"]).starts_with("sent "));
+
+    // Both of bob's devices decrypt it.
+    assert_eq!(sync(&w.bob_phone), [text(false, "hello bob <b>not bold</b>", "received")]);
+    assert_eq!(sync(&w.bob_desktop), [text(false, "hello bob <b>not bold</b>", "received")]);
+
+    // bob_desktop replies; alice_phone, switched on later, shows her message as sent and the reply.
+    w.bob_desktop.ok(&["send", "--to", &w.alice, "hi alice"]);
+    assert_eq!(
+        sync(&w.alice_phone),
+        [text(true, "hello bob <b>not bold</b>", "sent"), text(false, "hi alice", "received")]
+    );
+    assert_eq!(sync(&w.alice_desktop), [text(false, "hi alice", "received")]);
+    assert_eq!(sync(&w.bob_phone), [text(true, "hi alice", "sent")]);
+
+    // Every device of both accounts holds the same conversation, in the same order.
+    let expected_alice = [text(true, "hello bob <b>not bold</b>", "sent"), text(false, "hi alice", "received")];
+    assert_eq!(chat(&w.alice_phone, &w.bob), expected_alice);
+    assert_eq!(chat(&w.alice_desktop, &w.bob), expected_alice);
+    let expected_bob = [text(false, "hello bob <b>not bold</b>", "received"), text(true, "hi alice", "sent")];
+    assert_eq!(chat(&w.bob_phone, &w.alice), expected_bob);
+    assert_eq!(chat(&w.bob_desktop, &w.alice), expected_bob);
+
+    // Syncing again finds nothing new: nothing is shown twice.
+    assert!(sync(&w.bob_phone).is_empty() && sync(&w.alice_phone).is_empty());
+    drop(w.relay);
+}
+
+#[test]
+fn a_message_written_while_the_relay_is_down_goes_out_later() {
+    let w = world();
+    w.alice_desktop.ok(&["contacts", "add", &w.bob]);
+    let stopped = w.relay.stop();
+    let queued = w.alice_desktop.ok(&["send", "--to", &w.bob, "written offline"]);
+    assert!(queued.starts_with("queued "), "{queued}");
+    assert_eq!(chat(&w.alice_desktop, &w.bob), [text(true, "written offline", "queued")]);
+
+    let relay = stopped.start();
+    w.alice_desktop.ok(&["sync"]);
+    assert_eq!(chat(&w.alice_desktop, &w.bob), [text(true, "written offline", "sent")]);
+    assert_eq!(sync(&w.bob_phone), [text(false, "written offline", "received")]);
+    drop(relay);
+}
+
+#[test]
+fn a_companion_linked_later_is_included_in_the_next_send() {
+    let w = world();
+    w.alice_desktop.ok(&["contacts", "add", &w.bob]);
+    w.alice_desktop.ok(&["send", "--to", &w.bob, "one"]);
+    // bob links a laptop: alice_desktop's view of bob's devices is now stale. The relay refuses
+    // the batch that misses the laptop; the client refetches, verifies and sends again.
+    let bob_laptop = Cli::new("bob_laptop");
+    link(&w.bob_phone, &bob_laptop, &w.relay);
+    w.alice_desktop.ok(&["send", "--to", &w.bob, "two"]);
+    assert_eq!(sync(&bob_laptop), [text(false, "two", "received")]);
+    assert_eq!(sync(&w.bob_phone), [text(false, "one", "received"), text(false, "two", "received")]);
+}

@@ -36,3 +36,18 @@ pub fn restart_linking(app: App<'_>) -> Result<(), ErrorView> {
 pub async fn refresh_devices(app: App<'_>) -> Result<(), ErrorView> {
     app.refresh_devices().await
 }
+
+#[tauri::command]
+pub async fn open_chat(app: App<'_>, chat_id: String) -> Result<(), ErrorView> {
+    app.open_chat(&chat_id).await
+}
+
+#[tauri::command]
+pub async fn send_message(app: App<'_>, chat_id: String, text: String) -> Result<(), ErrorView> {
+    app.send_message(&chat_id, &text).await
+}
+
+#[tauri::command]
+pub async fn add_contact(app: App<'_>, account_id: String) -> Result<(), ErrorView> {
+    app.add_contact(&account_id).await
+}

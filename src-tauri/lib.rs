@@ -1,5 +1,5 @@
 //! The Tauri shell of Tandem desktop. Invariant: no logic here. It reads the command line, starts
-//! the client's [`DesktopApp`] and maps four commands and one view channel onto it.
+//! the client's [`DesktopApp`] and maps its commands and one view channel onto it.
 
 mod commands;
 mod options;
@@ -41,7 +41,10 @@ pub fn run() -> std::process::ExitCode {
             commands::get_view,
             commands::subscribe_view,
             commands::restart_linking,
-            commands::refresh_devices
+            commands::refresh_devices,
+            commands::open_chat,
+            commands::send_message,
+            commands::add_contact
         ])
         .run(tauri::generate_context!());
     match result {

@@ -138,6 +138,19 @@ impl Device {
         Ok(SendBatch { lists, envelopes })
     }
 
+    /// Every chat (with contacts that have no messages yet) and its newest message, newest first.
+    pub fn chats(&self) -> Result<Vec<(String, Option<Message>)>> {
+        let st = self.state();
+        let mut chats: Vec<(String, Option<Message>)> =
+            st.store.chats()?.into_iter().map(|m| (m.chat_id.clone(), Some(m))).collect();
+        for contact in st.store.contacts()? {
+            if !chats.iter().any(|(id, _)| *id == contact) {
+                chats.push((contact, None));
+            }
+        }
+        Ok(chats)
+    }
+
     /// A chat's messages, in order (a chat is named by the other account's id).
     pub fn messages(&self, chat_id: &str) -> Result<Vec<Message>> {
         Ok(self.state().store.messages(chat_id.trim())?)

@@ -139,6 +139,15 @@ impl Store {
         rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
     }
 
+    /// Every chat with its newest message, newest chat first.
+    pub fn chats(&self) -> Result<Vec<StoredMessage>, StoreError> {
+        self.select_messages(
+            "WHERE rowid IN (SELECT rowid FROM messages m WHERE m.chat_id = messages.chat_id ORDER BY sent_ms DESC, message_id DESC LIMIT 1)
+             ORDER BY sent_ms DESC",
+            params![],
+        )
+    }
+
     pub fn add_contact(&mut self, account: &AccountId, now_ms: u64) -> Result<(), StoreError> {
         self.conn
             .execute(

@@ -2,6 +2,7 @@
 //! by QR code when not linked, then stay online. It publishes a [`View`] on every change; the
 //! Tauri shell forwards views to the window and calls the few actions below.
 
+mod chats;
 mod view;
 
 use std::path::PathBuf;
@@ -9,7 +10,10 @@ use std::sync::Arc;
 
 use tokio::sync::{Mutex, Notify, watch};
 
-pub use view::{ConnectionView, ErrorView, LinkPhase, LinkedView, LinkingView, Screen, View};
+pub use view::{
+    ChatMessage, ChatSummary, ConnectionView, ErrorView, LastMessage, LinkPhase, LinkedView, LinkingView, OpenChat,
+    Screen, View,
+};
 
 use crate::companion::{CompanionProfile, LinkProgress, open_companion};
 use crate::device::Device;
@@ -36,13 +40,20 @@ pub struct DesktopApp {
     view: watch::Sender<View>,
     retry: Notify,
     device: Mutex<Option<Device>>,
+    open_chat: std::sync::Mutex<Option<String>>,
 }
 
 impl DesktopApp {
     /// Starts the app's work on the current tokio runtime.
     pub fn start(config: DesktopConfig) -> Arc<Self> {
         let (view, _) = watch::channel(View::starting(&config.app_version, &config.device_name, &config.relay_url));
-        let app = Arc::new(DesktopApp { config, view, retry: Notify::new(), device: Mutex::new(None) });
+        let app = Arc::new(DesktopApp {
+            config,
+            view,
+            retry: Notify::new(),
+            device: Mutex::new(None),
+            open_chat: std::sync::Mutex::new(None),
+        });
         tokio::spawn(Arc::clone(&app).drive());
         app
     }
@@ -172,7 +183,7 @@ impl DesktopApp {
                 v.screen = Screen::Linked;
                 v.linking = None;
                 v.error = None;
-                v.linked = Some(LinkedView::from_devices(&devices, &v.device_name));
+                v.linked = Some(self.linked_view(&device, &devices, &v.device_name));
             });
         }
         let runner = device.clone();
@@ -180,12 +191,15 @@ impl DesktopApp {
         while let Ok(event) = events.recv().await {
             match event {
                 ClientEvent::Connection(state) => self.update(|v| v.connection = ConnectionView::from(&state)),
-                ClientEvent::DevicesChanged(devices) => self.update(|v| {
-                    v.screen = Screen::Linked;
-                    v.linked = Some(LinkedView::from_devices(&devices, &v.device_name));
-                }),
-                // The desktop's chat screens come with the messaging UI; the messages are stored.
-                ClientEvent::PrekeysPublished { .. } | ClientEvent::Messages(_) => {}
+                ClientEvent::DevicesChanged(devices) => {
+                    let linked = self.linked_view(&device, &devices, &self.config.device_name);
+                    self.update(|v| {
+                        v.screen = Screen::Linked;
+                        v.linked = Some(linked);
+                    });
+                }
+                ClientEvent::Messages(_) => self.refresh_linked(&device),
+                ClientEvent::PrekeysPublished { .. } => {}
             }
             if online.is_finished() {
                 break;

@@ -56,12 +56,42 @@ pub struct LinkingView {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LastMessage {
+    pub body: String,
+    pub outgoing: bool,
+    pub sent_ms: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ChatSummary {
+    pub chat_id: String,
+    pub last_message: Option<LastMessage>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ChatMessage {
+    pub message_id: String,
+    pub outgoing: bool,
+    pub body: String,
+    pub sent_ms: u64,
+    pub state: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OpenChat {
+    pub chat_id: String,
+    pub messages: Vec<ChatMessage>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct LinkedView {
     pub account_id: String,
     pub device_id: u32,
     pub device_name: String,
     pub device_list_version: u64,
     pub devices: Vec<DeviceSummary>,
+    pub chats: Vec<ChatSummary>,
+    pub open_chat: Option<OpenChat>,
 }
 
 impl LinkedView {
@@ -73,6 +103,20 @@ impl LinkedView {
             device_name: this.map(|d| d.name.clone()).unwrap_or_else(|| device_name.to_owned()),
             device_list_version: devices.version,
             devices: devices.devices.clone(),
+            chats: Vec::new(),
+            open_chat: None,
+        }
+    }
+}
+
+impl From<&crate::messaging::Message> for ChatMessage {
+    fn from(m: &crate::messaging::Message) -> Self {
+        ChatMessage {
+            message_id: m.message_id.clone(),
+            outgoing: m.outgoing,
+            body: m.body.clone(),
+            sent_ms: m.sent_ms,
+            state: m.state.clone(),
         }
     }
 }

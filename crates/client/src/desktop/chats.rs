@@ -1,0 +1,72 @@
+//! The desktop's chats: the chat list, the open conversation, sending, starting a chat.
+
+use super::DesktopApp;
+use super::view::{ChatMessage, ChatSummary, ErrorView, LastMessage, LinkedView, OpenChat};
+use crate::device::Device;
+use crate::devices::AccountDevices;
+
+impl DesktopApp {
+    /// The linked screen's content: devices, chats and the open conversation.
+    pub(super) fn linked_view(&self, device: &Device, devices: &AccountDevices, device_name: &str) -> LinkedView {
+        let mut view = LinkedView::from_devices(devices, device_name);
+        view.chats = device
+            .chats()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(chat_id, last)| ChatSummary {
+                chat_id,
+                last_message: last.map(|m| LastMessage { body: m.body, outgoing: m.outgoing, sent_ms: m.sent_ms }),
+            })
+            .collect();
+        let open = self.open_chat.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        view.open_chat = open.map(|chat_id| OpenChat {
+            messages: device.messages(&chat_id).unwrap_or_default().iter().map(ChatMessage::from).collect(),
+            chat_id,
+        });
+        view
+    }
+
+    /// Rebuilds the linked screen from the store (after a send, a receive, a new chat).
+    pub(super) fn refresh_linked(&self, device: &Device) {
+        let Ok(devices) = device.devices() else { return };
+        let linked = self.linked_view(device, &devices, &self.config.device_name);
+        self.update(|v| {
+            if v.linked.is_some() {
+                v.linked = Some(linked);
+            }
+        });
+    }
+
+    async fn linked_device(&self) -> Result<Device, ErrorView> {
+        self.device
+            .lock()
+            .await
+            .clone()
+            .ok_or_else(|| ErrorView { code: "not_linked".into(), message: "this desktop is not linked yet".into() })
+    }
+
+    pub async fn open_chat(&self, chat_id: &str) -> Result<(), ErrorView> {
+        let device = self.linked_device().await?;
+        *self.open_chat.lock().unwrap_or_else(|p| p.into_inner()) = Some(chat_id.trim().to_owned());
+        self.refresh_linked(&device);
+        Ok(())
+    }
+
+    /// Sends `text` to the open chat's account. Offline, it is queued and shown as such.
+    pub async fn send_message(&self, chat_id: &str, text: &str) -> Result<(), ErrorView> {
+        let device = self.linked_device().await?;
+        if text.trim().is_empty() {
+            return Err(ErrorView { code: "empty_message".into(), message: "type a message first".into() });
+        }
+        let result = device.send_text(chat_id, text).await;
+        self.refresh_linked(&device);
+        result.map(|_| ()).map_err(|e| ErrorView::from(&e))
+    }
+
+    /// Starts a chat with an account: its devices are fetched and verified first.
+    pub async fn add_contact(&self, account_id: &str) -> Result<(), ErrorView> {
+        let device = self.linked_device().await?;
+        let account = device.add_contact(account_id).await.map_err(|e| ErrorView::from(&e))?;
+        self.open_chat(account.as_str()).await
+    }
+}

@@ -110,3 +110,15 @@ fn a_companion_linked_later_is_included_in_the_next_send() {
     assert_eq!(sync(&bob_laptop), [text(false, "two", "received")]);
     assert_eq!(sync(&w.bob_phone), [text(false, "one", "received"), text(false, "two", "received")]);
 }
+
+#[test]
+fn both_sides_see_the_same_safety_number_until_a_device_is_added() {
+    let w = world();
+    let on_alice = w.alice_desktop.ok(&["safety-number", &w.bob]);
+    let on_bob = w.bob_phone.ok(&["safety-number", &w.alice]);
+    assert_eq!(on_alice, on_bob);
+    assert_eq!(on_alice.trim().split(' ').count(), 12, "{on_alice}");
+    let bob_laptop = Cli::new("bob_laptop");
+    link(&w.bob_phone, &bob_laptop, &w.relay);
+    assert_ne!(w.alice_desktop.ok(&["safety-number", &w.bob]), on_alice, "a new device of bob changes the number");
+}

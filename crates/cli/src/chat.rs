@@ -67,3 +67,10 @@ pub async fn messages(home: &Path, chat: &str, out: &Output) -> anyhow::Result<(
     }
     Ok(())
 }
+
+pub async fn safety_number(home: &Path, account: &str, out: &Output) -> anyhow::Result<()> {
+    let device = load(home)?;
+    let number = device.safety_number(account).await?;
+    out.emit(|| number.clone(), &json!({"account_id": account.trim(), "safety_number": number}));
+    Ok(())
+}

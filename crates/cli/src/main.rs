@@ -71,6 +71,8 @@ enum Command {
     },
     /// Send queued messages, then fetch, decrypt and store new ones and print them.
     Sync,
+    /// The safety number with a contact (compare it with theirs; it covers every device of both).
+    SafetyNumber { account: String },
     /// Print a chat's messages in order (a chat is named by the other account's id).
     Messages {
         #[arg(long)]
@@ -113,6 +115,7 @@ fn main() -> std::process::ExitCode {
             Command::Send { to, text } => chat::send(&cli.home, &to, &text, &out).await,
             Command::Sync => chat::sync(&cli.home, &out).await,
             Command::Messages { chat } => chat::messages(&cli.home, &chat, &out).await,
+            Command::SafetyNumber { account } => chat::safety_number(&cli.home, &account, &out).await,
         }
     });
     match result {

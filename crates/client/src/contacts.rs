@@ -47,3 +47,26 @@ impl Device {
         Ok(self.state().store.contacts()?)
     }
 }
+
+impl Device {
+    /// The safety number with `contact`, over both accounts' keys and every device in their
+    /// freshly verified device lists.
+    pub async fn safety_number(&self, contact: &str) -> Result<String> {
+        use tandem_proto::safety::{AccountKeys, safety_number};
+        let contact = AccountId::parse(contact.trim())?;
+        let (own, _, _) = self.whoami()?;
+        let (_, their_ids, their_key) = self.refresh_account(&contact).await?;
+        let (_, own_ids, own_key) = self.refresh_account(&own).await?;
+        let device_keys = |ids: &[StoredIdentity], key: &[u8; 32]| -> Result<Vec<[u8; 32]>> {
+            ids.iter().map(|i| Ok(i.signed.verify(key)?.keys.ed25519)).collect()
+        };
+        let ours =
+            AccountKeys { account_id: &own, account_key: &own_key, device_keys: device_keys(&own_ids, &own_key)? };
+        let theirs = AccountKeys {
+            account_id: &contact,
+            account_key: &their_key,
+            device_keys: device_keys(&their_ids, &their_key)?,
+        };
+        Ok(safety_number(&ours, &theirs))
+    }
+}

@@ -23,6 +23,7 @@ pub mod ids;
 pub mod link;
 pub mod message;
 pub mod prekeys;
+pub mod safety;
 pub mod wire;
 
 pub use encoding::{b64, b64_decode, b64_encode};

@@ -44,6 +44,11 @@ fn summary(m: &Value) -> (bool, String, String) {
     (m["outgoing"].as_bool().unwrap(), m["body"].as_str().unwrap().to_owned(), m["state"].as_str().unwrap().to_owned())
 }
 
+/// (outgoing, body) without the state.
+fn words(messages: Vec<(bool, String, String)>) -> Vec<(bool, &'static str)> {
+    messages.into_iter().map(|(o, b, _)| (o, &*Box::leak(b.into_boxed_str()))).collect()
+}
+
 fn text(outgoing: bool, body: &str, state: &str) -> (bool, String, String) {
     (outgoing, body.to_owned(), state.to_owned())
 }
@@ -59,22 +64,20 @@ fn alice_desktop_talks_to_bob_with_alice_phone_switched_off() {
     assert_eq!(sync(&w.bob_phone), [text(false, "hello bob <b>not bold</b>", "received")]);
     assert_eq!(sync(&w.bob_desktop), [text(false, "hello bob <b>not bold</b>", "received")]);
 
-    // bob_desktop replies; alice_phone, switched on later, shows her message as sent and the reply.
+    // bob_desktop replies; alice_phone, switched on later, shows her message and the reply. (The
+    // ticks move on as receipts arrive; receipts have their own test below.)
     w.bob_desktop.ok(&["send", "--to", &w.alice, "hi alice"]);
-    assert_eq!(
-        sync(&w.alice_phone),
-        [text(true, "hello bob <b>not bold</b>", "sent"), text(false, "hi alice", "received")]
-    );
-    assert_eq!(sync(&w.alice_desktop), [text(false, "hi alice", "received")]);
-    assert_eq!(sync(&w.bob_phone), [text(true, "hi alice", "sent")]);
+    assert_eq!(words(sync(&w.alice_phone)), [(true, "hello bob <b>not bold</b>"), (false, "hi alice")]);
+    assert_eq!(words(sync(&w.alice_desktop)), [(false, "hi alice")]);
+    assert_eq!(words(sync(&w.bob_phone)), [(true, "hi alice")]);
 
     // Every device of both accounts holds the same conversation, in the same order.
-    let expected_alice = [text(true, "hello bob <b>not bold</b>", "sent"), text(false, "hi alice", "received")];
-    assert_eq!(chat(&w.alice_phone, &w.bob), expected_alice);
-    assert_eq!(chat(&w.alice_desktop, &w.bob), expected_alice);
-    let expected_bob = [text(false, "hello bob <b>not bold</b>", "received"), text(true, "hi alice", "sent")];
-    assert_eq!(chat(&w.bob_phone, &w.alice), expected_bob);
-    assert_eq!(chat(&w.bob_desktop, &w.alice), expected_bob);
+    let expected_alice = [(true, "hello bob <b>not bold</b>"), (false, "hi alice")];
+    assert_eq!(words(chat(&w.alice_phone, &w.bob)), expected_alice);
+    assert_eq!(words(chat(&w.alice_desktop, &w.bob)), expected_alice);
+    let expected_bob = [(false, "hello bob <b>not bold</b>"), (true, "hi alice")];
+    assert_eq!(words(chat(&w.bob_phone, &w.alice)), expected_bob);
+    assert_eq!(words(chat(&w.bob_desktop, &w.alice)), expected_bob);
 
     // Syncing again finds nothing new: nothing is shown twice.
     assert!(sync(&w.bob_phone).is_empty() && sync(&w.alice_phone).is_empty());
@@ -121,4 +124,25 @@ fn both_sides_see_the_same_safety_number_until_a_device_is_added() {
     let bob_laptop = Cli::new("bob_laptop");
     link(&w.bob_phone, &bob_laptop, &w.relay);
     assert_ne!(w.alice_desktop.ok(&["safety-number", &w.bob]), on_alice, "a new device of bob changes the number");
+}
+
+#[test]
+fn delivered_and_read_receipts_reach_every_device() {
+    let w = world();
+    w.alice_desktop.ok(&["contacts", "add", &w.bob]);
+    w.alice_desktop.ok(&["send", "--to", &w.bob, "did you get this?"]);
+    // bob_phone receives it and sends a delivery receipt to alice's devices (and bob's own).
+    sync(&w.bob_phone);
+    w.alice_desktop.ok(&["sync"]);
+    assert_eq!(chat(&w.alice_desktop, &w.bob), [text(true, "did you get this?", "delivered")]);
+    // bob reads it on his phone: alice's devices show it read, and so does bob_desktop.
+    assert!(w.bob_phone.ok(&["read", "--chat", &w.alice]).contains("marked 1"));
+    sync(&w.bob_desktop);
+    assert_eq!(chat(&w.bob_desktop, &w.alice), [text(false, "did you get this?", "read")]);
+    w.alice_desktop.ok(&["sync"]);
+    assert_eq!(chat(&w.alice_desktop, &w.bob), [text(true, "did you get this?", "read")]);
+    w.alice_phone.ok(&["sync"]);
+    assert_eq!(chat(&w.alice_phone, &w.bob), [text(true, "did you get this?", "read")]);
+    // A late delivery receipt does not turn "read" back into "delivered".
+    assert!(w.bob_phone.ok(&["read", "--chat", &w.alice]).contains("marked 0"));
 }

@@ -11,6 +11,19 @@ fn decode_qr(png: &[u8]) -> Option<String> {
     prepared.detect_grids().iter().find_map(|g| g.decode().ok().map(|(_, text)| text))
 }
 
+/// Waits until the element's text contains `needle` (the view updates as events arrive).
+async fn wait_for_text(window: &fantoccini::Client, id: &str, needle: &str) {
+    let deadline = std::time::Instant::now() + tandem_tests::ui::UI_STEP;
+    loop {
+        let text = testid_text(window, id).await;
+        if text.contains(needle) {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "[data-testid={id}] never showed {needle:?}; it shows {text:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
 /// Screenshots until the QR code decodes: WebKit may capture the page before the image is
 /// painted, so this is a bounded poll on "the code is readable", not a fixed wait.
 async fn read_qr_off_the_screen(window: &fantoccini::Client) -> String {
@@ -64,6 +77,36 @@ async fn alice_desktop_window_links_by_qr_and_shows_the_account() {
     assert!(listed.contains("alice_phone") && listed.contains("alice_desktop"), "{listed}");
     wait_gone(&window, "connection").await; // the "connecting" banner goes once online
     screenshot(&window, "ui_link_2_linked").await;
+
+    // Chat from the window: start a chat with bob by account id, send, see bob's reply arrive.
+    let bob_phone = Cli::new("bob_phone");
+    let bob = bob_phone.init_phone(&relay);
+    wait_testid(&window, "new-chat-input").await.send_keys(&bob).await.unwrap();
+    wait_testid(&window, "new-chat-add").await.click().await.unwrap();
+    wait_testid(&window, "conversation").await;
+    wait_testid(&window, "composer-input").await.send_keys("hello from the window").await.unwrap();
+    wait_testid(&window, "composer-send").await.click().await.unwrap();
+    wait_for_text(&window, "message-list", "hello from the window").await;
+    let received = bob_phone.ok(&["sync"]);
+    assert!(received.contains("hello from the window"), "{received}");
+    bob_phone.ok(&["send", "--to", &account, "hi from bob's phone"]);
+    wait_for_text(&window, "message-list", "hi from bob's phone").await;
+    // The chat is open on screen, so bob's phone is told it was read (it learns on its next sync;
+    // the window sends the receipt as soon as the message shows: a bounded poll on bob's side).
+    let deadline = std::time::Instant::now() + tandem_tests::ui::UI_STEP;
+    loop {
+        bob_phone.ok(&["sync"]);
+        let bob_chat = bob_phone.ok(&["messages", "--chat", &account]);
+        if bob_chat.contains("me: hi from bob's phone (read)") {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "bob never saw his message read: {bob_chat}");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    // bob reads alice's message on his phone: the window's tick turns to "Read".
+    bob_phone.ok(&["read", "--chat", &account]);
+    wait_for_text(&window, "message-list", "Read").await;
+    screenshot(&window, "ui_link_3_chat").await;
     window.close().await.unwrap();
 
     // The phone lists the desktop by its name.
@@ -75,6 +118,6 @@ async fn alice_desktop_window_links_by_qr_and_shows_the_account() {
     let window = driver.launch(&args).await;
     wait_testid(&window, "screen-linked").await;
     assert!(all_testid(&window, "link-qr").await.is_empty());
-    screenshot(&window, "ui_link_3_restarted").await;
+    screenshot(&window, "ui_link_4_restarted").await;
     window.close().await.unwrap();
 }

@@ -3,6 +3,8 @@ import { TimerScope, type RenderContext } from "./context";
 import { el } from "./dom";
 import { toAppError } from "./errors";
 import type { ErrorInfo, View } from "./types";
+import { UiState } from "./uiState";
+import { messageAnnouncement } from "./views/chatAnnounce";
 import { renderConnection } from "./views/connection";
 import { FATAL_HEADING, renderFatal } from "./views/fatal";
 import { linkFailedHeading, renderLinkFailed } from "./views/linkFailed";
@@ -61,6 +63,7 @@ export function createApp(root: HTMLElement, backend: Backend, opts: AppOptions 
   const now = opts.now ?? (() => Date.now());
   const screenTimers = new TimerScope();
   const bannerTimers = new TimerScope();
+  const ui = new UiState();
 
   // Persistent parts: live regions must exist before their content changes.
   const bannerSlot = el("div", { class: "banner-slot", attrs: { "aria-live": "polite" } });
@@ -81,17 +84,28 @@ export function createApp(root: HTMLElement, backend: Backend, opts: AppOptions 
   let lastJson = "";
   let lastConnJson = "";
   let lastAnnouncement = "";
+  let lastView: View | null = null;
 
-  const showScreen = (node: HTMLElement) => {
-    // Keep keyboard focus on the "same" control across re-renders.
+  const showScreen = (node: HTMLElement, afterMount: (() => void)[] = []) => {
+    // Keep keyboard focus on the "same" control across re-renders: same test
+    // id and, for rows, the same chat (compared, never put into a selector).
     const active = document.activeElement;
-    const focusedId =
-      active instanceof HTMLElement && screenSlot.contains(active) ? active.dataset["testid"] : undefined;
+    const focused = active instanceof HTMLElement && screenSlot.contains(active) ? active : null;
+    const focusedId = focused?.dataset["testid"];
+    const chatId = focused?.dataset["chatId"];
+    const field = focused instanceof HTMLInputElement || focused instanceof HTMLTextAreaElement ? focused : null;
+    const selection = field ? { start: field.selectionStart, end: field.selectionEnd } : null;
     screenSlot.replaceChildren(node);
     if (focusedId) {
-      const again = screenSlot.querySelector<HTMLElement>(`[data-testid="${focusedId}"]`);
+      const again = [...screenSlot.querySelectorAll<HTMLElement>(`[data-testid="${focusedId}"]`)].find(
+        (e) => e.dataset["chatId"] === chatId,
+      );
       again?.focus();
+      const { start, end } = selection ?? { start: null, end: null };
+      const sameField = again instanceof HTMLInputElement || again instanceof HTMLTextAreaElement;
+      if (sameField && start !== null && end !== null) again.setSelectionRange(start, end);
     }
+    for (const fn of afterMount) fn();
   };
 
   const announce = (text: string) => {
@@ -118,8 +132,16 @@ export function createApp(root: HTMLElement, backend: Backend, opts: AppOptions 
       }
 
       screenTimers.clear();
-      const ctx: RenderContext = { backend, now, every: (ms, fn) => screenTimers.every(ms, fn) };
-      showScreen(renderScreen(view, ctx));
+      ui.refresh = () => {};
+      const mounted: (() => void)[] = [];
+      const ctx: RenderContext = {
+        backend,
+        now,
+        every: (ms, fn) => screenTimers.every(ms, fn),
+        ui,
+        afterMount: (fn) => mounted.push(fn),
+      };
+      showScreen(renderScreen(view, ctx), mounted);
       footerLine.replaceChildren(
         `This computer: ${view.device_name}`,
         el("span", { class: "sep", attrs: { "aria-hidden": "true" } }, " · "),
@@ -131,11 +153,19 @@ export function createApp(root: HTMLElement, backend: Backend, opts: AppOptions 
         el("p", {}, "Licence: Apache-2.0"),
       );
       document.title = windowTitle(view);
-      announce(announcement(view));
+      const screenText = announcement(view);
+      const messages = screenText === lastAnnouncement ? messageAnnouncement(lastView, view) : null;
+      // A message announcement does not change lastAnnouncement, so the
+      // screen's own text is not repeated on the next View.
+      if (messages !== null) announcer.textContent = messages;
+      else announce(screenText);
+      lastView = view;
     },
 
     renderError(error) {
       lastJson = "";
+      lastView = null;
+      ui.refresh = () => {};
       screenTimers.clear();
       showScreen(renderFatal(error));
       document.title = "Tandem";

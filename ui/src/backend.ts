@@ -12,6 +12,16 @@ export interface Backend {
   subscribe(onView: (v: View) => void): Promise<void>;
   restartLinking(): Promise<void>;
   refreshDevices(): Promise<void>;
+  /** Opens the chat with `chatId`; the core pushes a View with `open_chat` set. */
+  openChat(chatId: string): Promise<void>;
+  /** Sends (or queues, while offline) `text` to `chatId`; the core pushes a View. */
+  sendMessage(chatId: string, text: string): Promise<void>;
+  /**
+   * Verifies the account's devices, then the core opens that chat.
+   * Errors: invalid_data (malformed id), not_found / relay_error (unknown
+   * account), relay_unreachable, bad_signature.
+   */
+  addContact(accountId: string): Promise<void>;
 }
 
 /** invoke() with rejections converted to AppError. */
@@ -32,4 +42,7 @@ export const tauriBackend: Backend = {
   },
   restartLinking: () => call<void>("restart_linking"),
   refreshDevices: () => call<void>("refresh_devices"),
+  openChat: (chatId) => call<void>("open_chat", { chatId }),
+  sendMessage: (chatId, text) => call<void>("send_message", { chatId, text }),
+  addContact: (accountId) => call<void>("add_contact", { accountId }),
 };

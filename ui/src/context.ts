@@ -1,4 +1,5 @@
 import type { Backend } from "./backend";
+import type { UiState } from "./uiState";
 
 /** What a view gets besides the View itself. */
 export interface RenderContext {
@@ -7,6 +8,10 @@ export interface RenderContext {
   now(): number;
   /** setInterval that is cleared automatically when the view is replaced. */
   every(ms: number, fn: () => void): void;
+  /** App-level state that survives re-renders (drafts, pending commands). */
+  ui: UiState;
+  /** Runs `fn` once the rendered screen is in the document (for layout: scrolling). */
+  afterMount(fn: () => void): void;
 }
 
 /** A set of intervals that are cleared together. */

@@ -42,3 +42,8 @@ export function kindLabel(kind: DeviceKind | string): string {
       return kind;
   }
 }
+
+/** Localized hours and minutes, e.g. "14:05" or "02:05 PM". */
+export function formatTime(ms: number): string {
+  return new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" }).format(ms);
+}

@@ -42,12 +42,45 @@ export interface Device {
   this_device: boolean;
 }
 
+export interface LastMessage {
+  /** Untrusted text. */
+  body: string;
+  outgoing: boolean;
+  sent_ms: number;
+}
+
+export interface ChatSummary {
+  /** The other account's id (16 lowercase base32 chars): untrusted text. */
+  chat_id: string;
+  last_message: LastMessage | null;
+}
+
+/** Outgoing: queued → sent → delivered → read. Incoming: received → read. */
+export type MessageState = "queued" | "sent" | "delivered" | "read" | "received";
+
+export interface ChatMessage {
+  message_id: string;
+  outgoing: boolean;
+  /** Untrusted text: rendered as text with its newlines kept, never as HTML. */
+  body: string;
+  sent_ms: number;
+  state: MessageState;
+}
+
+export interface OpenChat {
+  chat_id: string;
+  /** Oldest first. */
+  messages: ChatMessage[];
+}
+
 export interface Linked {
   account_id: string;
   device_id: number;
   device_name: string;
   device_list_version: number;
   devices: Device[];
+  chats: ChatSummary[];
+  open_chat: OpenChat | null;
 }
 
 /** Codes the UI switches on. Unknown codes are possible and must be handled. */
@@ -60,6 +93,8 @@ export type ErrorCode =
   | "tampered_link"
   | "companion_limit"
   | "relay_unreachable"
+  | "invalid_data"
+  | "not_found"
   | "keychain_unavailable"
   | "database_unreadable"
   | "internal";

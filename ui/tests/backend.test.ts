@@ -25,6 +25,23 @@ describe("tauriBackend", () => {
     expect(invoke).toHaveBeenLastCalledWith("refresh_devices", undefined);
   });
 
+  it("passes chat arguments under the names the core's commands take", async () => {
+    invoke.mockResolvedValue(null);
+    await tauriBackend.openChat("abcdefghijklmnop");
+    expect(invoke).toHaveBeenLastCalledWith("open_chat", { chatId: "abcdefghijklmnop" });
+    await tauriBackend.sendMessage("abcdefghijklmnop", "hi\nthere");
+    expect(invoke).toHaveBeenLastCalledWith("send_message", { chatId: "abcdefghijklmnop", text: "hi\nthere" });
+    await tauriBackend.addContact("qrstuvwxyz234567");
+    expect(invoke).toHaveBeenLastCalledWith("add_contact", { accountId: "qrstuvwxyz234567" });
+  });
+
+  it("rejects a failed addContact with the core's code", async () => {
+    invoke.mockRejectedValue({ code: "invalid_data", message: "Not base32." });
+    const err = await tauriBackend.addContact("x").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect(err).toMatchObject({ code: "invalid_data", message: "Not base32." });
+  });
+
   it("subscribes with a Channel whose messages reach the callback", async () => {
     invoke.mockResolvedValue(null);
     const onView = vi.fn();

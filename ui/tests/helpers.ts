@@ -1,7 +1,7 @@
 import { vi } from "vitest";
 import { createApp, type App } from "../src/app";
 import type { Backend } from "../src/backend";
-import type { Device, Linked, Linking, View } from "../src/types";
+import type { ChatMessage, ChatSummary, Device, Linked, Linking, OpenChat, View } from "../src/types";
 
 export const NOW = Date.UTC(2025, 2, 4, 12, 0, 0);
 
@@ -12,6 +12,9 @@ export interface FakeBackend extends Backend {
   getView: ReturnType<typeof vi.fn<() => Promise<View>>>;
   restartLinking: ReturnType<typeof vi.fn<() => Promise<void>>>;
   refreshDevices: ReturnType<typeof vi.fn<() => Promise<void>>>;
+  openChat: ReturnType<typeof vi.fn<(chatId: string) => Promise<void>>>;
+  sendMessage: ReturnType<typeof vi.fn<(chatId: string, text: string) => Promise<void>>>;
+  addContact: ReturnType<typeof vi.fn<(accountId: string) => Promise<void>>>;
 }
 
 /** A plain object implementing Backend; `push` plays the core sending a View. */
@@ -24,6 +27,9 @@ export function fakeBackend(initial: View = baseView()): FakeBackend {
     },
     restartLinking: vi.fn(async () => {}),
     refreshDevices: vi.fn(async () => {}),
+    openChat: vi.fn(async (_chatId: string) => {}),
+    sendMessage: vi.fn(async (_chatId: string, _text: string) => {}),
+    addContact: vi.fn(async (_accountId: string) => {}),
     push(v) {
       listener?.(v);
     },
@@ -81,8 +87,36 @@ export function linkedView(devices: Device[], over: Partial<Linked> = {}): View 
       device_name: "Work laptop",
       device_list_version: 3,
       devices,
+      chats: [],
+      open_chat: null,
       ...over,
     },
+  });
+}
+
+export const CHAT_A = "abcdefghijklmnop";
+export const CHAT_B = "qrstuvwxyz234567";
+
+export function chatSummary(chat_id: string, last: ChatSummary["last_message"] = null): ChatSummary {
+  return { chat_id, last_message: last };
+}
+
+export function message(over: Partial<ChatMessage> = {}): ChatMessage {
+  return {
+    message_id: "m1",
+    outgoing: false,
+    body: "Hello",
+    sent_ms: NOW - 60_000,
+    state: "received",
+    ...over,
+  };
+}
+
+/** A linked View with `chats` in the list and, optionally, one of them open. */
+export function chatView(chats: ChatSummary[], open: OpenChat | null = null): View {
+  return linkedView([device({ device_id: 2, name: "Work laptop", kind: "desktop", this_device: true })], {
+    chats,
+    open_chat: open,
   });
 }
 

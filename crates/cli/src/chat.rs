@@ -74,3 +74,13 @@ pub async fn safety_number(home: &Path, account: &str, out: &Output) -> anyhow::
     out.emit(|| number.clone(), &json!({"account_id": account.trim(), "safety_number": number}));
     Ok(())
 }
+
+pub async fn read(home: &Path, chat: &str, out: &Output) -> anyhow::Result<()> {
+    let device = load(home)?;
+    let count = device.mark_read(chat).await?;
+    out.emit(
+        || format!("marked {count} message(s) read"),
+        &json!({"event": "read", "chat": chat.trim(), "count": count}),
+    );
+    Ok(())
+}

@@ -71,6 +71,11 @@ enum Command {
     },
     /// Send queued messages, then fetch, decrypt and store new ones and print them.
     Sync,
+    /// Mark a chat's messages as read here; the sender and this account's devices are told.
+    Read {
+        #[arg(long)]
+        chat: String,
+    },
     /// The safety number with a contact (compare it with theirs; it covers every device of both).
     SafetyNumber { account: String },
     /// Print a chat's messages in order (a chat is named by the other account's id).
@@ -115,6 +120,7 @@ fn main() -> std::process::ExitCode {
             Command::Send { to, text } => chat::send(&cli.home, &to, &text, &out).await,
             Command::Sync => chat::sync(&cli.home, &out).await,
             Command::Messages { chat } => chat::messages(&cli.home, &chat, &out).await,
+            Command::Read { chat } => chat::read(&cli.home, &chat, &out).await,
             Command::SafetyNumber { account } => chat::safety_number(&cli.home, &account, &out).await,
         }
     });

@@ -2,8 +2,9 @@
 //! list, decrypt, and store session, keys and message in one transaction before acking.
 
 use tandem_proto::ids::AccountId;
+use tandem_proto::message::ReceiptKind;
 use tandem_proto::message::{AckRequest, Inbox, InboxEnvelope, Payload};
-use tandem_store::{Received, SessionUpdate, StoredMessage};
+use tandem_store::{ReceiptUpdate, Received, SessionUpdate, StoredMessage};
 
 use crate::api::Auth;
 use crate::device::{Device, now_ms, pickle_json};
@@ -16,7 +17,13 @@ impl Device {
     /// Fetches, decrypts and stores everything waiting; returns the new messages. Envelopes that
     /// fail to decrypt stay in the mailbox (retry requests are a later step).
     pub async fn sync(&self) -> Result<Vec<StoredMessage>> {
+        Ok(self.sync_counting().await?.0)
+    }
+
+    /// [`Device::sync`], also counting every envelope read (receipts change ticks, not messages).
+    pub(crate) async fn sync_counting(&self) -> Result<(Vec<StoredMessage>, usize)> {
         let mut new = Vec::new();
+        let mut read = 0;
         loop {
             let path = format!("/v1/messages?limit={PAGE}");
             let inbox: Inbox = self
@@ -26,6 +33,7 @@ impl Device {
                 })
                 .await?;
             let fetched = inbox.envelopes.len();
+            let new_before = new.len();
             let mut acks = Vec::new();
             for envelope in inbox.envelopes {
                 if self.state().store.envelope_processed(envelope.id)? {
@@ -34,6 +42,7 @@ impl Device {
                 }
                 match self.receive(&envelope).await {
                     Ok(message) => {
+                        read += 1;
                         acks.push(envelope.id);
                         new.extend(message);
                     }
@@ -43,6 +52,7 @@ impl Device {
                     }
                 }
             }
+            self.acknowledge_delivery(&new[new_before..]).await;
             if !acks.is_empty() {
                 let request = AckRequest { ids: acks.clone() };
                 let _: serde_json::Value = self
@@ -53,7 +63,23 @@ impl Device {
                     .await?;
             }
             if fetched < PAGE as usize || acks.is_empty() {
-                return Ok(new);
+                return Ok((new, read));
+            }
+        }
+    }
+
+    /// Delivery receipts for newly received messages, per sender. Best effort: a receipt that
+    /// cannot be sent now only leaves the sender's tick at "sent".
+    async fn acknowledge_delivery(&self, new: &[StoredMessage]) {
+        let mut by_sender: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
+        for m in new.iter().filter(|m| !m.outgoing && m.state == "received") {
+            by_sender.entry(m.sender_account.as_str()).or_default().push(m.message_id.clone());
+        }
+        for (sender, ids) in by_sender {
+            if let Ok(sender) = AccountId::parse(sender)
+                && let Err(e) = self.send_receipt(&sender, tandem_proto::message::ReceiptKind::Delivered, ids).await
+            {
+                tracing::warn!(code = e.code(), "a delivery receipt was not sent: {e}");
             }
         }
     }
@@ -72,8 +98,13 @@ impl Device {
         let (plaintext, session, account_changed) =
             self.decrypt(sender, envelope.sender_device, &keys, envelope.olm_type, &envelope.ciphertext)?;
         let (own, _, _) = self.whoami()?;
+        let mut receipt = None;
         let message = match Payload::decode(&plaintext)? {
-            Payload::Text { message_id, sent_ms, text } => StoredMessage {
+            Payload::Receipt { kind, peer, message_ids } => {
+                receipt = Some((kind, peer, message_ids));
+                None
+            }
+            Payload::Text { message_id, sent_ms, text } => Some(StoredMessage {
                 chat_id: sender.to_string(),
                 message_id,
                 sender_account: sender.to_string(),
@@ -82,14 +113,14 @@ impl Device {
                 body: text,
                 sent_ms,
                 state: "received".into(),
-            },
+            }),
             Payload::SentTranscript { message_id, sent_ms, to, text } => {
                 if *sender != own {
                     return Err(ClientError::Untrusted(format!(
                         "{sender} sent a transcript, which only this account's own devices may"
                     )));
                 }
-                StoredMessage {
+                Some(StoredMessage {
                     chat_id: to.to_string(),
                     message_id,
                     sender_account: own.to_string(),
@@ -98,9 +129,16 @@ impl Device {
                     body: text,
                     sent_ms,
                     state: "sent".into(),
-                }
+                })
             }
         };
+        // From the other party: their devices got or read this account's messages. From one of
+        // this account's own devices: it read the peer's messages there.
+        let receipt_update = receipt.as_ref().and_then(|(kind, peer, ids)| match (*sender == own, kind) {
+            (true, ReceiptKind::Read) => Some((peer.to_string(), false, ids, "read")),
+            (true, ReceiptKind::Delivered) => None, // another own device got them: nothing changes here
+            (false, kind) => Some((sender.to_string(), true, ids, kind.as_str())),
+        });
         let pickle = session_pickle(&session)?;
         let session_id = session.session_id();
         let mut st = self.state();
@@ -114,13 +152,19 @@ impl Device {
                 pickle: &pickle,
             },
             account_pickle: account_pickle.as_deref(),
-            message: Some(&message),
+            message: message.as_ref(),
+            receipt: receipt_update.as_ref().map(|(chat_id, outgoing, ids, state)| ReceiptUpdate {
+                chat_id,
+                outgoing: *outgoing,
+                message_ids: ids,
+                state,
+            }),
         };
         let inserted = st.store.commit_received(&received, now_ms())?;
         if let Some(p) = account_pickle {
             st.identity.account_pickle = p;
         }
-        Ok(inserted.then_some(message))
+        Ok(if inserted { message } else { None })
     }
 
     /// The sender account's verified identities; refetched when the device is not known yet.

@@ -29,6 +29,7 @@ mod primary;
 mod profile;
 mod push;
 pub mod qr;
+mod receipts;
 
 pub use companion::{
     Companion, CompanionProfile, FIRST_CODE_SECS, LinkProgress, MAX_CODES, NEXT_CODE_SECS, open_companion,

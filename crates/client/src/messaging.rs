@@ -68,9 +68,26 @@ impl Device {
 
     async fn send_queued(&self, message: &StoredMessage) -> Result<()> {
         let to = AccountId::parse(&message.chat_id)?;
+        let for_recipient = Payload::Text {
+            message_id: message.message_id.clone(),
+            sent_ms: message.sent_ms,
+            text: message.body.clone(),
+        };
+        let for_own = Payload::SentTranscript {
+            message_id: message.message_id.clone(),
+            sent_ms: message.sent_ms,
+            to: to.clone(),
+            text: message.body.clone(),
+        };
+        self.send_payloads(&to, &for_recipient, &for_own).await
+    }
+
+    /// Sends one payload to every device of `to` and another to this account's other devices,
+    /// rebuilding the batch when the relay says a device list changed.
+    pub(crate) async fn send_payloads(&self, to: &AccountId, for_recipient: &Payload, for_own: &Payload) -> Result<()> {
         let mut last = None;
         for _ in 0..STALE_RETRIES {
-            let batch = self.build_batch(&to, message).await?;
+            let batch = self.build_batch(to, for_recipient, for_own).await?;
             let result: Result<serde_json::Value> = self
                 .authed(|api, token| {
                     let batch = batch.clone();
@@ -87,7 +104,7 @@ impl Device {
     }
 
     /// Encrypts one copy per target device, from freshly fetched and verified device lists.
-    async fn build_batch(&self, to: &AccountId, message: &StoredMessage) -> Result<SendBatch> {
+    async fn build_batch(&self, to: &AccountId, for_recipient: &Payload, for_own: &Payload) -> Result<SendBatch> {
         let (own, own_device, _) = self.whoami()?;
         let (recipient_list, recipient_ids, recipient_key) = self.refresh_account(to).await?;
         let (own_list, own_ids, own_key) = self.refresh_account(&own).await?;
@@ -100,20 +117,7 @@ impl Device {
             })?;
             let keys = peer_keys(identity, key)?;
             let mut session = self.outbound_session(&account, device, &keys).await?;
-            let payload = if account == *to {
-                Payload::Text {
-                    message_id: message.message_id.clone(),
-                    sent_ms: message.sent_ms,
-                    text: message.body.clone(),
-                }
-            } else {
-                Payload::SentTranscript {
-                    message_id: message.message_id.clone(),
-                    sent_ms: message.sent_ms,
-                    to: to.clone(),
-                    text: message.body.clone(),
-                }
-            };
+            let payload = if account == *to { for_recipient } else { for_own };
             let encrypted = session
                 .encrypt(payload.encode()?)
                 .map_err(|e| ClientError::Internal(format!("cannot encrypt: {e}")))?;

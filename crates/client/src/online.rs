@@ -43,8 +43,8 @@ impl Device {
     }
 
     async fn receive_new(&self) -> Result<()> {
-        let new = self.sync().await?;
-        if !new.is_empty() {
+        let (new, read) = self.sync_counting().await?;
+        if read > 0 {
             self.emit(ClientEvent::Messages(new));
         }
         Ok(())

@@ -22,6 +22,32 @@ pub enum Payload {
     Text { message_id: String, sent_ms: u64, text: String },
     /// The sender's own copy, for its other devices: "sent to `to`".
     SentTranscript { message_id: String, sent_ms: u64, to: AccountId, text: String },
+    /// The reader's devices got (`delivered`) or showed (`read`) messages of the chat with
+    /// `peer`. Sent to the peer's devices, and to the reader's own devices so read state agrees.
+    Receipt { kind: ReceiptKind, peer: AccountId, message_ids: Vec<String> },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReceiptKind {
+    Delivered,
+    Read,
+}
+
+impl ReceiptKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReceiptKind::Delivered => "delivered",
+            ReceiptKind::Read => "read",
+        }
+    }
+}
+
+/// At most this many message ids in one receipt.
+pub const MAX_RECEIPT_IDS: usize = 500;
+
+fn valid_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 impl Payload {
@@ -41,8 +67,17 @@ impl Payload {
             Payload::Text { message_id, text, .. } | Payload::SentTranscript { message_id, text, .. } => {
                 (message_id, text)
             }
+            Payload::Receipt { message_ids, .. } => {
+                if message_ids.is_empty()
+                    || message_ids.len() > MAX_RECEIPT_IDS
+                    || !message_ids.iter().all(|id| valid_id(id))
+                {
+                    return Err(ProtoError::Malformed("receipt"));
+                }
+                return Ok(());
+            }
         };
-        if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        if !valid_id(id) {
             return Err(ProtoError::Malformed("message id"));
         }
         if text.len() > MAX_TEXT_BYTES {

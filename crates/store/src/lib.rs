@@ -19,7 +19,7 @@ use zeroize::Zeroizing;
 pub use device_lists::{StoredDeviceList, StoredIdentity};
 pub use error::StoreError;
 pub use identity::{LocalIdentity, Role};
-pub use messages::{Received, SessionUpdate, StoredMessage};
+pub use messages::{ReceiptUpdate, Received, SessionUpdate, StoredMessage};
 
 const MIGRATIONS: &[M<'static>] =
     &[M::up(include_str!("migrations/0001_init.sql")), M::up(include_str!("migrations/0002_messages.sql"))];

@@ -33,6 +33,30 @@ pub struct Received<'a> {
     /// The device's account pickle, when a one-time key was used up.
     pub account_pickle: Option<&'a str>,
     pub message: Option<&'a StoredMessage>,
+    pub receipt: Option<ReceiptUpdate<'a>>,
+}
+
+/// Messages of a chat moving to a later state ('delivered', 'read'); never back.
+pub struct ReceiptUpdate<'a> {
+    pub chat_id: &'a str,
+    pub outgoing: bool,
+    pub message_ids: &'a [String],
+    pub state: &'a str,
+}
+
+/// States in the order a message goes through them.
+const STATE_RANK: &str = "CASE state WHEN 'queued' THEN 0 WHEN 'sent' THEN 1 WHEN 'received' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 ELSE 0 END";
+const NEW_RANK: &str = "CASE ?4 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 ELSE 0 END";
+
+fn apply_receipt(conn: &rusqlite::Connection, r: &ReceiptUpdate<'_>) -> rusqlite::Result<usize> {
+    let sql = format!(
+        "UPDATE messages SET state = ?4 WHERE chat_id = ?1 AND message_id = ?2 AND outgoing = ?3 AND {STATE_RANK} < {NEW_RANK}"
+    );
+    let mut changed = 0;
+    for id in r.message_ids {
+        changed += conn.execute(&sql, params![r.chat_id, id, r.outgoing, r.state])?;
+    }
+    Ok(changed)
 }
 
 impl Store {
@@ -80,6 +104,9 @@ impl Store {
             if let Some(m) = received.message {
                 inserted = insert_message(tx, m, now_ms)? == 1;
             }
+            if let Some(r) = &received.receipt {
+                inserted |= apply_receipt(tx, r)? > 0;
+            }
             tx.execute(
                 "INSERT OR IGNORE INTO processed_envelopes (relay_id, processed_ms) VALUES (?1, ?2)",
                 params![received.relay_id, now_ms],
@@ -95,6 +122,11 @@ impl Store {
     pub fn add_message(&mut self, message: &StoredMessage, now_ms: u64) -> Result<bool, StoreError> {
         let changed = insert_message(&self.conn, message, now_ms).map_err(|e| self.err(e))?;
         Ok(changed == 1)
+    }
+
+    /// Marks this device's own view of messages (e.g. read here), with the same never-back rule.
+    pub fn apply_receipt(&mut self, update: &ReceiptUpdate<'_>) -> Result<usize, StoreError> {
+        apply_receipt(&self.conn, update).map_err(|e| self.err(e))
     }
 
     pub fn set_message_state(&mut self, chat_id: &str, message_id: &str, state: &str) -> Result<(), StoreError> {

@@ -2,7 +2,9 @@ import type { RenderContext } from "../context";
 import { button, el } from "../dom";
 import { toAppError } from "../errors";
 import { formatDateTime, kindLabel, lastActive } from "../format";
-import type { Device, View } from "../types";
+import type { Device, Linked, View } from "../types";
+import { renderChatList, renderNewChat } from "./chatList";
+import { renderConversation } from "./conversation";
 
 function deviceRow(d: Device, ctx: RenderContext): HTMLTableRowElement {
   const last = el("td", { testid: "device-last-active" }, lastActive(d.last_active_ms, ctx.now()));
@@ -37,31 +39,14 @@ function deviceRow(d: Device, ctx: RenderContext): HTMLTableRowElement {
   );
 }
 
-export function renderLinked(view: View, ctx: RenderContext): HTMLElement {
-  const root = el("main", { class: "screen screen-linked", testid: "screen-linked" });
-  const linked = view.linked;
-  if (linked === null) {
-    root.append(el("h1", {}, "Linked"));
-    return root;
-  }
-
-  const title = el(
-    "h1",
-    { testid: "linked-title" },
-    "Linked to ",
-    el("code", { class: "account-id", testid: "linked-account" }, linked.account_id),
-    " as ",
-    el("span", { testid: "linked-device-name" }, linked.device_name),
-  );
-
+function devicesSection(linked: Linked, ctx: RenderContext): HTMLElement {
   const table = el(
     "table",
     {
       class: "devices",
       testid: "device-list",
-      attrs: { "data-version": String(linked.device_list_version) },
+      attrs: { "data-version": String(linked.device_list_version), "aria-label": "Devices on this account" },
     },
-    el("caption", {}, "Devices on this account"),
     el(
       "thead",
       {},
@@ -94,6 +79,57 @@ export function renderLinked(view: View, ctx: RenderContext): HTMLElement {
     }
   });
 
-  root.append(title, table, el("div", { class: "row" }, refresh, status));
+  const details = el(
+    "details",
+    { class: "devices-section", testid: "devices-section" },
+    el("summary", { testid: "devices-toggle" }, "Devices on this account"),
+    table,
+    el("div", { class: "row" }, refresh, status),
+  );
+  // Rebuilt for every View: remember whether the user collapsed it.
+  details.open = ctx.ui.devicesOpen;
+  details.addEventListener("toggle", () => {
+    ctx.ui.devicesOpen = details.open;
+  });
+  return details;
+}
+
+export function renderLinked(view: View, ctx: RenderContext): HTMLElement {
+  const root = el("main", { class: "screen screen-linked", testid: "screen-linked" });
+  const linked = view.linked;
+  if (linked === null) {
+    root.append(el("h1", {}, "Linked"));
+    return root;
+  }
+
+  const title = el(
+    "h1",
+    { testid: "linked-title" },
+    "Linked to ",
+    el("code", { class: "account-id", testid: "linked-account" }, linked.account_id),
+    " as ",
+    el("span", { testid: "linked-device-name" }, linked.device_name),
+  );
+
+  const newChat = renderNewChat(ctx);
+  const chats = renderChatList(linked, ctx);
+  const conversation = renderConversation(linked.open_chat, ctx);
+  ctx.ui.refresh = (opts) => {
+    newChat.apply();
+    chats.apply();
+    conversation.apply();
+    if (opts?.focusComposer) conversation.focus();
+  };
+
+  root.append(
+    title,
+    el(
+      "div",
+      { class: "chat-layout" },
+      el("div", { class: "chat-sidebar" }, newChat.node, chats.node),
+      conversation.node,
+    ),
+    devicesSection(linked, ctx),
+  );
   return root;
 }

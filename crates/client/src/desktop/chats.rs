@@ -49,7 +49,21 @@ impl DesktopApp {
         let device = self.linked_device().await?;
         *self.open_chat.lock().unwrap_or_else(|p| p.into_inner()) = Some(chat_id.trim().to_owned());
         self.refresh_linked(&device);
+        self.read_open_chat(&device).await;
         Ok(())
+    }
+
+    /// The open chat is on screen: its messages are read (receipts go to the sender and to this
+    /// account's other devices). Best effort: offline, they are marked again on the next open.
+    pub(super) async fn read_open_chat(&self, device: &Device) {
+        let open = self.open_chat.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        if let Some(chat) = open {
+            match device.mark_read(&chat).await {
+                Ok(0) => {}
+                Ok(_) => self.refresh_linked(device),
+                Err(e) => tracing::warn!(code = e.code(), "read receipts not sent: {e}"),
+            }
+        }
     }
 
     /// Sends `text` to the open chat's account. Offline, it is queued and shown as such.

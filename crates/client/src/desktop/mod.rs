@@ -198,7 +198,10 @@ impl DesktopApp {
                         v.linked = Some(linked);
                     });
                 }
-                ClientEvent::Messages(_) => self.refresh_linked(&device),
+                ClientEvent::Messages(_) => {
+                    self.refresh_linked(&device);
+                    self.read_open_chat(&device).await;
+                }
                 ClientEvent::PrekeysPublished { .. } => {}
             }
             if online.is_finished() {

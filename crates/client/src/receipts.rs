@@ -1,0 +1,46 @@
+//! Delivery and read receipts. A receipt goes to the other party's devices (their ticks) and to
+//! this account's other devices (so read state and unread counts agree everywhere).
+
+use tandem_proto::ids::AccountId;
+use tandem_proto::message::{MAX_RECEIPT_IDS, Payload, ReceiptKind};
+use tandem_store::ReceiptUpdate;
+
+use crate::device::Device;
+use crate::error::Result;
+
+impl Device {
+    /// Tells `peer`'s devices (and this account's others) that these messages arrived or were read.
+    pub(crate) async fn send_receipt(
+        &self,
+        peer: &AccountId,
+        kind: ReceiptKind,
+        message_ids: Vec<String>,
+    ) -> Result<()> {
+        for chunk in message_ids.chunks(MAX_RECEIPT_IDS) {
+            let payload = Payload::Receipt { kind, peer: peer.clone(), message_ids: chunk.to_vec() };
+            self.send_payloads(peer, &payload, &payload).await?;
+        }
+        Ok(())
+    }
+
+    /// Marks a chat's received messages as read here, and sends read receipts. Returns how many.
+    pub async fn mark_read(&self, chat_id: &str) -> Result<usize> {
+        let peer = AccountId::parse(chat_id.trim())?;
+        let unread: Vec<String> = self
+            .state()
+            .store
+            .messages(peer.as_str())?
+            .into_iter()
+            .filter(|m| !m.outgoing && m.state != "read")
+            .map(|m| m.message_id)
+            .collect();
+        if unread.is_empty() {
+            return Ok(0);
+        }
+        let update = ReceiptUpdate { chat_id: peer.as_str(), outgoing: false, message_ids: &unread, state: "read" };
+        self.state().store.apply_receipt(&update)?;
+        let count = unread.len();
+        self.send_receipt(&peer, ReceiptKind::Read, unread).await?;
+        Ok(count)
+    }
+}

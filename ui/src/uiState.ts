@@ -1,0 +1,64 @@
+// UI state that must survive re-renders. The app re-renders the whole screen
+// for every View, so anything the user typed, and the outcome of a command
+// that finishes after a re-render, lives here rather than in the DOM. Message
+// data never does: it always comes from the View.
+
+export interface ComposerState {
+  draft: string;
+  /** A sendMessage call is in flight (the draft is read-only meanwhile). */
+  sending: boolean;
+  /** Shown under the composer; "" for none. */
+  error: string;
+}
+
+export interface NewChatState {
+  text: string;
+  busy: boolean;
+  error: string;
+}
+
+export interface RefreshOptions {
+  /** Move keyboard focus to the composer of the open chat, if there is one. */
+  focusComposer?: boolean;
+}
+
+export class UiState {
+  readonly newChat: NewChatState = { text: "", busy: false, error: "" };
+  /** Error from openChat, shown under the chat list; "" for none. */
+  chatListError = "";
+  devicesOpen = true;
+  private readonly composers = new Map<string, ComposerState>();
+  private readonly scrollTops = new Map<string, number>();
+  private readonly lastMessageIds = new Map<string, string>();
+
+  /**
+   * Re-applies this state to whatever is on screen now. Each render of the
+   * linked screen replaces it, so a command that finishes after a re-render
+   * still updates the live elements rather than detached ones.
+   */
+  refresh: (opts?: RefreshOptions) => void = () => {};
+
+  composer(chatId: string): ComposerState {
+    let c = this.composers.get(chatId);
+    if (!c) {
+      c = { draft: "", sending: false, error: "" };
+      this.composers.set(chatId, c);
+    }
+    return c;
+  }
+
+  saveScroll(chatId: string, top: number): void {
+    this.scrollTops.set(chatId, top);
+  }
+
+  savedScroll(chatId: string): number | undefined {
+    return this.scrollTops.get(chatId);
+  }
+
+  /** Records the newest message id of a chat; true if it changed (new messages). */
+  noteLastMessage(chatId: string, messageId: string): boolean {
+    const changed = this.lastMessageIds.get(chatId) !== messageId;
+    this.lastMessageIds.set(chatId, messageId);
+    return changed;
+  }
+}

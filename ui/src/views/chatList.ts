@@ -1,0 +1,144 @@
+import type { RenderContext } from "../context";
+import { el } from "../dom";
+import { toAppError } from "../errors";
+import type { ChatSummary, Linked } from "../types";
+
+/** Longest preview put in the DOM; CSS truncates it to one line anyway. */
+const PREVIEW_CHARS = 120;
+
+/** Inline text for a failed addContact, chosen by code. */
+export function addContactErrorText(code: string, message: string): string {
+  switch (code) {
+    case "invalid_data":
+      return "That is not an account id.";
+    case "relay_unreachable":
+      return "Can't reach the relay.";
+    default:
+      return message;
+  }
+}
+
+/** "You: hi" / "hi" / "No messages yet"; newlines flattened for one line. */
+export function previewText(chat: ChatSummary): string {
+  const last = chat.last_message;
+  if (last === null) return "No messages yet";
+  const body = last.body.replace(/\s+/g, " ").trim().slice(0, PREVIEW_CHARS);
+  return last.outgoing ? `You: ${body}` : body;
+}
+
+export interface Section {
+  node: HTMLElement;
+  /** Re-applies the app-level UiState to these elements. */
+  apply(): void;
+}
+
+export function renderNewChat(ctx: RenderContext): Section {
+  const st = ctx.ui.newChat;
+  const input = el("input", {
+    class: "new-chat-input",
+    testid: "new-chat-input",
+    attrs: {
+      id: "new-chat-input",
+      type: "text",
+      placeholder: "16-letter account id",
+      autocomplete: "off",
+      spellcheck: "false",
+      "aria-describedby": "new-chat-error",
+    },
+  });
+  const add = el("button", { class: "primary", testid: "new-chat-add", attrs: { type: "submit" } }, "Start chat");
+  // Not role=alert and never hidden: the screen is rebuilt for every View, and
+  // a kept error must not be announced again each time (only when it changes).
+  const error = el("p", {
+    class: "inline-error",
+    testid: "new-chat-error",
+    attrs: { id: "new-chat-error", "aria-live": "polite" },
+  });
+
+  const apply = () => {
+    if (input.value !== st.text) input.value = st.text;
+    input.readOnly = st.busy;
+    add.disabled = st.busy || st.text.trim() === "";
+    error.textContent = st.error;
+  };
+
+  input.addEventListener("input", () => {
+    st.text = input.value;
+    add.disabled = st.busy || st.text.trim() === "";
+  });
+
+  const form = el(
+    "form",
+    { class: "new-chat", testid: "new-chat-form", attrs: { "aria-label": "New chat" } },
+    el("label", { class: "label", attrs: { for: "new-chat-input" } }, "Account id"),
+    el("div", { class: "new-chat-row" }, input, add),
+    error,
+  );
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const accountId = st.text.trim();
+    if (st.busy || accountId === "") return;
+    st.busy = true;
+    st.error = "";
+    apply();
+    void ctx.backend.addContact(accountId).then(
+      () => {
+        st.busy = false;
+        st.text = "";
+        ctx.ui.refresh({ focusComposer: true });
+      },
+      (e: unknown) => {
+        const err = toAppError(e);
+        st.busy = false;
+        st.error = addContactErrorText(err.code, err.message);
+        ctx.ui.refresh();
+      },
+    );
+  });
+
+  apply();
+  return { node: form, apply };
+}
+
+function chatRow(chat: ChatSummary, open: boolean, ctx: RenderContext): HTMLElement {
+  const attrs: Record<string, string> = { type: "button", "data-chat-id": chat.chat_id };
+  if (open) attrs["aria-current"] = "true";
+  const btn = el(
+    "button",
+    { class: open ? "chat-row chat-row-open" : "chat-row", testid: "chat-row", attrs },
+    el("code", { class: "chat-row-id", testid: "chat-row-id" }, chat.chat_id),
+    el("span", { class: "chat-row-preview", testid: "chat-row-preview" }, previewText(chat)),
+  );
+  btn.addEventListener("click", () => {
+    ctx.ui.chatListError = "";
+    ctx.ui.refresh();
+    ctx.backend.openChat(chat.chat_id).catch((e: unknown) => {
+      ctx.ui.chatListError = `Couldn't open the chat: ${toAppError(e).message}`;
+      ctx.ui.refresh();
+    });
+  });
+  return el("li", {}, btn);
+}
+
+export function renderChatList(linked: Linked, ctx: RenderContext): Section {
+  const openId = linked.open_chat?.chat_id ?? null;
+  const error = el("p", { class: "inline-error", testid: "chat-list-error", attrs: { "aria-live": "polite" } });
+  const apply = () => {
+    error.textContent = ctx.ui.chatListError;
+  };
+  const list = el(
+    "ul",
+    { class: "chat-list", testid: "chat-list" },
+    ...linked.chats.map((c) => chatRow(c, c.chat_id === openId, ctx)),
+  );
+  apply();
+  const node = el(
+    "nav",
+    { class: "chats", attrs: { "aria-labelledby": "chats-heading" } },
+    el("h2", { attrs: { id: "chats-heading" } }, "Chats"),
+    linked.chats.length === 0 && el("p", { class: "muted", testid: "no-chats" }, "No chats yet."),
+    list,
+    error,
+  );
+  return { node, apply };
+}

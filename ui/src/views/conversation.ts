@@ -1,0 +1,167 @@
+import type { RenderContext } from "../context";
+import { el } from "../dom";
+import { toAppError } from "../errors";
+import { formatDateTime, formatTime } from "../format";
+import type { ChatMessage, OpenChat } from "../types";
+import type { Section } from "./chatList";
+
+export const NO_CHAT_TEXT = "Pick a chat or start one with an account id.";
+
+/** Delivery label for an outgoing message; "" for incoming or unknown states. */
+export function stateLabel(m: ChatMessage): string {
+  if (!m.outgoing) return "";
+  switch (m.state) {
+    case "queued":
+      return "Queued — will send when online";
+    case "sent":
+      return "Sent";
+    case "delivered":
+      return "Delivered";
+    case "read":
+      return "Read";
+    default:
+      return "";
+  }
+}
+
+function messageRow(m: ChatMessage): HTMLElement {
+  const time = el(
+    "time",
+    { testid: "message-time", attrs: { datetime: new Date(m.sent_ms).toISOString(), title: formatDateTime(m.sent_ms) } },
+    formatTime(m.sent_ms),
+  );
+  const label = stateLabel(m);
+  return el(
+    "div",
+    {
+      class: m.outgoing ? "message message-outgoing" : "message message-incoming",
+      testid: "message-row",
+      attrs: { "data-message-id": m.message_id, "data-state": m.state },
+    },
+    el("span", { class: "sr-only" }, m.outgoing ? "You: " : "They: "),
+    // white-space: pre-wrap keeps the sender's newlines; it is only ever text.
+    el("p", { class: "message-body", testid: "message-body" }, m.body),
+    el(
+      "p",
+      { class: "message-meta", testid: "message-meta" },
+      time,
+      label && el("span", { class: "message-state", testid: "message-state" }, ` · ${label}`),
+    ),
+  );
+}
+
+function messageList(chat: OpenChat, ctx: RenderContext): HTMLElement {
+  const list = el(
+    "div",
+    {
+      class: "message-list",
+      testid: "message-list",
+      // Focusable so the scrollable log can be scrolled from the keyboard.
+      attrs: { role: "log", "aria-live": "polite", "aria-label": "Messages", tabindex: "0" },
+    },
+    ...chat.messages.map(messageRow),
+  );
+  const last = chat.messages[chat.messages.length - 1];
+  const arrived = ctx.ui.noteLastMessage(chat.chat_id, last?.message_id ?? "");
+  const saved = ctx.ui.savedScroll(chat.chat_id);
+  ctx.afterMount(() => {
+    // New messages (or a chat shown for the first time): show the newest.
+    // Otherwise the re-rendered list keeps where the user had scrolled to.
+    list.scrollTop = arrived || saved === undefined ? list.scrollHeight : saved;
+  });
+  list.addEventListener("scroll", () => {
+    ctx.ui.saveScroll(chat.chat_id, list.scrollTop);
+  });
+  return list;
+}
+
+function composer(chatId: string, ctx: RenderContext): Section & { input: HTMLTextAreaElement } {
+  const st = ctx.ui.composer(chatId);
+  const input = el("textarea", {
+    class: "composer-input",
+    testid: "composer-input",
+    attrs: { "aria-label": "Message", rows: "2", "aria-describedby": "composer-hint composer-error" },
+  });
+  const send = el("button", { class: "primary", testid: "composer-send", attrs: { type: "submit" } }, "Send");
+  const error = el("p", {
+    class: "inline-error",
+    testid: "composer-error",
+    attrs: { id: "composer-error", "aria-live": "polite" },
+  });
+
+  const apply = () => {
+    if (input.value !== st.draft) input.value = st.draft;
+    // Read-only rather than disabled: keyboard focus stays in the composer.
+    input.readOnly = st.sending;
+    send.disabled = st.sending || st.draft.trim() === "";
+    error.textContent = st.error;
+  };
+
+  const submit = () => {
+    const text = st.draft.trim();
+    if (st.sending || text === "") return;
+    const sent = st.draft;
+    st.sending = true;
+    st.error = "";
+    apply();
+    ctx.backend.sendMessage(chatId, text).then(
+      () => {
+        st.sending = false;
+        if (st.draft === sent) st.draft = "";
+        ctx.ui.refresh({ focusComposer: true });
+      },
+      (e: unknown) => {
+        st.sending = false;
+        st.error = `Couldn't send the message: ${toAppError(e).message}`;
+        ctx.ui.refresh({ focusComposer: true });
+      },
+    );
+  };
+
+  input.addEventListener("input", () => {
+    st.draft = input.value;
+    send.disabled = st.sending || st.draft.trim() === "";
+  });
+  input.addEventListener("keydown", (e) => {
+    // Shift+Enter (and Enter while an IME is composing) inserts a newline.
+    if (e.key !== "Enter" || e.shiftKey || e.isComposing) return;
+    e.preventDefault();
+    submit();
+  });
+
+  const form = el(
+    "form",
+    { class: "composer", testid: "composer", attrs: { "aria-label": "Send a message" } },
+    el("div", { class: "composer-row" }, input, send),
+    el("p", { class: "composer-hint muted", attrs: { id: "composer-hint" } }, "Enter to send, Shift+Enter for a new line"),
+    error,
+  );
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    submit();
+  });
+  apply();
+  return { node: form, apply, input };
+}
+
+export function renderConversation(chat: OpenChat | null, ctx: RenderContext): Section & { focus(): void } {
+  if (chat === null) {
+    const node = el("section", { class: "conversation-empty", testid: "no-chat" }, el("p", { class: "muted" }, NO_CHAT_TEXT));
+    return { node, apply: () => {}, focus: () => {} };
+  }
+  const c = composer(chat.chat_id, ctx);
+  const node = el(
+    "section",
+    { class: "conversation", testid: "conversation", attrs: { "aria-labelledby": "conversation-title", "data-chat-id": chat.chat_id } },
+    el(
+      "h2",
+      { class: "conversation-title", testid: "conversation-title", attrs: { id: "conversation-title" } },
+      "Chat with ",
+      el("code", { class: "account-id", testid: "conversation-chat-id" }, chat.chat_id),
+    ),
+    messageList(chat, ctx),
+    chat.messages.length === 0 && el("p", { class: "muted", testid: "no-messages" }, "No messages yet."),
+    c.node,
+  );
+  return { node, apply: c.apply, focus: () => c.input.focus() };
+}

@@ -1,0 +1,226 @@
+import { describe, expect, it } from "vitest";
+import { AppError } from "../src/errors";
+import { formatTime } from "../src/format";
+import {
+  CHAT_A,
+  CHAT_B,
+  NOW,
+  byTestId,
+  chatSummary,
+  chatView,
+  fakeBackend,
+  flush,
+  message,
+  mount,
+  queryTestId,
+} from "./helpers";
+
+function rows(): HTMLButtonElement[] {
+  return [...byTestId("chat-list").querySelectorAll<HTMLButtonElement>('[data-testid="chat-row"]')];
+}
+
+function typeInto(field: HTMLInputElement | HTMLTextAreaElement, text: string): void {
+  field.value = text;
+  field.dispatchEvent(new Event("input", { bubbles: true }));
+}
+
+const chats = [
+  chatSummary(CHAT_A, { body: "See you\ntomorrow", outgoing: true, sent_ms: NOW }),
+  chatSummary(CHAT_B, { body: "Hi there", outgoing: false, sent_ms: NOW }),
+  chatSummary("2222222222222222"),
+];
+
+describe("chat list", () => {
+  it("renders one button per chat with its id and last message preview", () => {
+    mount(chatView(chats));
+    const r = rows();
+    expect(r.map((b) => b.tagName)).toEqual(["BUTTON", "BUTTON", "BUTTON"]);
+    expect(r.map((b) => b.getAttribute("data-chat-id"))).toEqual([CHAT_A, CHAT_B, "2222222222222222"]);
+    expect(r.map((b) => byTestId("chat-row-id", b).textContent)).toEqual([CHAT_A, CHAT_B, "2222222222222222"]);
+    expect(r.map((b) => byTestId("chat-row-preview", b).textContent)).toEqual([
+      "You: See you tomorrow",
+      "Hi there",
+      "No messages yet",
+    ]);
+    expect(r.some((b) => b.hasAttribute("aria-current"))).toBe(false);
+    expect(byTestId("no-chat").textContent).toBe("Pick a chat or start one with an account id.");
+    expect(queryTestId("conversation")).toBeNull();
+  });
+
+  it("highlights the open chat with aria-current", () => {
+    mount(chatView(chats, { chat_id: CHAT_B, messages: [] }));
+    expect(rows().map((b) => b.getAttribute("aria-current"))).toEqual([null, "true", null]);
+    expect(rows()[1]?.classList.contains("chat-row-open")).toBe(true);
+    expect(queryTestId("no-chat")).toBeNull();
+  });
+
+  it("says so when there are no chats", () => {
+    mount(chatView([]));
+    expect(rows()).toHaveLength(0);
+    expect(byTestId("no-chats").textContent).toBe("No chats yet.");
+  });
+
+  it("renders a hostile chat id and preview as text", () => {
+    const evil = "<img src=x onerror=alert(1)>";
+    mount(chatView([chatSummary(evil, { body: evil, outgoing: false, sent_ms: NOW })]));
+    expect(document.querySelector("img")).toBeNull();
+    expect(rows()[0]?.getAttribute("data-chat-id")).toBe(evil);
+    expect(byTestId("chat-row-preview").textContent).toBe(evil);
+  });
+
+  it("clicking a row calls openChat with its id and keeps focus on that row", async () => {
+    const backend = fakeBackend();
+    const { app } = mount(chatView(chats), backend);
+    rows()[1]?.focus();
+    rows()[1]?.click();
+    await flush();
+    expect(backend.openChat).toHaveBeenCalledWith(CHAT_B);
+    app.render(chatView(chats, { chat_id: CHAT_B, messages: [] }));
+    expect(document.activeElement).toBe(rows()[1]);
+  });
+
+  it("shows a failing openChat under the list", async () => {
+    const backend = fakeBackend();
+    backend.openChat.mockRejectedValue(new AppError("not_found", "No such chat."));
+    mount(chatView(chats), backend);
+    rows()[0]?.click();
+    await flush();
+    expect(byTestId("chat-list-error").textContent).toBe("Couldn't open the chat: No such chat.");
+  });
+});
+
+describe("new chat form", () => {
+  it("has a labelled input and calls addContact with the trimmed id", async () => {
+    const backend = fakeBackend();
+    const { app } = mount(chatView([]), backend);
+    const input = byTestId<HTMLInputElement>("new-chat-input");
+    expect(input.labels?.[0]?.textContent).toBe("Account id");
+    expect(input.placeholder).toBe("16-letter account id");
+    const add = byTestId<HTMLButtonElement>("new-chat-add");
+    expect(add.textContent).toBe("Start chat");
+    expect(add.disabled).toBe(true);
+
+    typeInto(input, `  ${CHAT_A} \n`);
+    expect(add.disabled).toBe(false);
+    add.click();
+    expect(add.disabled).toBe(true);
+    await flush();
+    expect(backend.addContact).toHaveBeenCalledTimes(1);
+    expect(backend.addContact).toHaveBeenCalledWith(CHAT_A);
+    expect(byTestId<HTMLInputElement>("new-chat-input").value).toBe("");
+    expect(byTestId("new-chat-error").textContent).toBe("");
+    app.render(chatView([chatSummary(CHAT_A)], { chat_id: CHAT_A, messages: [] }));
+    expect(queryTestId("conversation")).not.toBeNull();
+  });
+
+  it("moves focus to the new chat's composer when the core opened it before replying", async () => {
+    const backend = fakeBackend();
+    let done = () => {};
+    backend.addContact.mockImplementation(() => new Promise<void>((resolve) => (done = resolve)));
+    const { app } = mount(chatView([]), backend);
+    typeInto(byTestId<HTMLInputElement>("new-chat-input"), CHAT_A);
+    byTestId<HTMLButtonElement>("new-chat-add").click();
+    app.render(chatView([chatSummary(CHAT_A)], { chat_id: CHAT_A, messages: [] }));
+    expect(byTestId<HTMLButtonElement>("new-chat-add").disabled).toBe(true);
+    done();
+    await flush();
+    expect(document.activeElement).toBe(byTestId("composer-input"));
+    expect(byTestId<HTMLInputElement>("new-chat-input").value).toBe("");
+    expect(byTestId<HTMLButtonElement>("new-chat-add").disabled).toBe(true);
+  });
+
+  it.each([
+    ["invalid_data", "Bad base32.", "That is not an account id."],
+    ["relay_unreachable", "Timed out.", "Can't reach the relay."],
+    ["not_found", "No account with this id.", "No account with this id."],
+    ["bad_signature", "The device list signature is wrong.", "The device list signature is wrong."],
+  ])("shows error code %s inline", async (code, msg, shown) => {
+    const backend = fakeBackend();
+    backend.addContact.mockRejectedValue(new AppError(code, msg));
+    const { app } = mount(chatView([]), backend);
+    typeInto(byTestId<HTMLInputElement>("new-chat-input"), "nope");
+    byTestId<HTMLButtonElement>("new-chat-add").click();
+    await flush();
+    expect(byTestId("new-chat-error").textContent).toBe(shown);
+    expect(byTestId<HTMLInputElement>("new-chat-input").value).toBe("nope");
+    expect(byTestId<HTMLButtonElement>("new-chat-add").disabled).toBe(false);
+
+    // Another View (say, the connection changed) keeps the text and the error.
+    app.render({ ...chatView([]), relay_url: "wss://other.example.test" });
+    expect(byTestId<HTMLInputElement>("new-chat-input").value).toBe("nope");
+    expect(byTestId("new-chat-error").textContent).toBe(shown);
+  });
+
+  it("does not call addContact for a blank id", async () => {
+    const backend = fakeBackend();
+    mount(chatView([]), backend);
+    typeInto(byTestId<HTMLInputElement>("new-chat-input"), "   ");
+    byTestId<HTMLFormElement>("new-chat-form").requestSubmit();
+    await flush();
+    expect(backend.addContact).not.toHaveBeenCalled();
+  });
+});
+
+describe("conversation", () => {
+  const messages = [
+    message({ message_id: "m1", outgoing: false, body: "Hi!\nHow are you?", state: "received", sent_ms: NOW - 120_000 }),
+    message({ message_id: "m2", outgoing: true, body: "Fine", state: "sent", sent_ms: NOW - 60_000 }),
+    message({ message_id: "m3", outgoing: true, body: "And you?", state: "queued", sent_ms: NOW }),
+  ];
+
+  it("renders the messages oldest first with state, direction and status line", () => {
+    mount(chatView([chatSummary(CHAT_A)], { chat_id: CHAT_A, messages }));
+    expect(byTestId("conversation-chat-id").textContent).toBe(CHAT_A);
+    const list = byTestId("message-list");
+    expect(list.getAttribute("role")).toBe("log");
+    expect(list.getAttribute("aria-live")).toBe("polite");
+    const r = [...list.querySelectorAll<HTMLElement>('[data-testid="message-row"]')];
+    expect(r.map((e) => e.getAttribute("data-message-id"))).toEqual(["m1", "m2", "m3"]);
+    expect(r.map((e) => e.getAttribute("data-state"))).toEqual(["received", "sent", "queued"]);
+    expect(r.map((e) => e.classList.contains("message-outgoing"))).toEqual([false, true, true]);
+    expect(r.map((e) => e.classList.contains("message-incoming"))).toEqual([true, false, false]);
+    expect(byTestId("message-body", r[0]).textContent).toBe("Hi!\nHow are you?");
+    expect(byTestId("message-time", r[0]).textContent).toBe(formatTime(NOW - 120_000));
+    expect(queryTestId("message-state", r[0])).toBeNull();
+    expect(byTestId("message-state", r[1]).textContent).toContain("Sent");
+    expect(byTestId("message-state", r[2]).textContent).toContain("Queued — will send when online");
+  });
+
+  it("labels delivered and read messages", async () => {
+    const { stateLabel } = await import("../src/views/conversation");
+    const m = (state: "delivered" | "read" | "received", outgoing: boolean) => ({ message_id: "x", outgoing, body: "", sent_ms: 0, state });
+    expect(stateLabel(m("delivered", true))).toBe("Delivered");
+    expect(stateLabel(m("read", true))).toBe("Read");
+    expect(stateLabel(m("read", false))).toBe("");
+  });
+
+  it("renders a hostile body as literal text", () => {
+    const evil = "<img src=x onerror=alert(1)>";
+    mount(chatView([chatSummary(CHAT_A)], { chat_id: CHAT_A, messages: [message({ body: evil })] }));
+    expect(document.querySelector("img")).toBeNull();
+    expect(byTestId("message-body").textContent).toBe(evil);
+    expect(byTestId("message-body").children).toHaveLength(0);
+  });
+
+  it("says so when the chat has no messages", () => {
+    mount(chatView([chatSummary(CHAT_A)], { chat_id: CHAT_A, messages: [] }));
+    expect(byTestId("no-messages").textContent).toBe("No messages yet.");
+  });
+});
+
+describe("linked screen layout", () => {
+  it("keeps the devices in a details section that stays collapsed once closed", () => {
+    const { app } = mount(chatView([]));
+    const section = byTestId<HTMLDetailsElement>("devices-section");
+    expect(section.tagName).toBe("DETAILS");
+    expect(section.open).toBe(true);
+    expect(section.querySelector("summary")?.textContent).toBe("Devices on this account");
+    expect(queryTestId("device-list", section)).not.toBeNull();
+    expect(queryTestId("refresh-devices", section)).not.toBeNull();
+
+    section.open = false;
+    section.dispatchEvent(new Event("toggle"));
+    app.render({ ...chatView([]), relay_url: "wss://other.example.test" });
+    expect(byTestId<HTMLDetailsElement>("devices-section").open).toBe(false);
+  });
+});

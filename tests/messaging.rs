@@ -111,6 +111,10 @@ fn a_companion_linked_later_is_included_in_the_next_send() {
     link(&w.bob_phone, &bob_laptop, &w.relay);
     w.alice_desktop.ok(&["send", "--to", &w.bob, "two"]);
     assert_eq!(sync(&bob_laptop), [text(false, "two", "received")]);
+    // alice_desktop's chat with bob says that bob's devices changed.
+    let events: Vec<_> = chat(&w.alice_desktop, &w.bob).into_iter().filter(|m| m.2 == "event").collect();
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert!(events[0].1.contains("linked \"bob_laptop\"") && events[0].1.contains("safety number"), "{events:?}");
     assert_eq!(sync(&w.bob_phone), [text(false, "one", "received"), text(false, "two", "received")]);
 }
 

@@ -55,8 +55,8 @@ export interface ChatSummary {
   last_message: LastMessage | null;
 }
 
-/** Outgoing: queued → sent → delivered → read. Incoming: received → read. */
-export type MessageState = "queued" | "sent" | "delivered" | "read" | "received";
+/** Outgoing: queued → sent → delivered → read. Incoming: received → read. "event": a chat event. */
+export type MessageState = "queued" | "sent" | "delivered" | "read" | "received" | "event";
 
 export interface ChatMessage {
   message_id: string;

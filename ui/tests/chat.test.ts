@@ -186,6 +186,15 @@ describe("conversation", () => {
     expect(byTestId("message-state", r[2]).textContent).toContain("Queued — will send when online");
   });
 
+  it("shows a chat event as a note, not as a message", () => {
+    const event = { message_id: "devicesv3", outgoing: false, body: "x linked \"laptop\".", sent_ms: NOW, state: "event" as const };
+    mount(chatView([chatSummary(CHAT_A)], { chat_id: CHAT_A, messages: [event] }));
+    const row = byTestId("message-row");
+    expect(row.getAttribute("role")).toBe("note");
+    expect(row.classList.contains("chat-event")).toBe(true);
+    expect(row.textContent).toBe("x linked \"laptop\".");
+  });
+
   it("labels delivered and read messages", async () => {
     const { stateLabel } = await import("../src/views/conversation");
     const m = (state: "delivered" | "read" | "received", outgoing: boolean) => ({ message_id: "x", outgoing, body: "", sent_ms: 0, state });

@@ -18,7 +18,8 @@ impl Device {
         &self,
         account: &AccountId,
     ) -> Result<(DeviceList, Vec<StoredIdentity>, [u8; 32])> {
-        let pinned = self.state().store.device_list(account)?.map(|held| held.account_key);
+        let held = self.state().store.device_list(account)?;
+        let pinned = held.as_ref().map(|h| h.account_key);
         let path = format!("/v1/accounts/{account}/devices");
         let resp: AccountDevicesResponse = self
             .authed(|api, token| {
@@ -28,7 +29,68 @@ impl Device {
             .await?;
         let (list, identities) = verify_account_devices(&resp, account, pinned.as_ref())?;
         self.state().store.accept_device_list(&resp.account_key, &resp.device_list, &list, &identities, now_ms())?;
+        if let Some(held) = held {
+            self.note_device_change(account, &held.list, &list, &identities, &resp.account_key)?;
+        }
         Ok((list, identities, resp.account_key))
+    }
+
+    /// A contact's devices changed: say so in the chat (the safety number changed with them).
+    fn note_device_change(
+        &self,
+        account: &AccountId,
+        before: &DeviceList,
+        after: &DeviceList,
+        identities: &[StoredIdentity],
+        key: &[u8; 32],
+    ) -> Result<()> {
+        let (own, _, _) = self.whoami()?;
+        if *account == own || after.version <= before.version {
+            return Ok(());
+        }
+        let name = |device: u32| {
+            identities
+                .iter()
+                .find(|i| i.device_id == device)
+                .and_then(|i| i.signed.verify(key).ok())
+                .map(|d| d.name)
+                .unwrap_or_else(|| format!("device {device}"))
+        };
+        let added: Vec<String> = after
+            .devices
+            .iter()
+            .filter(|d| before.entry(d.device_id) != Some(d))
+            .map(|d| format!("\"{}\"", name(d.device_id)))
+            .collect();
+        let removed = before.devices.iter().filter(|d| after.entry(d.device_id).is_none()).count();
+        let mut parts = Vec::new();
+        if !added.is_empty() {
+            parts.push(format!("linked {}", added.join(", ")));
+        }
+        if removed > 0 {
+            parts.push(format!("removed {removed} device(s)"));
+        }
+        if parts.is_empty() {
+            return Ok(());
+        }
+        let mut st = self.state();
+        let is_contact = st.store.contacts()?.iter().any(|c| c == account.as_str())
+            || !st.store.messages(account.as_str())?.is_empty();
+        if !is_contact {
+            return Ok(());
+        }
+        let event = tandem_store::StoredMessage {
+            chat_id: account.to_string(),
+            message_id: format!("devicesv{}", after.version),
+            sender_account: account.to_string(),
+            sender_device: 0,
+            outgoing: false,
+            body: format!("{account} {}. Your safety number with them changed.", parts.join(" and ")),
+            sent_ms: now_ms(),
+            state: "event".into(),
+        };
+        st.store.add_message(&event, now_ms())?;
+        Ok(())
     }
 
     /// Adds a contact by account id, after fetching and verifying its devices.

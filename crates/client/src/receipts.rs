@@ -31,7 +31,7 @@ impl Device {
             .store
             .messages(peer.as_str())?
             .into_iter()
-            .filter(|m| !m.outgoing && m.state != "read")
+            .filter(|m| !m.outgoing && m.state == "received")
             .map(|m| m.message_id)
             .collect();
         if unread.is_empty() {

@@ -25,6 +25,14 @@ export function stateLabel(m: ChatMessage): string {
 }
 
 function messageRow(m: ChatMessage): HTMLElement {
+  if (m.state === "event") {
+    // Something that happened in the chat (e.g. the contact's devices changed), not a message.
+    return el(
+      "div",
+      { class: "chat-event", testid: "message-row", attrs: { "data-message-id": m.message_id, "data-state": m.state, role: "note" } },
+      el("p", { class: "message-body", testid: "message-body" }, m.body),
+    );
+  }
   const time = el(
     "time",
     { testid: "message-time", attrs: { datetime: new Date(m.sent_ms).toISOString(), title: formatDateTime(m.sent_ms) } },

@@ -150,3 +150,41 @@ fn delivered_and_read_receipts_reach_every_device() {
     // A late delivery receipt does not turn "read" back into "delivered".
     assert!(w.bob_phone.ok(&["read", "--chat", &w.alice]).contains("marked 0"));
 }
+
+/// The relay (damaged or malicious) garbles the ciphertext waiting for one device.
+fn garble_mailbox(relay_data: &std::path::Path, account: &str, device: u32) {
+    let db = rusqlite::Connection::open(relay_data.join("relay.sqlite3")).unwrap();
+    let changed = db
+        .execute(
+            "UPDATE mailbox SET ciphertext = zeroblob(length(ciphertext)) WHERE account_id = ?1 AND device_id = ?2",
+            rusqlite::params![account, device],
+        )
+        .unwrap();
+    assert!(changed > 0, "nothing waited for {account}/{device}");
+}
+
+#[test]
+fn a_copy_that_cannot_be_decrypted_is_asked_for_again_and_arrives() {
+    let w = world();
+    w.alice_desktop.ok(&["contacts", "add", &w.bob]);
+    w.alice_desktop.ok(&["send", "--to", &w.bob, "the secret plan"]);
+    let stopped = w.relay.stop();
+    garble_mailbox(stopped.data_dir(), &w.bob, 1);
+    let relay = stopped.start();
+
+    // bob_desktop cannot read its copy: it says why it waits, and asks alice_desktop again.
+    assert!(sync(&w.bob_desktop).is_empty());
+    let waiting = chat(&w.bob_desktop, &w.alice);
+    assert_eq!(waiting.len(), 1, "{waiting:?}");
+    assert_eq!(waiting[0].2, "waiting");
+    assert!(waiting[0].1.contains("asked") && waiting[0].1.contains("request 1 of 5"), "{waiting:?}");
+
+    // alice_desktop answers when it next syncs (over a new session); bob_desktop then has it.
+    w.alice_desktop.ok(&["sync"]);
+    assert_eq!(sync(&w.bob_desktop), [text(false, "the secret plan", "received")]);
+    assert_eq!(chat(&w.bob_desktop, &w.alice), [text(false, "the secret plan", "received")]);
+    // bob_phone's copy was never touched, and nothing shows twice anywhere.
+    assert_eq!(words(sync(&w.bob_phone)), [(false, "the secret plan")]);
+    assert!(sync(&w.bob_desktop).is_empty());
+    drop(relay);
+}

@@ -90,6 +90,11 @@ pub struct StoppedRelay {
 }
 
 impl StoppedRelay {
+    /// The relay's data folder (its SQLite database), for tests that play a malicious relay.
+    pub fn data_dir(&self) -> &Path {
+        self.data.path()
+    }
+
     pub fn start(self) -> Relay {
         let listen = self.url.trim_start_matches("http://").to_owned();
         Relay::start_in(self.data, &listen)

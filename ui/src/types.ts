@@ -55,8 +55,12 @@ export interface ChatSummary {
   last_message: LastMessage | null;
 }
 
-/** Outgoing: queued → sent → delivered → read. Incoming: received → read. "event": a chat event. */
-export type MessageState = "queued" | "sent" | "delivered" | "read" | "received" | "event";
+/**
+ * Outgoing: queued → sent → delivered → read. Incoming: received → read; "waiting" (could not be
+ * decrypted yet, asked again: the body says why) → received, or "failed" after 5 requests.
+ * "event": a chat event (e.g. the contact's devices changed).
+ */
+export type MessageState = "queued" | "sent" | "delivered" | "read" | "received" | "waiting" | "failed" | "event";
 
 export interface ChatMessage {
   message_id: string;

@@ -48,7 +48,17 @@ impl Device {
                     }
                     Err(e) if e.is_unreachable() => return Err(e),
                     Err(e) => {
-                        tracing::warn!(code = e.code(), sender = %envelope.sender_account, "an envelope could not be read: {e}")
+                        tracing::warn!(code = e.code(), sender = %envelope.sender_account, "an envelope could not be read: {e}");
+                        if let Some(message_id) = envelope.message_id.as_deref() {
+                            match self.ask_again(&envelope, message_id).await {
+                                Ok(()) => read += 1,
+                                Err(e) if e.is_unreachable() => return Err(e),
+                                Err(e) => tracing::warn!(code = e.code(), "could not ask for the message again: {e}"),
+                            }
+                        }
+                        // Acked either way: the placeholder and the retry request now carry it,
+                        // and an unreadable receipt has nothing to recover.
+                        acks.push(envelope.id);
                     }
                 }
             }
@@ -99,7 +109,12 @@ impl Device {
             self.decrypt(sender, envelope.sender_device, &keys, envelope.olm_type, &envelope.ciphertext)?;
         let (own, _, _) = self.whoami()?;
         let mut receipt = None;
+        let mut retry = None;
         let message = match Payload::decode(&plaintext)? {
+            Payload::RetryRequest { message_id, .. } => {
+                retry = Some(message_id);
+                None
+            }
             Payload::Receipt { kind, peer, message_ids } => {
                 receipt = Some((kind, peer, message_ids));
                 None
@@ -139,30 +154,38 @@ impl Device {
             (true, ReceiptKind::Delivered) => None, // another own device got them: nothing changes here
             (false, kind) => Some((sender.to_string(), true, ids, kind.as_str())),
         });
-        let pickle = session_pickle(&session)?;
-        let session_id = session.session_id();
-        let mut st = self.state();
-        let account_pickle = if account_changed { Some(pickle_json(&st.account)?) } else { None };
-        let received = Received {
-            relay_id: envelope.id,
-            session: SessionUpdate {
-                session_id: &session_id,
-                account_id: sender,
-                device_id: envelope.sender_device,
-                pickle: &pickle,
-            },
-            account_pickle: account_pickle.as_deref(),
-            message: message.as_ref(),
-            receipt: receipt_update.as_ref().map(|(chat_id, outgoing, ids, state)| ReceiptUpdate {
-                chat_id,
-                outgoing: *outgoing,
-                message_ids: ids,
-                state,
-            }),
+        let inserted = {
+            let pickle = session_pickle(&session)?;
+            let session_id = session.session_id();
+            let mut st = self.state();
+            let account_pickle = if account_changed { Some(pickle_json(&st.account)?) } else { None };
+            let received = Received {
+                relay_id: envelope.id,
+                session: SessionUpdate {
+                    session_id: &session_id,
+                    account_id: sender,
+                    device_id: envelope.sender_device,
+                    pickle: &pickle,
+                },
+                account_pickle: account_pickle.as_deref(),
+                message: message.as_ref(),
+                receipt: receipt_update.as_ref().map(|(chat_id, outgoing, ids, state)| ReceiptUpdate {
+                    chat_id,
+                    outgoing: *outgoing,
+                    message_ids: ids,
+                    state,
+                }),
+            };
+            let inserted = st.store.commit_received(&received, now_ms())?;
+            if let Some(p) = account_pickle {
+                st.identity.account_pickle = p;
+            }
+            inserted
         };
-        let inserted = st.store.commit_received(&received, now_ms())?;
-        if let Some(p) = account_pickle {
-            st.identity.account_pickle = p;
+        if let Some(message_id) = retry
+            && let Err(e) = self.answer_retry(sender, envelope.sender_device, &message_id).await
+        {
+            tracing::warn!(code = e.code(), "a retry request was not answered: {e}");
         }
         Ok(if inserted { message } else { None })
     }

@@ -30,6 +30,7 @@ mod profile;
 mod push;
 pub mod qr;
 mod receipts;
+mod retries;
 
 pub use companion::{
     Companion, CompanionProfile, FIRST_CODE_SECS, LinkProgress, MAX_CODES, NEXT_CODE_SECS, open_companion,

@@ -122,7 +122,19 @@ impl Device {
                 .encrypt(payload.encode()?)
                 .map_err(|e| ClientError::Internal(format!("cannot encrypt: {e}")))?;
             let (olm_type, ciphertext) = olm_parts(&encrypted);
-            envelopes.push(OutgoingEnvelope { account_id: account.clone(), device_id: device, olm_type, ciphertext });
+            let message_id = match payload {
+                Payload::Text { message_id, .. } | Payload::SentTranscript { message_id, .. } => {
+                    Some(message_id.clone())
+                }
+                _ => None,
+            };
+            envelopes.push(OutgoingEnvelope {
+                account_id: account.clone(),
+                device_id: device,
+                olm_type,
+                ciphertext,
+                message_id,
+            });
             sessions.push((session.session_id(), account, device, session_pickle(&session)?));
         }
         let updates: Vec<SessionUpdate<'_>> = sessions

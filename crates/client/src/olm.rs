@@ -44,6 +44,16 @@ impl Device {
         if let Some((_, pickle)) = self.state().store.olm_sessions(account, device)?.into_iter().next() {
             return unpickle_session(&pickle);
         }
+        self.new_outbound_session(account, device, keys).await
+    }
+
+    /// Always a new session (for retries: the old one may be what went wrong).
+    pub(crate) async fn new_outbound_session(
+        &self,
+        account: &AccountId,
+        device: DeviceId,
+        keys: &PeerKeys,
+    ) -> Result<Session> {
         let request = ClaimKeyRequest { account_id: account.clone(), device_id: device };
         let claimed: ClaimKeyResponse = self
             .authed(|api, token| {

@@ -22,6 +22,9 @@ pub enum Payload {
     Text { message_id: String, sent_ms: u64, text: String },
     /// The sender's own copy, for its other devices: "sent to `to`".
     SentTranscript { message_id: String, sent_ms: u64, to: AccountId, text: String },
+    /// "I could not decrypt `message_id`: send it to me again" (at most [`MAX_RETRIES`] times,
+    /// to the sending device first, then to its account's other devices, which hold a copy).
+    RetryRequest { message_id: String, attempt: u8 },
     /// The reader's devices got (`delivered`) or showed (`read`) messages of the chat with
     /// `peer`. Sent to the peer's devices, and to the reader's own devices so read state agrees.
     Receipt { kind: ReceiptKind, peer: AccountId, message_ids: Vec<String> },
@@ -42,6 +45,9 @@ impl ReceiptKind {
         }
     }
 }
+
+/// A message that cannot be decrypted is asked for again at most this many times.
+pub const MAX_RETRIES: u8 = 5;
 
 /// At most this many message ids in one receipt.
 pub const MAX_RECEIPT_IDS: usize = 500;
@@ -66,6 +72,12 @@ impl Payload {
         let (id, text) = match self {
             Payload::Text { message_id, text, .. } | Payload::SentTranscript { message_id, text, .. } => {
                 (message_id, text)
+            }
+            Payload::RetryRequest { message_id, attempt } => {
+                if !valid_id(message_id) || *attempt == 0 || *attempt > MAX_RETRIES {
+                    return Err(ProtoError::Malformed("retry request"));
+                }
+                return Ok(());
             }
             Payload::Receipt { message_ids, .. } => {
                 if message_ids.is_empty()
@@ -116,6 +128,10 @@ pub struct OutgoingEnvelope {
     pub olm_type: OlmType,
     #[serde(with = "b64")]
     pub ciphertext: Vec<u8>,
+    /// The message's id in the clear (random, says nothing of the content), so a device that
+    /// cannot decrypt the copy can ask for that message again. `None` for receipts and requests.
+    #[serde(default)]
+    pub message_id: Option<String>,
 }
 
 /// One send: every copy, plus the device-list versions they were planned from. The relay refuses
@@ -142,6 +158,8 @@ pub struct InboxEnvelope {
     #[serde(with = "b64")]
     pub ciphertext: Vec<u8>,
     pub received_ms: u64,
+    #[serde(default)]
+    pub message_id: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -22,6 +22,7 @@
 //! | GET /v1/keys/count | a device | → [`KeyCountResponse`] |
 //! | POST /v1/keys/claim | any device | [`ClaimKeyRequest`] → [`ClaimKeyResponse`] |
 //! | POST /v1/messages | a device | `message::SendBatch` → `{}` (or `stale_device_list`) |
+//! | POST /v1/messages/direct | a device | `message::OutgoingEnvelope` → `{}` (one device: retries) |
 //! | GET /v1/messages | a device | → `message::Inbox` (its mailbox, oldest first) |
 //! | POST /v1/messages/ack | a device | `message::AckRequest` → `{}` (deletes them) |
 //! | GET /v1/ws | a device | WebSocket of [`PushEvent`] |

@@ -171,6 +171,52 @@ impl Store {
         rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
     }
 
+    /// Counts one more request for a message this device could not decrypt; returns the count.
+    pub fn bump_retry(&mut self, chat_id: &str, message_id: &str) -> Result<u8, StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO retries (chat_id, message_id, attempts) VALUES (?1, ?2, 1)
+                 ON CONFLICT (chat_id, message_id) DO UPDATE SET attempts = attempts + 1",
+                params![chat_id, message_id],
+            )
+            .map_err(|e| self.err(e))?;
+        let attempts: u32 = self
+            .conn
+            .query_row(
+                "SELECT attempts FROM retries WHERE chat_id = ?1 AND message_id = ?2",
+                params![chat_id, message_id],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(u8::try_from(attempts).unwrap_or(u8::MAX))
+    }
+
+    /// Writes a placeholder for a message that could not be decrypted ('waiting' or 'failed').
+    pub fn set_placeholder(&mut self, placeholder: &StoredMessage, now_ms: u64) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO messages (chat_id, message_id, sender_account, sender_device, outgoing, body, sent_ms, stored_ms, state)
+                 VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?6, ?7)
+                 ON CONFLICT (chat_id, message_id) DO UPDATE SET body = ?5, state = ?7 WHERE messages.state IN ('waiting', 'failed')",
+                params![placeholder.chat_id, placeholder.message_id, placeholder.sender_account, placeholder.sender_device, placeholder.body, now_ms, placeholder.state],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// A message this account sent (or a sibling device sent), by chat and id.
+    pub fn outgoing_message(&self, chat_id: &str, message_id: &str) -> Result<Option<StoredMessage>, StoreError> {
+        let found = self
+            .select_messages("WHERE chat_id = ?1 AND message_id = ?2 AND outgoing = 1", params![chat_id, message_id])?;
+        Ok(found.into_iter().next())
+    }
+
+    /// An outgoing message by id in any chat (a sibling device asking for its transcript).
+    pub fn outgoing_message_anywhere(&self, message_id: &str) -> Result<Option<StoredMessage>, StoreError> {
+        let found = self.select_messages("WHERE message_id = ?1 AND outgoing = 1", params![message_id])?;
+        Ok(found.into_iter().next())
+    }
+
     /// Every chat with its newest message, newest chat first.
     pub fn chats(&self) -> Result<Vec<StoredMessage>, StoreError> {
         self.select_messages(
@@ -206,10 +252,13 @@ fn upsert_session(conn: &rusqlite::Connection, s: &SessionUpdate<'_>, now_ms: u6
     )
 }
 
+/// Inserts a message once; the real message replaces a "waiting"/"failed" placeholder of its id.
 fn insert_message(conn: &rusqlite::Connection, m: &StoredMessage, now_ms: u64) -> rusqlite::Result<usize> {
     conn.execute(
-        "INSERT OR IGNORE INTO messages (chat_id, message_id, sender_account, sender_device, outgoing, body, sent_ms, stored_ms, state)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO messages (chat_id, message_id, sender_account, sender_device, outgoing, body, sent_ms, stored_ms, state)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+         ON CONFLICT (chat_id, message_id) DO UPDATE SET sender_device = ?4, body = ?6, sent_ms = ?7, state = ?9
+         WHERE messages.state IN ('waiting', 'failed') AND ?9 NOT IN ('waiting', 'failed')",
         params![m.chat_id, m.message_id, m.sender_account, m.sender_device, m.outgoing, m.body, m.sent_ms, now_ms, m.state],
     )
 }

@@ -129,3 +129,34 @@ fn device_lists_only_move_forward() {
     assert_eq!(held.list.version, 2);
     assert_eq!(held.list.companions().next().unwrap().device_id, 1);
 }
+
+fn message(state: &str, body: &str) -> StoredMessage {
+    StoredMessage {
+        chat_id: "bobbobbobbobbobb".into(),
+        message_id: "m1".into(),
+        sender_account: "bobbobbobbobbobb".into(),
+        sender_device: 0,
+        outgoing: false,
+        body: body.into(),
+        sent_ms: 5,
+        state: state.into(),
+    }
+}
+
+#[test]
+fn a_placeholder_gives_way_to_the_real_message_and_never_the_reverse() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("tandem.db"), &KEY).unwrap();
+    assert_eq!(store.bump_retry("bobbobbobbobbobb", "m1").unwrap(), 1);
+    store.set_placeholder(&message("waiting", "waiting for this message"), 1).unwrap();
+    assert_eq!(store.messages("bobbobbobbobbobb").unwrap()[0].state, "waiting");
+    assert!(
+        store.add_message(&message("received", "the real text"), 2).unwrap(),
+        "the real message replaces the placeholder"
+    );
+    store.set_placeholder(&message("failed", "could not decrypt"), 3).unwrap();
+    let kept = &store.messages("bobbobbobbobbobb").unwrap()[0];
+    assert_eq!((kept.state.as_str(), kept.body.as_str()), ("received", "the real text"));
+    assert!(!store.add_message(&message("received", "a duplicate"), 4).unwrap(), "a second copy is ignored");
+    assert_eq!(store.bump_retry("bobbobbobbobbobb", "m1").unwrap(), 2);
+}

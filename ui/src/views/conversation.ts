@@ -42,7 +42,13 @@ function messageRow(m: ChatMessage): HTMLElement {
   return el(
     "div",
     {
-      class: m.outgoing ? "message message-outgoing" : "message message-incoming",
+      class: [
+        "message",
+        m.outgoing ? "message-outgoing" : "message-incoming",
+        m.state === "waiting" || m.state === "failed" ? "message-waiting" : "",
+      ]
+        .filter(Boolean)
+        .join(" "),
       testid: "message-row",
       attrs: { "data-message-id": m.message_id, "data-state": m.state },
     },

@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::{Query, State};
 use serde::Deserialize;
 use tandem_proto::ids::{AccountId, DeviceId};
-use tandem_proto::message::{AckRequest, Inbox, SendBatch, plan_fanout};
+use tandem_proto::message::{AckRequest, Inbox, OutgoingEnvelope, SendBatch, plan_fanout};
 use tandem_proto::wire::{ErrorCode, PushEvent};
 
 use super::ApiFailure;
@@ -68,6 +68,27 @@ pub async fn send(
     for (account, device) in &expected {
         relay.push.to_device(account, *device, PushEvent::Messages);
     }
+    Ok(Json(serde_json::json!({})))
+}
+
+/// One copy to one device, outside a fan-out: retry requests and the resends they ask for.
+/// The device must be in its account's current list.
+pub async fn direct(
+    State(relay): State<Relay>,
+    who: Authed,
+    Body(envelope): Body<OutgoingEnvelope>,
+) -> ApiResult<serde_json::Value> {
+    let (_, list) = current_list(&relay, &envelope.account_id)?;
+    if list.entry(envelope.device_id).is_none()
+        || (envelope.account_id == who.account_id && envelope.device_id == who.device_id)
+    {
+        return Err(stale(format!(
+            "device {} is not in the current device list of {}",
+            envelope.device_id, envelope.account_id
+        )));
+    }
+    relay.db.deliver((&who.account_id, who.device_id), std::slice::from_ref(&envelope), relay.now_ms())?;
+    relay.push.to_device(&envelope.account_id, envelope.device_id, PushEvent::Messages);
     Ok(Json(serde_json::json!({})))
 }
 

@@ -40,6 +40,7 @@ pub fn router(relay: Relay, max_request_bytes: usize) -> Router {
         .route("/v1/keys/claim", post(keys::claim))
         .route("/v1/messages", post(messages::send).get(messages::fetch))
         .route("/v1/messages/ack", post(messages::ack))
+        .route("/v1/messages/direct", post(messages::direct))
         .route("/v1/ws", get(ws::connect))
         .route("/healthz", get(|| async { "ok" }))
         .layer(middleware::from_fn(protocol_version))

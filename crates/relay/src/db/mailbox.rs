@@ -21,8 +21,8 @@ impl Db {
         let tx = conn.transaction()?;
         {
             let mut insert = tx.prepare(
-                "INSERT INTO mailbox (account_id, device_id, sender_account, sender_device, olm_type, ciphertext, received_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO mailbox (account_id, device_id, sender_account, sender_device, olm_type, ciphertext, received_ms, message_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?;
             for e in envelopes {
                 insert.execute(params![
@@ -32,7 +32,8 @@ impl Db {
                     sender.1,
                     e.olm_type,
                     e.ciphertext,
-                    now_ms
+                    now_ms,
+                    e.message_id
                 ])?;
             }
         }
@@ -50,7 +51,7 @@ impl Db {
         let conn = self.conn();
         conn.execute("DELETE FROM mailbox WHERE received_ms < ?1", [now_ms.saturating_sub(MAILBOX_KEEP_MS)])?;
         let mut stmt = conn.prepare(
-            "SELECT id, sender_account, sender_device, olm_type, ciphertext, received_ms FROM mailbox
+            "SELECT id, sender_account, sender_device, olm_type, ciphertext, received_ms, message_id FROM mailbox
              WHERE account_id = ?1 AND device_id = ?2 ORDER BY id LIMIT ?3",
         )?;
         let rows = stmt.query_map(params![account.as_str(), device, limit], |r| {
@@ -62,14 +63,23 @@ impl Db {
                 r.get::<_, u8>(3)?,
                 r.get::<_, Vec<u8>>(4)?,
                 r.get::<_, u64>(5)?,
+                r.get::<_, Option<String>>(6)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, sender, sender_device, olm_type, ciphertext, received_ms) = row?;
+            let (id, sender, sender_device, olm_type, ciphertext, received_ms, message_id) = row?;
             // Senders were authenticated on the way in; an unparsable id would mean a damaged row.
             if let Ok(sender_account) = AccountId::parse(&sender) {
-                out.push(InboxEnvelope { id, sender_account, sender_device, olm_type, ciphertext, received_ms });
+                out.push(InboxEnvelope {
+                    id,
+                    sender_account,
+                    sender_device,
+                    olm_type,
+                    ciphertext,
+                    received_ms,
+                    message_id,
+                });
             }
         }
         Ok(out)

@@ -24,7 +24,9 @@ CREATE TABLE messages (
     body            TEXT NOT NULL,
     sent_ms         INTEGER NOT NULL,
     stored_ms       INTEGER NOT NULL,
-    state           TEXT NOT NULL,          -- 'queued' | 'sent' | 'received'
+    state           TEXT NOT NULL,          -- outgoing: 'queued' | 'sent' | 'delivered' | 'read';
+                                            -- incoming: 'received' | 'read' | 'waiting' | 'failed';
+                                            -- 'event' (e.g. the contact's devices changed)
     PRIMARY KEY (chat_id, message_id)
 );
 CREATE INDEX messages_by_time ON messages (chat_id, sent_ms, message_id);
@@ -33,4 +35,12 @@ CREATE INDEX messages_by_time ON messages (chat_id, sent_ms, message_id);
 CREATE TABLE processed_envelopes (
     relay_id        INTEGER PRIMARY KEY,
     processed_ms    INTEGER NOT NULL
+);
+
+-- Messages this device could not decrypt and asked for again (bounded: see MAX_RETRIES).
+CREATE TABLE retries (
+    chat_id         TEXT NOT NULL,
+    message_id      TEXT NOT NULL,
+    attempts        INTEGER NOT NULL,
+    PRIMARY KEY (chat_id, message_id)
 );

@@ -7,6 +7,7 @@ CREATE TABLE mailbox (
     sender_device   INTEGER NOT NULL,
     olm_type        INTEGER NOT NULL,
     ciphertext      BLOB NOT NULL,
+    message_id      TEXT,                  -- the sender's random message id, for retry requests
     received_ms     INTEGER NOT NULL
 );
 CREATE INDEX mailbox_by_device ON mailbox (account_id, device_id, id);

@@ -44,9 +44,18 @@ fn summary(m: &Value) -> (bool, String, String) {
     (m["outgoing"].as_bool().unwrap(), m["body"].as_str().unwrap().to_owned(), m["state"].as_str().unwrap().to_owned())
 }
 
-/// (outgoing, body) without the state.
-fn words(messages: Vec<(bool, String, String)>) -> Vec<(bool, &'static str)> {
-    messages.into_iter().map(|(o, b, _)| (o, &*Box::leak(b.into_boxed_str()))).collect()
+/// (outgoing, body) without the state, comparable with `[(bool, &str)]`.
+fn words(messages: Vec<(bool, String, String)>) -> Vec<Said> {
+    messages.into_iter().map(|(outgoing, body, _)| Said(outgoing, body)).collect()
+}
+
+#[derive(Debug)]
+struct Said(bool, String);
+
+impl PartialEq<(bool, &str)> for Said {
+    fn eq(&self, other: &(bool, &str)) -> bool {
+        self.0 == other.0 && self.1 == other.1
+    }
 }
 
 fn text(outgoing: bool, body: &str, state: &str) -> (bool, String, String) {

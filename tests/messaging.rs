@@ -197,3 +197,19 @@ fn a_copy_that_cannot_be_decrypted_is_asked_for_again_and_arrives() {
     assert!(sync(&w.bob_desktop).is_empty());
     drop(relay);
 }
+
+#[test]
+fn a_lost_ack_or_a_replayed_envelope_shows_nothing_twice() {
+    let w = world();
+    w.alice_desktop.ok(&["contacts", "add", &w.bob]);
+    w.alice_desktop.ok(&["send", "--to", &w.bob, "only once"]);
+    // Keep the relay's state with the envelope still waiting for bob_phone.
+    let (relay, waiting) = w.relay.restart_with_snapshot();
+    assert_eq!(sync(&w.bob_phone), [text(false, "only once", "received")]);
+    // The relay comes back from before bob_phone's ack (a lost ack, or a replay): the same
+    // envelope is delivered again. It is recognised, acked again, and not shown twice.
+    let (relay, _) = relay.restart_with(waiting);
+    assert!(sync(&w.bob_phone).is_empty());
+    assert_eq!(words(chat(&w.bob_phone, &w.alice)), [(false, "only once")]);
+    drop(relay);
+}

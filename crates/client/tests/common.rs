@@ -93,3 +93,17 @@ pub async fn next_code(rx: &mut mpsc::UnboundedReceiver<LinkProgress>) -> (Strin
         }
     }
 }
+
+/// Waits until the desktop's view satisfies `pred` (the timeout only guards a hung run; the wait
+/// itself is on view changes).
+pub async fn wait_for_view(
+    views: &mut tokio::sync::watch::Receiver<tandem_client::desktop::View>,
+    what: &str,
+    pred: impl Fn(&tandem_client::desktop::View) -> bool,
+) -> tandem_client::desktop::View {
+    let waited = tokio::time::timeout(std::time::Duration::from_secs(60), views.wait_for(|v| pred(v))).await;
+    match waited.map(|r| r.map(|v| v.clone())) {
+        Ok(Ok(view)) => view,
+        _ => panic!("no view where {what}; last view: {:?}", views.borrow()),
+    }
+}

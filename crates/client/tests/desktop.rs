@@ -3,22 +3,9 @@
 
 mod common;
 
-use std::time::Duration;
-
-use common::{Actor, TestRelay};
+use common::{Actor, TestRelay, wait_for_view};
 use tandem_client::KeyStorage;
-use tandem_client::desktop::{DesktopApp, DesktopConfig, LinkPhase, Screen, View};
-use tokio::sync::watch;
-
-async fn wait_for(views: &mut watch::Receiver<View>, what: &str, pred: impl Fn(&View) -> bool) -> View {
-    // The timeout only guards against a hung run; the wait itself is on view changes.
-    let found =
-        tokio::time::timeout(Duration::from_secs(60), views.wait_for(|v| pred(v))).await.map(|r| r.map(|v| v.clone()));
-    match found {
-        Ok(Ok(view)) => view,
-        _ => panic!("no view where {what}; last view: {:?}", views.borrow()),
-    }
-}
+use tandem_client::desktop::{DesktopApp, DesktopConfig, LinkPhase, Screen};
 
 fn config(relay: &str, dir: &std::path::Path) -> DesktopConfig {
     DesktopConfig {
@@ -40,26 +27,26 @@ fn alice_desktop_links_by_qr_and_stays_linked_after_a_restart() {
         let alice_phone = alice_phone_actor.create_phone(&relay.url()).await;
         let app = DesktopApp::start(config(&relay.url(), profile.path()));
         let mut views = app.watch();
-        let linking = wait_for(&mut views, "a QR code shows", |v| v.screen == Screen::Linking).await;
+        let linking = wait_for_view(&mut views, "a QR code shows", |v| v.screen == Screen::Linking).await;
         let shown = linking.linking.unwrap();
         assert_eq!((shown.code_number, shown.max_codes), (1, 6));
         assert!(shown.qr_data_url.starts_with("data:image/svg+xml;base64,"));
 
         let pending = alice_phone.begin_link(&shown.uri).await.unwrap();
         assert_eq!(pending.verification_code(), shown.code, "phone and desktop show the same code");
-        wait_for(&mut views, "approval is awaited", |v| {
+        wait_for_view(&mut views, "approval is awaited", |v| {
             v.linking.as_ref().is_some_and(|l| l.phase == LinkPhase::WaitingForApproval)
         })
         .await;
         pending.approve().await.unwrap();
-        let linked = wait_for(&mut views, "the linked screen shows", |v| v.screen == Screen::Linked).await;
+        let linked = wait_for_view(&mut views, "the linked screen shows", |v| v.screen == Screen::Linked).await;
         let linked = linked.linked.unwrap();
         assert_eq!(linked.device_name, "alice_desktop");
         assert_eq!(
             linked.devices.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(),
             ["alice_phone", "alice_desktop"]
         );
-        wait_for(&mut views, "it is online", |v| v.connection.state == "online").await;
+        wait_for_view(&mut views, "it is online", |v| v.connection.state == "online").await;
         (relay, alice_phone_actor, linked.account_id)
     });
     drop(runtime); // the app stops, as when the window closes
@@ -68,7 +55,7 @@ fn alice_desktop_links_by_qr_and_stays_linked_after_a_restart() {
     runtime.block_on(async {
         let app = DesktopApp::start(config(&relay.url(), profile.path()));
         let mut views = app.watch();
-        let view = wait_for(&mut views, "it leaves the start screen", |v| v.screen != Screen::Starting).await;
+        let view = wait_for_view(&mut views, "it leaves the start screen", |v| v.screen != Screen::Starting).await;
         assert_eq!(view.screen, Screen::Linked, "a restart stays linked, without a QR code");
         assert_eq!(view.linked.unwrap().account_id, account);
         drop(alice_phone_actor);
@@ -83,7 +70,8 @@ fn an_unreachable_relay_shows_offline_with_a_retry_time() {
     runtime.block_on(async {
         let app = DesktopApp::start(config(&format!("http://{addr}"), profile.path()));
         let mut views = app.watch();
-        let view = wait_for(&mut views, "the relay is reported offline", |v| v.connection.state == "offline").await;
+        let view =
+            wait_for_view(&mut views, "the relay is reported offline", |v| v.connection.state == "offline").await;
         assert!(view.connection.retry_at_ms.is_some());
         assert!(view.connection.message.unwrap().contains("cannot reach the relay"));
     });

@@ -3,21 +3,9 @@
 
 mod common;
 
-use std::time::Duration;
-
-use common::{Actor, TestRelay};
+use common::{Actor, TestRelay, wait_for_view};
 use tandem_client::KeyStorage;
 use tandem_client::desktop::{DesktopApp, DesktopConfig, Screen, View};
-use tokio::sync::watch;
-
-async fn wait_for(views: &mut watch::Receiver<View>, what: &str, pred: impl Fn(&View) -> bool) -> View {
-    let found =
-        tokio::time::timeout(Duration::from_secs(60), views.wait_for(|v| pred(v))).await.map(|r| r.map(|v| v.clone()));
-    match found {
-        Ok(Ok(view)) => view,
-        _ => panic!("no view where {what}; last view: {:?}", views.borrow()),
-    }
-}
 
 fn bodies(view: &View) -> Vec<(bool, String, String)> {
     let open = view.linked.as_ref().and_then(|l| l.open_chat.as_ref());
@@ -40,21 +28,24 @@ async fn alice_desktop_chats_with_bob_and_sees_his_reply_live() {
     };
     let app = DesktopApp::start(config);
     let mut views = app.watch();
-    let linking = wait_for(&mut views, "a QR code shows", |v| v.screen == Screen::Linking).await;
+    let linking = wait_for_view(&mut views, "a QR code shows", |v| v.screen == Screen::Linking).await;
     alice_phone.begin_link(&linking.linking.unwrap().uri).await.unwrap().approve().await.unwrap();
-    wait_for(&mut views, "it is linked and online", |v| v.screen == Screen::Linked && v.connection.state == "online")
-        .await;
+    wait_for_view(&mut views, "it is linked and online", |v| {
+        v.screen == Screen::Linked && v.connection.state == "online"
+    })
+    .await;
 
     let err = app.add_contact("not-an-account").await.unwrap_err();
     assert_eq!(err.code, "invalid_data");
     app.add_contact(bob.as_str()).await.unwrap();
-    let view =
-        wait_for(&mut views, "bob's chat is open", |v| v.linked.as_ref().and_then(|l| l.open_chat.as_ref()).is_some())
-            .await;
+    let view = wait_for_view(&mut views, "bob's chat is open", |v| {
+        v.linked.as_ref().and_then(|l| l.open_chat.as_ref()).is_some()
+    })
+    .await;
     assert_eq!(view.linked.as_ref().unwrap().chats[0].chat_id, bob.as_str());
 
     app.send_message(bob.as_str(), "hi bob").await.unwrap();
-    wait_for(&mut views, "the message shows as sent", |v| {
+    wait_for_view(&mut views, "the message shows as sent", |v| {
         bodies(v) == [(true, "hi bob".to_owned(), "sent".to_owned())]
     })
     .await;
@@ -63,7 +54,7 @@ async fn alice_desktop_chats_with_bob_and_sees_his_reply_live() {
     let received = bob_phone.sync().await.unwrap();
     assert_eq!(received.iter().map(|m| m.body.as_str()).collect::<Vec<_>>(), ["hi bob"]);
     bob_phone.send_text(alice.as_str(), "hi alice").await.unwrap();
-    let view = wait_for(&mut views, "bob's reply arrives live", |v| bodies(v).len() == 2).await;
+    let view = wait_for_view(&mut views, "bob's reply arrives live", |v| bodies(v).len() == 2).await;
     assert_eq!(bodies(&view)[1], (false, "hi alice".to_owned(), "received".to_owned()));
     let preview = view.linked.unwrap().chats[0].last_message.clone().unwrap();
     assert_eq!((preview.body.as_str(), preview.outgoing), ("hi alice", false));

@@ -5,9 +5,7 @@
 
 mod common;
 
-use std::time::Duration;
-
-use common::{Actor, TestRelay};
+use common::{Actor, TestRelay, wait_for_view};
 use serde_json::json;
 use tandem_client::KeyStorage;
 use tandem_client::desktop::{DesktopApp, DesktopConfig, Screen, View};
@@ -49,12 +47,6 @@ async fn post_ok(mallory: &RawPrimary, path: &str, body: serde_json::Value) {
     assert!(answer.is_ok(), "{path}: {status} {answer:?}");
 }
 
-async fn wait_for(views: &mut watch::Receiver<View>, pred: impl Fn(&View) -> bool) -> View {
-    let found =
-        tokio::time::timeout(Duration::from_secs(60), views.wait_for(|v| pred(v))).await.map(|r| r.map(|v| v.clone()));
-    found.unwrap_or_else(|_| panic!("timed out; last view {:?}", views.borrow())).unwrap()
-}
-
 async fn desktop_showing_a_code(
     relay: &TestRelay,
     dir: &std::path::Path,
@@ -68,7 +60,7 @@ async fn desktop_showing_a_code(
     };
     let app = DesktopApp::start(config);
     let mut views = app.watch();
-    let view = wait_for(&mut views, |v| v.screen == Screen::Linking).await;
+    let view = wait_for_view(&mut views, "the expected view", |v| v.screen == Screen::Linking).await;
     let offer = LinkOffer::parse(&view.linking.unwrap().uri).unwrap();
     (app, views, offer)
 }
@@ -84,13 +76,13 @@ async fn a_reply_altered_in_transit_is_refused_with_wrong_hmac() {
     sealed.ciphertext[3] ^= 0x20;
     post_ok(&mallory, &format!("/v1/link/{}/reply", offer.link_ref), serde_json::to_value(&sealed).unwrap()).await;
 
-    let failed = wait_for(&mut views, |v| v.screen == Screen::LinkFailed).await;
+    let failed = wait_for_view(&mut views, "the expected view", |v| v.screen == Screen::LinkFailed).await;
     let error = failed.error.unwrap();
     assert_eq!(error.code, "wrong_hmac");
     assert!(error.message.contains("start linking again"), "{}", error.message);
     // "Try again" brings a fresh code.
     app.restart_linking().unwrap();
-    let again = wait_for(&mut views, |v| v.screen == Screen::Linking).await;
+    let again = wait_for_view(&mut views, "the expected view", |v| v.screen == Screen::Linking).await;
     assert_ne!(again.linking.unwrap().uri, offer.to_uri());
 }
 
@@ -110,7 +102,7 @@ async fn an_identity_not_signed_by_the_account_key_is_refused() {
     let sealed = seal_reply(&offer, &forged_reply(&mallory, &offer, alice_key), [8u8; 32]).unwrap();
     post_ok(&mallory, &format!("/v1/link/{}/reply", offer.link_ref), serde_json::to_value(&sealed).unwrap()).await;
 
-    let failed = wait_for(&mut views, |v| v.screen == Screen::LinkFailed).await;
+    let failed = wait_for_view(&mut views, "the expected view", |v| v.screen == Screen::LinkFailed).await;
     let error = failed.error.unwrap();
     assert_eq!(error.code, "bad_signature", "{}", error.message);
     assert!(error.message.contains("not signed by this account's primary"), "{}", error.message);

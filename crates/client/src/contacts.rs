@@ -5,7 +5,6 @@ use tandem_proto::ids::AccountId;
 use tandem_proto::wire::AccountDevicesResponse;
 use tandem_store::StoredIdentity;
 
-use crate::api::Auth;
 use crate::device::{Device, now_ms};
 use crate::devices::verify_account_devices;
 use crate::error::{ClientError, Result};
@@ -21,12 +20,7 @@ impl Device {
         let held = self.state().store.device_list(account)?;
         let pinned = held.as_ref().map(|h| h.account_key);
         let path = format!("/v1/accounts/{account}/devices");
-        let resp: AccountDevicesResponse = self
-            .authed(|api, token| {
-                let path = path.clone();
-                async move { api.get(&path, Auth::Bearer(&token)).await }
-            })
-            .await?;
+        let resp: AccountDevicesResponse = self.get_authed(&path).await?;
         let (list, identities) = verify_account_devices(&resp, account, pinned.as_ref())?;
         self.state().store.accept_device_list(&resp.account_key, &resp.device_list, &list, &identities, now_ms())?;
         if let Some(held) = held {

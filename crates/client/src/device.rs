@@ -186,6 +186,29 @@ impl Device {
         *self.inner.token.lock().await = None;
     }
 
+    /// An authenticated GET (re-authenticating once if the relay forgot this device's session).
+    pub(crate) async fn get_authed<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T> {
+        self.authed(|api, token| async move { api.get(path, Auth::Bearer(&token)).await }).await
+    }
+
+    /// An authenticated POST of a JSON body.
+    pub(crate) async fn post_authed<B: serde::Serialize + Sync, T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T> {
+        self.authed(|api, token| async move { api.post(path, body, Auth::Bearer(&token)).await }).await
+    }
+
+    /// An authenticated PUT of a JSON body.
+    pub(crate) async fn put_authed<B: serde::Serialize + Sync, T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T> {
+        self.authed(|api, token| async move { api.put(path, body, Auth::Bearer(&token)).await }).await
+    }
+
     /// Runs an authenticated call; on `unauthorized` it authenticates again and retries once.
     pub(crate) async fn authed<T, F, Fut>(&self, call: F) -> Result<T>
     where

@@ -7,7 +7,6 @@ use tandem_proto::ids::{AccountId, DeviceId};
 use tandem_proto::wire::AccountDevicesResponse;
 use tandem_store::StoredIdentity;
 
-use crate::api::Auth;
 use crate::device::{Device, now_ms};
 use crate::error::{ClientError, Result};
 use crate::events::ClientEvent;
@@ -69,12 +68,7 @@ impl Device {
     pub async fn refresh_devices(&self) -> Result<AccountDevices> {
         let (account_id, _, account_key) = self.whoami()?;
         let path = format!("/v1/accounts/{account_id}/devices");
-        let resp: AccountDevicesResponse = self
-            .authed(|api, token| {
-                let path = path.clone();
-                async move { api.get(&path, Auth::Bearer(&token)).await }
-            })
-            .await?;
+        let resp: AccountDevicesResponse = self.get_authed(&path).await?;
         let (list, identities) = verify_account_devices(&resp, &account_id, Some(&account_key))?;
         {
             let mut st = self.state();

@@ -6,7 +6,6 @@ use tandem_proto::message::ReceiptKind;
 use tandem_proto::message::{AckRequest, Inbox, InboxEnvelope, Payload};
 use tandem_store::{ReceiptUpdate, Received, SessionUpdate, StoredMessage};
 
-use crate::api::Auth;
 use crate::device::{Device, now_ms, pickle_json};
 use crate::error::{ClientError, Result};
 use crate::olm::{peer_keys, session_pickle};
@@ -26,12 +25,7 @@ impl Device {
         let mut read = 0;
         loop {
             let path = format!("/v1/messages?limit={PAGE}");
-            let inbox: Inbox = self
-                .authed(|api, token| {
-                    let path = path.clone();
-                    async move { api.get(&path, Auth::Bearer(&token)).await }
-                })
-                .await?;
+            let inbox: Inbox = self.get_authed(&path).await?;
             let fetched = inbox.envelopes.len();
             let new_before = new.len();
             let mut acks = Vec::new();
@@ -65,12 +59,7 @@ impl Device {
             self.acknowledge_delivery(&new[new_before..]).await;
             if !acks.is_empty() {
                 let request = AckRequest { ids: acks.clone() };
-                let _: serde_json::Value = self
-                    .authed(|api, token| {
-                        let request = request.clone();
-                        async move { api.post("/v1/messages/ack", &request, Auth::Bearer(&token)).await }
-                    })
-                    .await?;
+                let _: serde_json::Value = self.post_authed("/v1/messages/ack", &request).await?;
             }
             if fetched < PAGE as usize || acks.is_empty() {
                 return Ok((new, read));

@@ -8,7 +8,6 @@ use tandem_proto::message::{ListVersion, OutgoingEnvelope, Payload, SendBatch, m
 use tandem_proto::wire::ErrorCode;
 use tandem_store::{SessionUpdate, StoredMessage};
 
-use crate::api::Auth;
 use crate::device::{Device, now_ms};
 use crate::error::{ClientError, Result};
 use crate::olm::{olm_parts, peer_keys, session_pickle};
@@ -88,12 +87,7 @@ impl Device {
         let mut last = None;
         for _ in 0..STALE_RETRIES {
             let batch = self.build_batch(to, for_recipient, for_own).await?;
-            let result: Result<serde_json::Value> = self
-                .authed(|api, token| {
-                    let batch = batch.clone();
-                    async move { api.post("/v1/messages", &batch, Auth::Bearer(&token)).await }
-                })
-                .await;
+            let result: Result<serde_json::Value> = self.post_authed("/v1/messages", &batch).await;
             match result {
                 Ok(_) => return Ok(()),
                 Err(e) if e.is_relay(ErrorCode::StaleDeviceList) => last = Some(e),

@@ -8,7 +8,6 @@ use tandem_proto::vodozemac::olm::{OlmMessage, PreKeyMessage, Session, SessionCo
 use tandem_proto::wire::{ClaimKeyRequest, ClaimKeyResponse};
 use tandem_store::StoredIdentity;
 
-use crate::api::Auth;
 use crate::device::Device;
 use crate::error::{ClientError, Result};
 
@@ -55,12 +54,7 @@ impl Device {
         keys: &PeerKeys,
     ) -> Result<Session> {
         let request = ClaimKeyRequest { account_id: account.clone(), device_id: device };
-        let claimed: ClaimKeyResponse = self
-            .authed(|api, token| {
-                let request = request.clone();
-                async move { api.post("/v1/keys/claim", &request, Auth::Bearer(&token)).await }
-            })
-            .await?;
+        let claimed: ClaimKeyResponse = self.post_authed("/v1/keys/claim", &request).await?;
         claimed.key.verify(&keys.ed25519, account, device)?;
         let one_time_key = Curve25519PublicKey::from_bytes(claimed.key.key);
         let session = self

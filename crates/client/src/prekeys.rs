@@ -4,7 +4,6 @@ use tandem_proto::prekeys::{MAX_KEYS_PER_UPLOAD, ONE_TIME_KEY_TARGET, SignedPreK
 use tandem_proto::vodozemac::olm::Account;
 use tandem_proto::wire::{KeyCountResponse, UploadKeysRequest};
 
-use crate::api::Auth;
 use crate::device::Device;
 use crate::error::Result;
 use crate::events::ClientEvent;
@@ -32,8 +31,7 @@ impl Device {
     /// are there afterwards.
     pub async fn top_up_prekeys(&self) -> Result<u32> {
         let (account_id, device_id, _) = self.whoami()?;
-        let count: KeyCountResponse =
-            self.authed(|api, token| async move { api.get("/v1/keys/count", Auth::Bearer(&token)).await }).await?;
+        let count: KeyCountResponse = self.get_authed("/v1/keys/count").await?;
         if count.one_time_keys as usize >= ONE_TIME_KEY_TARGET / 2 && count.has_fallback {
             return Ok(count.one_time_keys);
         }
@@ -44,12 +42,7 @@ impl Device {
         // The private halves are saved before the public halves leave the device.
         self.save_account()?;
         let request = UploadKeysRequest { keys };
-        let after: KeyCountResponse = self
-            .authed(|api, token| {
-                let request = request.clone();
-                async move { api.post("/v1/keys", &request, Auth::Bearer(&token)).await }
-            })
-            .await?;
+        let after: KeyCountResponse = self.post_authed("/v1/keys", &request).await?;
         self.state().account.mark_keys_as_published();
         self.save_account()?;
         self.emit(ClientEvent::PrekeysPublished { one_time_keys: after.one_time_keys });

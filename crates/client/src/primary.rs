@@ -109,12 +109,7 @@ impl Device {
             return Err(tandem_proto::ProtoError::CompanionLimit.into());
         }
         let path = format!("/v1/link/{}/claim", offer.link_ref);
-        let state: LinkState = self
-            .authed(|api, token| {
-                let path = path.clone();
-                async move { api.post(&path, &serde_json::json!({}), Auth::Bearer(&token)).await }
-            })
-            .await?;
+        let state: LinkState = self.post_authed(&path, &serde_json::json!({})).await?;
         Ok(PendingLink { device: self.clone(), offer, state })
     }
 
@@ -171,20 +166,10 @@ impl PendingLink {
         let sealed = seal_reply(&self.offer, &reply, random)?;
         let link_ref = self.offer.link_ref.clone();
         let reply_path = format!("/v1/link/{link_ref}/reply");
-        let mut state: LinkState = device
-            .authed(|api, token| {
-                let (path, sealed) = (reply_path.clone(), sealed.clone());
-                async move { api.post(&path, &sealed, Auth::Bearer(&token)).await }
-            })
-            .await?;
+        let mut state: LinkState = device.post_authed(&reply_path, &sealed).await?;
         while state.status == LinkStatus::Replied {
             let path = format!("/v1/link/{link_ref}?after={}", state.seq);
-            state = device
-                .authed(|api, token| {
-                    let path = path.clone();
-                    async move { api.get(&path, Auth::Bearer(&token)).await }
-                })
-                .await?;
+            state = device.get_authed(&path).await?;
         }
         if state.status != LinkStatus::Completed || state.device_id != Some(device_id) {
             return Err(ClientError::LinkExpired(
@@ -207,12 +192,7 @@ impl PendingLink {
     ) -> Result<u64> {
         let device = &self.device;
         let path = format!("/v1/accounts/{account_id}/devices");
-        let resp: AccountDevicesResponse = device
-            .authed(|api, token| {
-                let path = path.clone();
-                async move { api.get(&path, Auth::Bearer(&token)).await }
-            })
-            .await?;
+        let resp: AccountDevicesResponse = device.get_authed(&path).await?;
         let (_, _, account_key) = device.whoami()?;
         verify_account_devices(&resp, account_id, Some(&account_key))?;
         // The relay lists identities of listed devices only; the new one is checked separately.
@@ -235,25 +215,14 @@ impl PendingLink {
         let signed = next.sign(&device.state().account)?;
         let put_path = format!("/v1/accounts/{account_id}/device-list");
         let request = PublishDeviceListRequest { device_list: signed };
-        let _: serde_json::Value = device
-            .authed(|api, token| {
-                let (path, request) = (put_path.clone(), request.clone());
-                async move { api.put(&path, &request, Auth::Bearer(&token)).await }
-            })
-            .await?;
+        let _: serde_json::Value = device.put_authed(&put_path, &request).await?;
         Ok(next.version)
     }
 
     /// The user said no: the desktop is told, nothing is signed.
     pub async fn decline(self) -> Result<()> {
         let path = format!("/v1/link/{}/decline", self.offer.link_ref);
-        let _: LinkState = self
-            .device
-            .authed(|api, token| {
-                let path = path.clone();
-                async move { api.post(&path, &serde_json::json!({}), Auth::Bearer(&token)).await }
-            })
-            .await?;
+        let _: LinkState = self.device.post_authed(&path, &serde_json::json!({})).await?;
         Ok(())
     }
 
@@ -269,10 +238,5 @@ async fn registered_identity(
     device_id: DeviceId,
 ) -> Result<tandem_proto::identity::SignedDeviceIdentity> {
     let path = format!("/v1/accounts/{account_id}/devices/{device_id}/identity");
-    device
-        .authed(|api, token| {
-            let path = path.clone();
-            async move { api.get(&path, Auth::Bearer(&token)).await }
-        })
-        .await
+    device.get_authed(&path).await
 }

@@ -6,7 +6,6 @@ use tandem_proto::ids::{AccountId, DeviceId};
 use tandem_proto::message::{InboxEnvelope, MAX_RETRIES, OutgoingEnvelope, Payload};
 use tandem_store::{SessionUpdate, StoredMessage};
 
-use crate::api::Auth;
 use crate::device::{Device, now_ms};
 use crate::error::{ClientError, Result};
 use crate::olm::{olm_parts, peer_keys, session_pickle};
@@ -32,12 +31,7 @@ impl Device {
         self.state().store.save_olm_sessions(&[update], now_ms())?;
         let envelope =
             OutgoingEnvelope { account_id: account.clone(), device_id: device, olm_type, ciphertext, message_id };
-        let _: serde_json::Value = self
-            .authed(|api, token| {
-                let envelope = envelope.clone();
-                async move { api.post("/v1/messages/direct", &envelope, Auth::Bearer(&token)).await }
-            })
-            .await?;
+        let _: serde_json::Value = self.post_authed("/v1/messages/direct", &envelope).await?;
         Ok(())
     }
 

@@ -26,6 +26,9 @@ impl Device {
         loop {
             let path = format!("/v1/messages?limit={PAGE}");
             let inbox: Inbox = self.get_authed(&path).await?;
+            for expired in &inbox.expired {
+                self.note_expired(expired)?;
+            }
             let fetched = inbox.envelopes.len();
             let new_before = new.len();
             let mut acks = Vec::new();
@@ -65,6 +68,26 @@ impl Device {
                 return Ok((new, read));
             }
         }
+    }
+
+    /// Messages that expired unread on the relay: said in the chat, never silently lost.
+    fn note_expired(&self, expired: &tandem_proto::message::ExpiredMessages) -> Result<()> {
+        let sender = &expired.sender_account;
+        let event = StoredMessage {
+            chat_id: sender.to_string(),
+            message_id: format!("expired{}", now_ms()),
+            sender_account: sender.to_string(),
+            sender_device: 0,
+            outgoing: false,
+            body: format!(
+                "{} message(s) from {sender} expired on the relay before this device came online (the relay keeps them 30 days). Ask {sender} to send them again.",
+                expired.count
+            ),
+            sent_ms: now_ms(),
+            state: "event".into(),
+        };
+        self.state().store.add_message(&event, now_ms())?;
+        Ok(())
     }
 
     /// Delivery receipts for newly received messages, per sender. Best effort: a receipt that

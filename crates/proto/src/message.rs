@@ -165,6 +165,15 @@ pub struct InboxEnvelope {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Inbox {
     pub envelopes: Vec<InboxEnvelope>,
+    /// Messages that expired unread on the relay (kept 30 days), per sender: told once.
+    #[serde(default)]
+    pub expired: Vec<ExpiredMessages>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExpiredMessages {
+    pub sender_account: AccountId,
+    pub count: u32,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::{Query, State};
 use serde::Deserialize;
 use tandem_proto::ids::{AccountId, DeviceId};
-use tandem_proto::message::{AckRequest, Inbox, OutgoingEnvelope, SendBatch, plan_fanout};
+use tandem_proto::message::{AckRequest, ExpiredMessages, Inbox, OutgoingEnvelope, SendBatch, plan_fanout};
 use tandem_proto::wire::{ErrorCode, PushEvent};
 
 use super::ApiFailure;
@@ -104,7 +104,15 @@ fn default_limit() -> u32 {
 
 pub async fn fetch(State(relay): State<Relay>, who: Authed, Query(q): Query<FetchQuery>) -> ApiResult<Inbox> {
     let envelopes = relay.db.mailbox(&who.account_id, who.device_id, q.limit.clamp(1, 500), relay.now_ms())?;
-    Ok(Json(Inbox { envelopes }))
+    let expired = relay
+        .db
+        .take_expired(&who.account_id, who.device_id)?
+        .into_iter()
+        .filter_map(|(sender, count)| {
+            AccountId::parse(&sender).ok().map(|sender_account| ExpiredMessages { sender_account, count })
+        })
+        .collect();
+    Ok(Json(Inbox { envelopes, expired }))
 }
 
 pub async fn ack(State(relay): State<Relay>, who: Authed, Body(req): Body<AckRequest>) -> ApiResult<serde_json::Value> {

@@ -40,6 +40,38 @@ impl Db {
         tx.commit()
     }
 
+    /// Drops envelopes past their lifetime, counting them per device and sender.
+    fn expire(conn: &rusqlite::Connection, now_ms: u64) -> rusqlite::Result<()> {
+        let cutoff = now_ms.saturating_sub(MAILBOX_KEEP_MS);
+        conn.execute(
+            "INSERT INTO expired_counts (account_id, device_id, sender_account, count)
+             SELECT account_id, device_id, sender_account, COUNT(*) FROM mailbox WHERE received_ms < ?1 AND message_id IS NOT NULL
+             GROUP BY account_id, device_id, sender_account
+             ON CONFLICT (account_id, device_id, sender_account) DO UPDATE SET count = count + excluded.count",
+            [cutoff],
+        )?;
+        conn.execute("DELETE FROM mailbox WHERE received_ms < ?1", [cutoff])?;
+        Ok(())
+    }
+
+    /// How many messages from each sender expired unread for this device; reported once.
+    pub fn take_expired(&self, account: &AccountId, device: DeviceId) -> rusqlite::Result<Vec<(String, u32)>> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let counts = {
+            let mut stmt = tx
+                .prepare("SELECT sender_account, count FROM expired_counts WHERE account_id = ?1 AND device_id = ?2")?;
+            let rows = stmt.query_map(params![account.as_str(), device], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<rusqlite::Result<Vec<(String, u32)>>>()?
+        };
+        tx.execute(
+            "DELETE FROM expired_counts WHERE account_id = ?1 AND device_id = ?2",
+            params![account.as_str(), device],
+        )?;
+        tx.commit()?;
+        Ok(counts)
+    }
+
     /// The oldest `limit` envelopes waiting for a device (expired ones are dropped first).
     pub fn mailbox(
         &self,
@@ -49,7 +81,7 @@ impl Db {
         now_ms: u64,
     ) -> rusqlite::Result<Vec<InboxEnvelope>> {
         let conn = self.conn();
-        conn.execute("DELETE FROM mailbox WHERE received_ms < ?1", [now_ms.saturating_sub(MAILBOX_KEEP_MS)])?;
+        Self::expire(&conn, now_ms)?;
         let mut stmt = conn.prepare(
             "SELECT id, sender_account, sender_device, olm_type, ciphertext, received_ms, message_id FROM mailbox
              WHERE account_id = ?1 AND device_id = ?2 ORDER BY id LIMIT ?3",

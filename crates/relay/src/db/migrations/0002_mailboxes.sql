@@ -11,3 +11,13 @@ CREATE TABLE mailbox (
     received_ms     INTEGER NOT NULL
 );
 CREATE INDEX mailbox_by_device ON mailbox (account_id, device_id, id);
+
+-- Envelopes that expired unread, counted per device and sender, so the device is told (once)
+-- instead of its messages vanishing silently.
+CREATE TABLE expired_counts (
+    account_id      TEXT NOT NULL,
+    device_id       INTEGER NOT NULL,
+    sender_account  TEXT NOT NULL,
+    count           INTEGER NOT NULL,
+    PRIMARY KEY (account_id, device_id, sender_account)
+);

@@ -3,7 +3,9 @@
 //! linked screen; start again and stay linked. Screenshots go to artifacts/.
 
 use tandem_tests::actors::{Cli, Relay};
-use tandem_tests::ui::{Driver, all_testid, screenshot, testid_text, wait_gone, wait_testid};
+use tandem_tests::ui::{
+    Driver, all_testid, poll_until, screenshot, testid_text, wait_for_text, wait_gone, wait_testid,
+};
 
 fn decode_qr(png: &[u8]) -> Option<String> {
     let image = image::load_from_memory(png).ok()?.to_luma8();
@@ -11,40 +13,20 @@ fn decode_qr(png: &[u8]) -> Option<String> {
     prepared.detect_grids().iter().find_map(|g| g.decode().ok().map(|(_, text)| text))
 }
 
-/// Waits until the element's text contains `needle` (the view updates as events arrive).
-async fn wait_for_text(window: &fantoccini::Client, id: &str, needle: &str) {
-    let deadline = std::time::Instant::now() + tandem_tests::ui::UI_STEP;
-    loop {
-        let text = testid_text(window, id).await;
-        if text.contains(needle) {
-            return;
-        }
-        assert!(std::time::Instant::now() < deadline, "[data-testid={id}] never showed {needle:?}; it shows {text:?}");
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-}
-
 /// Screenshots until the QR code decodes: WebKit may capture the page before the image is
-/// painted, so this is a bounded poll on "the code is readable", not a fixed wait.
+/// painted, so this polls "the code is readable", not a fixed wait.
 async fn read_qr_off_the_screen(window: &fantoccini::Client) -> String {
-    let deadline = std::time::Instant::now() + tandem_tests::ui::UI_STEP;
-    loop {
-        let shot = screenshot(window, "ui_link_1_qr").await;
-        if let Some(uri) = decode_qr(&shot) {
-            return uri;
+    poll_until("the QR code on screen to be readable (see artifacts/ui_link_1_qr.png)", || async {
+        if let Some(uri) = decode_qr(&screenshot(window, "ui_link_1_qr").await) {
+            return Ok(uri);
         }
         // A whole-window shot can be scaled oddly; the element's own screenshot is exact.
-        if let Ok(element) = wait_testid(window, "link-qr").await.screenshot().await
-            && let Some(uri) = decode_qr(&element)
-        {
-            return uri;
+        match wait_testid(window, "link-qr").await.screenshot().await {
+            Ok(element) => decode_qr(&element).ok_or_else(|| "no code found".to_owned()),
+            Err(e) => Err(e.to_string()),
         }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the QR code on screen never became readable (see artifacts/ui_link_1_qr.png)"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
+    })
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -93,16 +75,12 @@ async fn alice_desktop_window_links_by_qr_and_shows_the_account() {
     wait_for_text(&window, "message-list", "hi from bob's phone").await;
     // The chat is open on screen, so bob's phone is told it was read (it learns on its next sync;
     // the window sends the receipt as soon as the message shows: a bounded poll on bob's side).
-    let deadline = std::time::Instant::now() + tandem_tests::ui::UI_STEP;
-    loop {
+    poll_until("bob_phone to see its message read", || async {
         bob_phone.ok(&["sync"]);
         let bob_chat = bob_phone.ok(&["messages", "--chat", &account]);
-        if bob_chat.contains("me: hi from bob's phone (read)") {
-            break;
-        }
-        assert!(std::time::Instant::now() < deadline, "bob never saw his message read: {bob_chat}");
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
+        if bob_chat.contains("me: hi from bob's phone (read)") { Ok(()) } else { Err(bob_chat) }
+    })
+    .await;
     // bob reads alice's message on his phone: the window's tick turns to "Read".
     bob_phone.ok(&["read", "--chat", &account]);
     wait_for_text(&window, "message-list", "Read").await;

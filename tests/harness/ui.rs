@@ -126,13 +126,42 @@ pub async fn testid_text(client: &Client, id: &str) -> String {
     }
 }
 
-/// Waits until no element with `data-testid` = `id` is on the page (bounded poll).
-pub async fn wait_gone(client: &Client, id: &str) {
+/// Polls `check` until it yields a value, for at most [`UI_STEP`]: for conditions that no event
+/// announces (WebDriver has none, nor does another process's store). `what` names the condition
+/// in the failure message, with the last state `check` reported.
+pub async fn poll_until<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, String>>,
+{
     let deadline = Instant::now() + UI_STEP;
-    while !all_testid(client, id).await.is_empty() {
-        assert!(Instant::now() < deadline, "[data-testid={id}] still shown after {UI_STEP:?}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
+    loop {
+        match check().await {
+            Ok(value) => return value,
+            Err(last) if Instant::now() < deadline => {
+                tracing_free_note(&format!("waiting for {what}: {last}"));
+                tokio::time::sleep(Duration::from_millis(150)).await;
+            }
+            Err(last) => panic!("{what}: not within {UI_STEP:?}; last seen: {last}"),
+        }
     }
+}
+
+/// Waits until no element with `data-testid` = `id` is on the page.
+pub async fn wait_gone(client: &Client, id: &str) {
+    poll_until(&format!("[data-testid={id}] to go"), || async {
+        if all_testid(client, id).await.is_empty() { Ok(()) } else { Err("still shown".to_owned()) }
+    })
+    .await
+}
+
+/// Waits until the element's text contains `needle` (the view updates as events arrive).
+pub async fn wait_for_text(client: &Client, id: &str, needle: &str) {
+    poll_until(&format!("[data-testid={id}] to show {needle:?}"), || async {
+        let text = testid_text(client, id).await;
+        if text.contains(needle) { Ok(()) } else { Err(text) }
+    })
+    .await
 }
 
 pub async fn all_testid(client: &Client, id: &str) -> Vec<fantoccini::elements::Element> {

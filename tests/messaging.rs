@@ -1,8 +1,8 @@
 //! End-to-end messaging with client fan-out, through the real programs: two accounts, each with
 //! a phone and a desktop (all tandem-cli), on a real relay.
 
-use serde_json::Value;
 use tandem_tests::actors::{Cli, Relay, link};
+use tandem_tests::talk::{chat, garble_mailbox, sync, text, words};
 
 struct World {
     relay: Relay,
@@ -23,43 +23,6 @@ fn world() -> World {
     link(&alice_phone, &alice_desktop, &relay);
     link(&bob_phone, &bob_desktop, &relay);
     World { relay, alice, bob, alice_phone, alice_desktop, bob_phone, bob_desktop }
-}
-
-/// `sync --json`: the new messages as (outgoing, body, state).
-fn sync(device: &Cli) -> Vec<(bool, String, String)> {
-    device
-        .ok(&["--json", "sync"])
-        .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap())
-        .map(|v| summary(&v["message"]))
-        .collect()
-}
-
-fn chat(device: &Cli, with: &str) -> Vec<(bool, String, String)> {
-    let out = device.ok(&["--json", "messages", "--chat", with]);
-    out.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()).map(|v| summary(&v["message"])).collect()
-}
-
-fn summary(m: &Value) -> (bool, String, String) {
-    (m["outgoing"].as_bool().unwrap(), m["body"].as_str().unwrap().to_owned(), m["state"].as_str().unwrap().to_owned())
-}
-
-/// (outgoing, body) without the state, comparable with `[(bool, &str)]`.
-fn words(messages: Vec<(bool, String, String)>) -> Vec<Said> {
-    messages.into_iter().map(|(outgoing, body, _)| Said(outgoing, body)).collect()
-}
-
-#[derive(Debug)]
-struct Said(bool, String);
-
-impl PartialEq<(bool, &str)> for Said {
-    fn eq(&self, other: &(bool, &str)) -> bool {
-        self.0 == other.0 && self.1 == other.1
-    }
-}
-
-fn text(outgoing: bool, body: &str, state: &str) -> (bool, String, String) {
-    (outgoing, body.to_owned(), state.to_owned())
 }
 
 #[test]
@@ -158,18 +121,6 @@ fn delivered_and_read_receipts_reach_every_device() {
     assert_eq!(chat(&w.alice_phone, &w.bob), [text(true, "did you get this?", "read")]);
     // A late delivery receipt does not turn "read" back into "delivered".
     assert!(w.bob_phone.ok(&["read", "--chat", &w.alice]).contains("marked 0"));
-}
-
-/// The relay (damaged or malicious) garbles the ciphertext waiting for one device.
-fn garble_mailbox(relay_data: &std::path::Path, account: &str, device: u32) {
-    let db = rusqlite::Connection::open(relay_data.join("relay.sqlite3")).unwrap();
-    let changed = db
-        .execute(
-            "UPDATE mailbox SET ciphertext = zeroblob(length(ciphertext)) WHERE account_id = ?1 AND device_id = ?2",
-            rusqlite::params![account, device],
-        )
-        .unwrap();
-    assert!(changed > 0, "nothing waited for {account}/{device}");
 }
 
 #[test]

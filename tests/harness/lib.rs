@@ -5,6 +5,7 @@
 pub mod actors;
 pub mod process;
 pub mod raw;
+pub mod talk;
 pub mod ui;
 
 use std::path::PathBuf;

@@ -4,6 +4,7 @@
 
 mod chat;
 mod companion;
+mod group;
 mod link;
 mod output;
 mod phone;
@@ -63,7 +64,8 @@ enum Command {
         #[command(subcommand)]
         action: Option<ContactsAction>,
     },
-    /// Send a text message to an account (every device of it, and this account's other devices).
+    /// Send a text message to an account or a group (every device of every member, and this
+    /// account's other devices).
     Send {
         #[arg(long)]
         to: String,
@@ -78,11 +80,33 @@ enum Command {
     },
     /// The safety number with a contact (compare it with theirs; it covers every device of both).
     SafetyNumber { account: String },
-    /// Print a chat's messages in order (a chat is named by the other account's id).
+    /// Groups: `group create NAME --members A,B`, `group add|remove GROUP ACCOUNT...`, `group list`.
+    Group {
+        #[command(subcommand)]
+        action: GroupAction,
+    },
+    /// Print a chat's messages in order (a chat is named by the other account's id, or a group id).
     Messages {
         #[arg(long)]
         chat: String,
     },
+}
+
+#[derive(Subcommand)]
+enum GroupAction {
+    /// Create a group with this account as its admin; prints the group id.
+    Create {
+        name: String,
+        /// Member account ids, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        members: Vec<String>,
+    },
+    /// Add members (the group's admin only).
+    Add { group: String, accounts: Vec<String> },
+    /// Remove members (the group's admin only); they cannot read what is sent afterwards.
+    Remove { group: String, accounts: Vec<String> },
+    /// The groups this device knows, with their members.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -119,6 +143,14 @@ fn main() -> std::process::ExitCode {
             Command::Contacts { action: None } => chat::contacts_list(&cli.home, &out).await,
             Command::Send { to, text } => chat::send(&cli.home, &to, &text, &out).await,
             Command::Sync => chat::sync(&cli.home, &out).await,
+            Command::Group { action } => match action {
+                GroupAction::Create { name, members } => group::create(&cli.home, &name, &members, &out).await,
+                GroupAction::Add { group, accounts } => group::change(&cli.home, &group, &accounts, true, &out).await,
+                GroupAction::Remove { group, accounts } => {
+                    group::change(&cli.home, &group, &accounts, false, &out).await
+                }
+                GroupAction::List => group::list(&cli.home, &out),
+            },
             Command::Messages { chat } => chat::messages(&cli.home, &chat, &out).await,
             Command::Read { chat } => chat::read(&cli.home, &chat, &out).await,
             Command::SafetyNumber { account } => chat::safety_number(&cli.home, &account, &out).await,

@@ -49,6 +49,12 @@ pub enum ClientError {
     Replaced,
     #[error("the QR code could not be read from {0}: use a sharper image or paste the link text")]
     UnreadableQr(String),
+    #[error("this account is not a member of the group \"{0}\" (it was removed, or never added)")]
+    NotAMember(String),
+    #[error("only the group's admin ({0}, who created it) can change its members")]
+    NotGroupAdmin(String),
+    #[error("no group {0} on this device: it appears once its admin adds this account")]
+    UnknownGroup(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -79,6 +85,9 @@ impl ClientError {
                 ProtoError::DeviceListRollback { .. } | ProtoError::DeviceListEquivocation(_) => "device_list_rollback",
                 ProtoError::CompanionLimit => "companion_limit",
                 ProtoError::UnsupportedLinkVersion(_) => "update_required",
+                ProtoError::UnsignedGroupChange(_) => "bad_signature",
+                ProtoError::GroupRollback { .. } => "group_rollback",
+                ProtoError::WrongChannel(_) => "wrong_channel",
                 _ => "invalid_data",
             },
             ClientError::Store(StoreError::Refused(_)) => "device_list_rollback",
@@ -96,6 +105,9 @@ impl ClientError {
             ClientError::Untrusted(_) => "bad_signature",
             ClientError::Replaced => "replaced",
             ClientError::UnreadableQr(_) => "unreadable_qr",
+            ClientError::NotAMember(_) => "not_a_member",
+            ClientError::NotGroupAdmin(_) => "not_group_admin",
+            ClientError::UnknownGroup(_) => "unknown_group",
             ClientError::Internal(_) => "internal",
         }
     }

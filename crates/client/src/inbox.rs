@@ -1,10 +1,13 @@
 //! Receiving: fetch the mailbox, check each sender device against its account's verified device
 //! list, decrypt, and store session, keys and message in one transaction before acking.
 
+use tandem_proto::ProtoError;
+use tandem_proto::group::OLM_TYPE_MEGOLM;
 use tandem_proto::ids::AccountId;
-use tandem_proto::message::ReceiptKind;
-use tandem_proto::message::{AckRequest, Inbox, InboxEnvelope, Payload};
-use tandem_store::{ReceiptUpdate, Received, SessionUpdate, StoredMessage};
+use tandem_proto::message::{AckRequest, Channel, Inbox, InboxEnvelope, Payload, ReceiptKind};
+use tandem_store::{GroupStateUpdate, ReceiptUpdate, Received, SessionUpdate, StoredMessage};
+
+use crate::megolm::GroupEffect;
 
 use crate::device::{Device, now_ms, pickle_json};
 use crate::error::{ClientError, Result};
@@ -32,7 +35,10 @@ impl Device {
             let fetched = inbox.envelopes.len();
             let new_before = new.len();
             let mut acks = Vec::new();
-            for envelope in inbox.envelopes {
+            // Keys and membership (pairwise) before the group messages they open.
+            let mut envelopes = inbox.envelopes;
+            envelopes.sort_by_key(|e| e.olm_type == OLM_TYPE_MEGOLM);
+            for envelope in envelopes {
                 if self.state().store.envelope_processed(envelope.id)? {
                     acks.push(envelope.id); // a redelivery after a lost ack
                     continue;
@@ -108,6 +114,9 @@ impl Device {
 
     /// Reads one envelope. Returns the message if it was new (`None` for a duplicate).
     async fn receive(&self, envelope: &InboxEnvelope) -> Result<Option<StoredMessage>> {
+        if envelope.olm_type == OLM_TYPE_MEGOLM {
+            return self.receive_group(envelope);
+        }
         let sender = &envelope.sender_account;
         let (_, identities, account_key) = self.sender_identities(sender, envelope.sender_device).await?;
         let identity = identities.iter().find(|i| i.device_id == envelope.sender_device).ok_or_else(|| {
@@ -122,16 +131,32 @@ impl Device {
         let (own, _, _) = self.whoami()?;
         let mut receipt = None;
         let mut retry = None;
-        let message = match Payload::decode(&plaintext)? {
-            Payload::RetryRequest { message_id, .. } => {
+        let mut group = GroupEffect::default();
+        let mut refused_here = None;
+        let payload = match Payload::decode(&plaintext, Channel::Pairwise) {
+            Ok(payload) => Some(payload),
+            // Refused, but the session moved on: it is kept, and the chat says why.
+            Err(e @ ProtoError::WrongChannel(_)) => {
+                refused_here = Some(format!("A message from {sender} was refused: {e}"));
+                None
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let message = match payload {
+            None | Some(Payload::GroupText { .. }) => None,
+            Some(p @ (Payload::GroupUpdate { .. } | Payload::RoomKey { .. })) => {
+                group = self.group_payload(sender, envelope.sender_device, p).await;
+                None
+            }
+            Some(Payload::RetryRequest { message_id, .. }) => {
                 retry = Some(message_id);
                 None
             }
-            Payload::Receipt { kind, peer, message_ids } => {
+            Some(Payload::Receipt { kind, peer, message_ids }) => {
                 receipt = Some((kind, peer, message_ids));
                 None
             }
-            Payload::Text { message_id, sent_ms, text } => Some(StoredMessage {
+            Some(Payload::Text { message_id, sent_ms, text }) => Some(StoredMessage {
                 chat_id: sender.to_string(),
                 message_id,
                 sender_account: sender.to_string(),
@@ -141,7 +166,7 @@ impl Device {
                 sent_ms,
                 state: "received".into(),
             }),
-            Payload::SentTranscript { message_id, sent_ms, to, text } => {
+            Some(Payload::SentTranscript { message_id, sent_ms, to, text }) => {
                 if *sender != own {
                     return Err(ClientError::Untrusted(format!(
                         "{sender} sent a transcript, which only this account's own devices may"
@@ -166,6 +191,11 @@ impl Device {
             (true, ReceiptKind::Delivered) => None, // another own device got them: nothing changes here
             (false, kind) => Some((sender.to_string(), true, ids, kind.as_str())),
         });
+        let group_update = group.state.as_ref().map(|(state, _, json)| GroupStateUpdate {
+            group_id: state.group_id.as_str(),
+            version: state.version,
+            signed: json,
+        });
         let inserted = {
             let pickle = session_pickle(&session)?;
             let session_id = session.session_id();
@@ -173,12 +203,14 @@ impl Device {
             let account_pickle = if account_changed { Some(pickle_json(&st.account)?) } else { None };
             let received = Received {
                 relay_id: envelope.id,
-                session: SessionUpdate {
+                session: Some(SessionUpdate {
                     session_id: &session_id,
                     account_id: sender,
                     device_id: envelope.sender_device,
                     pickle: &pickle,
-                },
+                }),
+                group_state: group_update,
+                group_session: group.inbound.as_ref(),
                 account_pickle: account_pickle.as_deref(),
                 message: message.as_ref(),
                 receipt: receipt_update.as_ref().map(|(chat_id, outgoing, ids, state)| ReceiptUpdate {
@@ -194,6 +226,7 @@ impl Device {
             }
             inserted
         };
+        self.after_group_effect(sender, &group, refused_here)?;
         if let Some(message_id) = retry
             && let Err(e) = self.answer_retry(sender, envelope.sender_device, &message_id).await
         {

@@ -3,10 +3,12 @@
 //! by encrypting are saved before the batch leaves. If the relay says the device lists changed,
 //! the lists are fetched and verified again and the batch rebuilt.
 
-use tandem_proto::ids::AccountId;
+use tandem_proto::device_list::DeviceList;
+use tandem_proto::group::GroupId;
+use tandem_proto::ids::{AccountId, DeviceId};
 use tandem_proto::message::{ListVersion, OutgoingEnvelope, Payload, SendBatch, message_id, plan_fanout};
 use tandem_proto::wire::ErrorCode;
-use tandem_store::{SessionUpdate, StoredMessage};
+use tandem_store::{SessionUpdate, StoredIdentity, StoredMessage};
 
 use crate::device::{Device, now_ms};
 use crate::error::{ClientError, Result};
@@ -18,20 +20,42 @@ const STALE_RETRIES: usize = 3;
 /// A message as shown to people.
 pub type Message = StoredMessage;
 
+/// An account's verified device list, its devices' verified identities, and its account key.
+pub(crate) type Verified = (DeviceList, Vec<StoredIdentity>, [u8; 32]);
+
+fn internal(what: &str) -> ClientError {
+    ClientError::Internal(what.to_owned())
+}
+
+/// The list versions a batch was planned from, which the relay checks.
+pub(crate) fn list_versions(verified: &[Verified]) -> Vec<ListVersion> {
+    verified.iter().map(|v| ListVersion { account_id: v.0.account_id.clone(), version: v.0.version }).collect()
+}
+
 impl Device {
     /// Queues a text message to `to` and tries to send it now. Returns its id and whether the
     /// relay took it (false: it stays queued and goes out with the next [`Device::flush_outbox`]).
     pub async fn send_text(&self, to: &str, text: &str) -> Result<(String, bool)> {
-        let to = AccountId::parse(to.trim())?;
+        let to = to.trim();
         let (own, own_device, _) = self.whoami()?;
-        if to == own {
-            return Err(ClientError::Internal("sending to this device's own account is not supported yet".into()));
-        }
+        let chat_id = if GroupId::is_group(to) {
+            let group = self.group_state(&GroupId::parse(to)?)?;
+            if !group.is_member(&own) {
+                return Err(ClientError::NotAMember(group.name));
+            }
+            group.group_id.to_string()
+        } else {
+            let to = AccountId::parse(to)?;
+            if to == own {
+                return Err(internal("sending to this device's own account is not supported yet"));
+            }
+            to.to_string()
+        };
         let mut random = [0u8; 16];
         getrandom::fill(&mut random).map_err(|e| ClientError::Internal(e.to_string()))?;
         let id = message_id(random);
         let message = StoredMessage {
-            chat_id: to.to_string(),
+            chat_id,
             message_id: id.clone(),
             sender_account: own.to_string(),
             sender_device: own_device,
@@ -66,6 +90,9 @@ impl Device {
     }
 
     async fn send_queued(&self, message: &StoredMessage) -> Result<()> {
+        if GroupId::is_group(&message.chat_id) {
+            return self.send_group_text(message).await;
+        }
         let to = AccountId::parse(&message.chat_id)?;
         let for_recipient = Payload::Text {
             message_id: message.message_id.clone(),
@@ -84,12 +111,24 @@ impl Device {
     /// Sends one payload to every device of `to` and another to this account's other devices,
     /// rebuilding the batch when the relay says a device list changed.
     pub(crate) async fn send_payloads(&self, to: &AccountId, for_recipient: &Payload, for_own: &Payload) -> Result<()> {
+        let pick = |account: &AccountId| if account == to { for_recipient.clone() } else { for_own.clone() };
+        self.send_pairwise(std::slice::from_ref(to), &pick).await.map(|_| ())
+    }
+
+    /// Sends a payload over pairwise Olm sessions to every device of `accounts` and of this
+    /// account (except this device), `pick` choosing the payload per account. Rebuilt from fresh,
+    /// verified lists when the relay says one changed. Returns the devices it went to.
+    pub(crate) async fn send_pairwise(
+        &self,
+        accounts: &[AccountId],
+        pick: &(dyn Fn(&AccountId) -> Payload + Sync),
+    ) -> Result<Vec<(AccountId, DeviceId)>> {
         let mut last = None;
         for _ in 0..STALE_RETRIES {
-            let batch = self.build_batch(to, for_recipient, for_own).await?;
+            let (batch, targets) = self.build_batch(accounts, pick).await?;
             let result: Result<serde_json::Value> = self.post_authed("/v1/messages", &batch).await;
             match result {
-                Ok(_) => return Ok(()),
+                Ok(_) => return Ok(targets),
                 Err(e) if e.is_relay(ErrorCode::StaleDeviceList) => last = Some(e),
                 Err(e) => return Err(e),
             }
@@ -97,39 +136,51 @@ impl Device {
         Err(last.unwrap_or_else(|| ClientError::Internal("the send was not accepted".into())))
     }
 
-    /// Encrypts one copy per target device, from freshly fetched and verified device lists.
-    async fn build_batch(&self, to: &AccountId, for_recipient: &Payload, for_own: &Payload) -> Result<SendBatch> {
+    /// Fetches and verifies the device lists of `accounts` and of this account, and plans the
+    /// fan-out: every device in them except this one.
+    pub(crate) async fn plan(&self, accounts: &[AccountId]) -> Result<(Vec<Verified>, Vec<(AccountId, DeviceId)>)> {
         let (own, own_device, _) = self.whoami()?;
-        let (recipient_list, recipient_ids, recipient_key) = self.refresh_account(to).await?;
-        let (own_list, own_ids, own_key) = self.refresh_account(&own).await?;
+        let mut verified: Vec<Verified> = Vec::with_capacity(accounts.len() + 1);
+        for account in accounts.iter().chain(std::iter::once(&own)) {
+            if verified.iter().all(|v| v.0.account_id != *account) {
+                verified.push(self.refresh_account(account).await?);
+            }
+        }
+        let lists: Vec<&DeviceList> = verified.iter().map(|v| &v.0).collect();
+        let targets = plan_fanout(&lists, (&own, own_device));
+        Ok((verified, targets))
+    }
+
+    /// Encrypts one copy per target device, from freshly fetched and verified device lists.
+    async fn build_batch(
+        &self,
+        accounts: &[AccountId],
+        pick: &(dyn Fn(&AccountId) -> Payload + Sync),
+    ) -> Result<(SendBatch, Vec<(AccountId, DeviceId)>)> {
+        let (verified, targets) = self.plan(accounts).await?;
         let mut envelopes = Vec::new();
         let mut sessions = Vec::new();
-        for (account, device) in plan_fanout(&recipient_list, &own_list, own_device) {
-            let (ids, key) = if account == *to { (&recipient_ids, &recipient_key) } else { (&own_ids, &own_key) };
-            let identity = ids.iter().find(|i| i.device_id == device).ok_or_else(|| {
+        for (account, device) in &targets {
+            let (_, ids, key) =
+                verified.iter().find(|v| v.0.account_id == *account).ok_or_else(|| internal("a list went missing"))?;
+            let identity = ids.iter().find(|i| i.device_id == *device).ok_or_else(|| {
                 ClientError::Untrusted(format!("no verified identity for device {device} of {account}"))
             })?;
             let keys = peer_keys(identity, key)?;
-            let mut session = self.outbound_session(&account, device, &keys).await?;
-            let payload = if account == *to { for_recipient } else { for_own };
+            let mut session = self.outbound_session(account, *device, &keys).await?;
+            let payload = &pick(account);
             let encrypted = session
                 .encrypt(payload.encode()?)
                 .map_err(|e| ClientError::Internal(format!("cannot encrypt: {e}")))?;
             let (olm_type, ciphertext) = olm_parts(&encrypted);
-            let message_id = match payload {
-                Payload::Text { message_id, .. } | Payload::SentTranscript { message_id, .. } => {
-                    Some(message_id.clone())
-                }
-                _ => None,
-            };
             envelopes.push(OutgoingEnvelope {
                 account_id: account.clone(),
-                device_id: device,
+                device_id: *device,
                 olm_type,
                 ciphertext,
-                message_id,
+                message_id: payload.message_id().map(str::to_owned),
             });
-            sessions.push((session.session_id(), account, device, session_pickle(&session)?));
+            sessions.push((session.session_id(), account.clone(), *device, session_pickle(&session)?));
         }
         let updates: Vec<SessionUpdate<'_>> = sessions
             .iter()
@@ -141,11 +192,8 @@ impl Device {
             })
             .collect();
         self.state().store.save_olm_sessions(&updates, now_ms())?;
-        let lists = vec![
-            ListVersion { account_id: to.clone(), version: recipient_list.version },
-            ListVersion { account_id: own, version: own_list.version },
-        ];
-        Ok(SendBatch { lists, envelopes })
+        let lists = list_versions(&verified);
+        Ok((SendBatch { lists, envelopes }, targets))
     }
 
     /// Every chat (with contacts that have no messages yet) and its newest message, newest first.

@@ -2,6 +2,7 @@
 //! message again (a bounded number of times, first from the sending device, then from its
 //! account's other devices, which hold a copy); the sender answers with a fresh session.
 
+use tandem_proto::group::{GroupEnvelope, GroupId, OLM_TYPE_MEGOLM};
 use tandem_proto::ids::{AccountId, DeviceId};
 use tandem_proto::message::{InboxEnvelope, MAX_RETRIES, OutgoingEnvelope, Payload};
 use tandem_store::{SessionUpdate, StoredMessage};
@@ -39,9 +40,10 @@ impl Device {
     /// why, and ask for the message again, until [`MAX_RETRIES`] requests have gone unanswered.
     pub(crate) async fn ask_again(&self, envelope: &InboxEnvelope, message_id: &str) -> Result<()> {
         let sender = &envelope.sender_account;
-        let attempts = self.state().store.bump_retry(sender.as_str(), message_id)?;
+        let chat_id = self.chat_of(envelope)?;
+        let attempts = self.state().store.bump_retry(&chat_id, message_id)?;
         let mut placeholder = StoredMessage {
-            chat_id: sender.to_string(),
+            chat_id,
             message_id: message_id.to_owned(),
             sender_account: sender.to_string(),
             sender_device: envelope.sender_device,
@@ -88,10 +90,17 @@ impl Device {
             if *from == own {
                 st.store.outgoing_message_anywhere(message_id)?
             } else {
-                st.store.outgoing_message(from.as_str(), message_id)?
+                match st.store.outgoing_message(from.as_str(), message_id)? {
+                    Some(m) => Some(m),
+                    // A group message: answered below only if `from` is a member.
+                    None => st.store.outgoing_message_anywhere(message_id)?.filter(|m| GroupId::is_group(&m.chat_id)),
+                }
             }
         };
         let Some(message) = found else { return Ok(()) };
+        if GroupId::is_group(&message.chat_id) {
+            return self.answer_group_retry(from, from_device, &message).await;
+        }
         let payload = if *from == own {
             let to = AccountId::parse(&message.chat_id)?;
             Payload::SentTranscript { message_id: message.message_id, sent_ms: message.sent_ms, to, text: message.body }
@@ -99,5 +108,16 @@ impl Device {
             Payload::Text { message_id: message.message_id, sent_ms: message.sent_ms, text: message.body }
         };
         self.send_direct(from, from_device, &payload).await
+    }
+
+    /// The chat an envelope belongs to: its group (if this device knows it), else the sender's.
+    fn chat_of(&self, envelope: &InboxEnvelope) -> Result<String> {
+        if envelope.olm_type == OLM_TYPE_MEGOLM
+            && let Ok(sealed) = GroupEnvelope::decode(&envelope.ciphertext)
+            && self.state().store.group(sealed.group_id.as_str())?.is_some()
+        {
+            return Ok(sealed.group_id.to_string());
+        }
+        Ok(envelope.sender_account.to_string())
     }
 }

@@ -36,4 +36,12 @@ pub enum ProtoError {
     CompanionLimit,
     #[error("invalid device name: {0}")]
     InvalidName(&'static str),
+    #[error("invalid group: {0}")]
+    InvalidGroup(&'static str),
+    #[error("a group membership change not signed by the group's admin (its creator's account) was refused: {0}")]
+    UnsignedGroupChange(&'static str),
+    #[error("group state version {offered} is not newer than version {seen} already held: refused (a replay)")]
+    GroupRollback { seen: u64, offered: u64 },
+    #[error("a {0} arrived on the wrong channel and was refused (protocol confusion)")]
+    WrongChannel(&'static str),
 }

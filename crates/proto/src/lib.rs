@@ -10,6 +10,8 @@
 //! - [`identity`]: device keys and the signed device identity (account signature + countersignature).
 //! - [`device_list`]: the signed device list and the rollback rule.
 //! - [`link`]: the QR link offer, the verification code and the sealed link reply.
+//! - [`message`]: payloads, channels and the fan-out plan.
+//! - [`group`]: signed group membership and group envelopes.
 //! - [`prekeys`]: signed one-time and fallback keys.
 //! - [`auth`]: the relay challenge a device signs to authenticate.
 //! - [`wire`]: the relay's HTTP/WebSocket message types and error codes.
@@ -18,6 +20,7 @@ pub mod auth;
 pub mod device_list;
 mod encoding;
 mod error;
+pub mod group;
 pub mod identity;
 pub mod ids;
 pub mod link;

@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::device_list::DeviceList;
+use crate::group::{GroupId, SignedGroupState};
 use crate::ids::{AccountId, DeviceId};
 use crate::{ProtoError, b64};
 
@@ -28,6 +29,19 @@ pub enum Payload {
     /// The reader's devices got (`delivered`) or showed (`read`) messages of the chat with
     /// `peer`. Sent to the peer's devices, and to the reader's own devices so read state agrees.
     Receipt { kind: ReceiptKind, peer: AccountId, message_ids: Vec<String> },
+    /// A group's new signed membership state (pairwise only; see [`crate::group`]).
+    GroupUpdate { state: SignedGroupState },
+    /// The key of the sender device's Megolm session for a group (pairwise only).
+    RoomKey { group_id: GroupId, session_id: String, session_key: String },
+    /// A text message to a group (inside a Megolm ciphertext only).
+    GroupText { group_id: GroupId, message_id: String, sent_ms: u64, text: String },
+}
+
+/// Which channel a payload came on: a pairwise Olm session, or a group's Megolm session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Channel {
+    Pairwise,
+    Group,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,16 +76,40 @@ impl Payload {
         serde_json::to_vec(self).map_err(|_| ProtoError::Malformed("message"))
     }
 
-    pub fn decode(bytes: &[u8]) -> Result<Self, ProtoError> {
+    /// Decodes a payload and refuses one that does not belong on `channel`: group text only in
+    /// a Megolm ciphertext, everything else (keys, membership, receipts) only pairwise.
+    pub fn decode(bytes: &[u8], channel: Channel) -> Result<Self, ProtoError> {
         let payload: Payload = serde_json::from_slice(bytes).map_err(|_| ProtoError::Malformed("message"))?;
         payload.check()?;
-        Ok(payload)
+        match (&payload, channel) {
+            (Payload::GroupText { .. }, Channel::Group) => Ok(payload),
+            (Payload::GroupText { .. }, Channel::Pairwise) => Err(ProtoError::WrongChannel("group message")),
+            (_, Channel::Pairwise) => Ok(payload),
+            (_, Channel::Group) => Err(ProtoError::WrongChannel("pairwise message")),
+        }
+    }
+
+    /// The message id a copy carries in the clear, for retry requests.
+    pub fn message_id(&self) -> Option<&str> {
+        match self {
+            Payload::Text { message_id, .. }
+            | Payload::SentTranscript { message_id, .. }
+            | Payload::GroupText { message_id, .. } => Some(message_id),
+            _ => None,
+        }
     }
 
     fn check(&self) -> Result<(), ProtoError> {
         let (id, text) = match self {
-            Payload::Text { message_id, text, .. } | Payload::SentTranscript { message_id, text, .. } => {
-                (message_id, text)
+            Payload::Text { message_id, text, .. }
+            | Payload::SentTranscript { message_id, text, .. }
+            | Payload::GroupText { message_id, text, .. } => (message_id, text),
+            Payload::GroupUpdate { .. } => return Ok(()),
+            Payload::RoomKey { session_id, session_key, .. } => {
+                if session_id.is_empty() || session_id.len() > 128 || session_key.len() > 1024 {
+                    return Err(ProtoError::Malformed("room key"));
+                }
+                return Ok(());
             }
             Payload::RetryRequest { message_id, attempt } => {
                 if !valid_id(message_id) || *attempt == 0 || *attempt > MAX_RETRIES {
@@ -104,15 +142,19 @@ pub fn message_id(random: [u8; 16]) -> String {
     random.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Every device that gets a copy: all of the recipient's devices, and the sender's own devices
-/// except the sending one. Both lists must be verified.
-pub fn plan_fanout(recipient: &DeviceList, own: &DeviceList, sending_device: DeviceId) -> Vec<(AccountId, DeviceId)> {
-    let mut targets: Vec<(AccountId, DeviceId)> =
-        recipient.devices.iter().map(|d| (recipient.account_id.clone(), d.device_id)).collect();
-    if own.account_id != recipient.account_id {
-        targets.extend(
-            own.devices.iter().filter(|d| d.device_id != sending_device).map(|d| (own.account_id.clone(), d.device_id)),
-        );
+/// Every device that gets a copy: every device in the given (verified) lists, the recipients'
+/// and the sender's own, except the sending device itself. A list given twice counts once.
+pub fn plan_fanout(lists: &[&DeviceList], sender: (&AccountId, DeviceId)) -> Vec<(AccountId, DeviceId)> {
+    let mut targets: Vec<(AccountId, DeviceId)> = Vec::new();
+    for (i, list) in lists.iter().enumerate() {
+        if lists[..i].iter().any(|l| l.account_id == list.account_id) {
+            continue;
+        }
+        for device in &list.devices {
+            if !(list.account_id == *sender.0 && device.device_id == sender.1) {
+                targets.push((list.account_id.clone(), device.device_id));
+            }
+        }
     }
     targets
 }
@@ -198,7 +240,7 @@ mod tests {
     #[test]
     fn fanout_reaches_every_recipient_device_and_the_senders_other_devices() {
         let (bob, alice) = (list(2, &[0, 1]), list(1, &[0, 1, 2]));
-        let targets = plan_fanout(&bob, &alice, 1);
+        let targets = plan_fanout(&[&bob, &alice], (&alice.account_id, 1));
         assert_eq!(targets.len(), 4);
         assert!(targets.contains(&(bob.account_id.clone(), 0)) && targets.contains(&(bob.account_id.clone(), 1)));
         assert!(targets.contains(&(alice.account_id.clone(), 0)) && targets.contains(&(alice.account_id.clone(), 2)));
@@ -208,9 +250,26 @@ mod tests {
     #[test]
     fn payloads_round_trip_and_are_bounded() {
         let p = Payload::Text { message_id: message_id([7; 16]), sent_ms: 5, text: "hi <b>".into() };
-        assert_eq!(Payload::decode(&p.encode().unwrap()).unwrap(), p);
+        assert_eq!(Payload::decode(&p.encode().unwrap(), Channel::Pairwise).unwrap(), p);
         let long = Payload::Text { message_id: "a".into(), sent_ms: 5, text: "x".repeat(MAX_TEXT_BYTES + 1) };
         assert!(long.encode().is_err());
-        assert!(Payload::decode(br#"{"type":"text","message_id":"../x","sent_ms":1,"text":""}"#).is_err());
+        assert!(
+            Payload::decode(br#"{"type":"text","message_id":"../x","sent_ms":1,"text":""}"#, Channel::Pairwise)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn group_text_only_in_megolm_and_everything_else_only_pairwise() {
+        let group_id = crate::group::GroupId::derive(&AccountId::from_account_key(&[1; 32]), &[2; 16]);
+        let group =
+            Payload::GroupText { group_id: group_id.clone(), message_id: "a1".into(), sent_ms: 1, text: "hi".into() };
+        let bytes = group.encode().unwrap();
+        assert_eq!(Payload::decode(&bytes, Channel::Group).unwrap(), group);
+        assert_eq!(Payload::decode(&bytes, Channel::Pairwise), Err(ProtoError::WrongChannel("group message")));
+        let key = Payload::RoomKey { group_id, session_id: "s".into(), session_key: "k".into() };
+        let bytes = key.encode().unwrap();
+        assert_eq!(Payload::decode(&bytes, Channel::Pairwise).unwrap(), key);
+        assert_eq!(Payload::decode(&bytes, Channel::Group), Err(ProtoError::WrongChannel("pairwise message")));
     }
 }

@@ -6,6 +6,7 @@
 
 mod device_lists;
 mod error;
+mod groups;
 mod identity;
 mod messages;
 mod settings;
@@ -18,11 +19,15 @@ use zeroize::Zeroizing;
 
 pub use device_lists::{StoredDeviceList, StoredIdentity};
 pub use error::StoreError;
+pub use groups::{GroupStateUpdate, InboundGroupSession, OutboundGroupSession};
 pub use identity::{LocalIdentity, Role};
 pub use messages::{ReceiptUpdate, Received, SessionUpdate, StoredMessage};
 
-const MIGRATIONS: &[M<'static>] =
-    &[M::up(include_str!("migrations/0001_init.sql")), M::up(include_str!("migrations/0002_messages.sql"))];
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(include_str!("migrations/0001_init.sql")),
+    M::up(include_str!("migrations/0002_messages.sql")),
+    M::up(include_str!("migrations/0003_groups.sql")),
+];
 
 pub struct Store {
     conn: Connection,

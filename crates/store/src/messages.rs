@@ -29,7 +29,12 @@ pub struct SessionUpdate<'a> {
 /// Everything one received envelope changes.
 pub struct Received<'a> {
     pub relay_id: u64,
-    pub session: SessionUpdate<'a>,
+    /// The pairwise session it came on (none for a group message).
+    pub session: Option<SessionUpdate<'a>>,
+    /// A group's new membership state (from a pairwise group update).
+    pub group_state: Option<crate::GroupStateUpdate<'a>>,
+    /// A group session: a new key (pairwise room key), or one that decrypted a group message.
+    pub group_session: Option<&'a crate::InboundGroupSession>,
     /// The device's account pickle, when a one-time key was used up.
     pub account_pickle: Option<&'a str>,
     pub message: Option<&'a StoredMessage>,
@@ -96,13 +101,26 @@ impl Store {
         let path = self.path.clone();
         let tx = self.conn.transaction().map_err(|e| StoreError::from_sqlite(&path, e))?;
         let run = |tx: &rusqlite::Transaction<'_>| -> rusqlite::Result<bool> {
-            upsert_session(tx, &received.session, now_ms)?;
+            if let Some(session) = &received.session {
+                upsert_session(tx, session, now_ms)?;
+            }
+            if let Some(group) = &received.group_state {
+                crate::groups::put_group(tx, group, now_ms)?;
+            }
+            if let Some(session) = received.group_session {
+                crate::groups::put_inbound(tx, session, now_ms)?;
+            }
             if let Some(pickle) = received.account_pickle {
                 tx.execute("UPDATE identity SET account_pickle = ?1 WHERE id = 1", [pickle])?;
             }
             let mut inserted = false;
             if let Some(m) = received.message {
                 inserted = insert_message(tx, m, now_ms)? == 1;
+                // A placeholder filed under another chat (the copy came on the wrong channel).
+                tx.execute(
+                    "DELETE FROM messages WHERE message_id = ?1 AND chat_id <> ?2 AND state IN ('waiting', 'failed')",
+                    params![m.message_id, m.chat_id],
+                )?;
             }
             if let Some(r) = &received.receipt {
                 inserted |= apply_receipt(tx, r)? > 0;

@@ -19,31 +19,31 @@ fn stale(message: String) -> ApiFailure {
     ApiFailure::new(ErrorCode::StaleDeviceList, message)
 }
 
+/// At most this many accounts in one batch (a group's members; see `tandem_proto::group`).
+const MAX_BATCH_ACCOUNTS: usize = tandem_proto::group::MAX_GROUP_MEMBERS;
+
 /// Accepts a batch only if it holds exactly one copy for every device the current lists name
-/// (the recipient's, and the sender's own other devices): the sender's view was current, and it
-/// left no device out. Then every copy is stored at once and the devices are woken.
+/// (every recipient account's, and the sender's own other devices): the sender's view was
+/// current, and it left no device out. Then every copy is stored at once and the devices woken.
 pub async fn send(
     State(relay): State<Relay>,
     who: Authed,
     Body(batch): Body<SendBatch>,
 ) -> ApiResult<serde_json::Value> {
-    let recipients: BTreeSet<&AccountId> =
-        batch.envelopes.iter().map(|e| &e.account_id).filter(|a| **a != who.account_id).collect();
-    let recipient = match recipients.into_iter().collect::<Vec<_>>().as_slice() {
-        [one] => (*one).clone(),
-        [] => who.account_id.clone(),
-        _ => return Err(ApiFailure::bad_request("a batch goes to one account (and the sender's own devices)")),
-    };
-    let (_, recipient_list) = current_list(&relay, &recipient)?;
-    let (_, own_list) = current_list(&relay, &who.account_id)?;
+    let mut accounts: BTreeSet<&AccountId> = batch.envelopes.iter().map(|e| &e.account_id).collect();
+    accounts.insert(&who.account_id);
+    if accounts.len() > MAX_BATCH_ACCOUNTS + 1 {
+        return Err(ApiFailure::new(ErrorCode::TooLarge, "a batch goes to at most 256 accounts"));
+    }
+    if batch.envelopes.iter().any(|e| e.olm_type > tandem_proto::group::OLM_TYPE_MEGOLM) {
+        return Err(ApiFailure::bad_request("unknown envelope type"));
+    }
+    let mut lists = Vec::with_capacity(accounts.len());
+    for account in &accounts {
+        lists.push(current_list(&relay, account)?.1);
+    }
     for used in &batch.lists {
-        let current = if used.account_id == recipient {
-            recipient_list.version
-        } else if used.account_id == who.account_id {
-            own_list.version
-        } else {
-            0
-        };
+        let current = lists.iter().find(|l| l.account_id == used.account_id).map_or(0, |l| l.version);
         if used.version != current {
             return Err(stale(format!(
                 "the device list of {} is now at version {current}: fetch it, verify it and send again",
@@ -51,8 +51,9 @@ pub async fn send(
             )));
         }
     }
+    let list_refs: Vec<&tandem_proto::device_list::DeviceList> = lists.iter().collect();
     let expected: BTreeSet<(AccountId, DeviceId)> =
-        plan_fanout(&recipient_list, &own_list, who.device_id).into_iter().collect();
+        plan_fanout(&list_refs, (&who.account_id, who.device_id)).into_iter().collect();
     let given: Vec<(AccountId, DeviceId)> =
         batch.envelopes.iter().map(|e| (e.account_id.clone(), e.device_id)).collect();
     let given_set: BTreeSet<(AccountId, DeviceId)> = given.iter().cloned().collect();
@@ -78,6 +79,9 @@ pub async fn direct(
     who: Authed,
     Body(envelope): Body<OutgoingEnvelope>,
 ) -> ApiResult<serde_json::Value> {
+    if envelope.olm_type > tandem_proto::group::OLM_TYPE_MEGOLM {
+        return Err(ApiFailure::bad_request("unknown envelope type"));
+    }
     let (_, list) = current_list(&relay, &envelope.account_id)?;
     if list.entry(envelope.device_id).is_none()
         || (envelope.account_id == who.account_id && envelope.device_id == who.device_id)

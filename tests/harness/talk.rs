@@ -98,3 +98,9 @@ pub fn relabel_mailbox(relay_data: &Path, account: &str, device: u32, from_type:
         )
         .unwrap()
 }
+
+/// The relay delivers every envelope waiting for a device a second time, under new ids (a
+/// replay). Returns how many it duplicated.
+pub fn replay_mailbox(relay_data: &Path, account: &str, device: u32) -> usize {
+    copy_mailbox(relay_data, (account, device), (account, device))
+}

@@ -52,7 +52,13 @@ impl Device {
                     Err(e) if e.is_unreachable() => return Err(e),
                     Err(e) => {
                         tracing::warn!(code = e.code(), sender = %envelope.sender_account, "an envelope could not be read: {e}");
-                        if let Some(message_id) = envelope.message_id.as_deref() {
+                        // A copy of a message already held is a replay (or a late duplicate):
+                        // nothing to ask for.
+                        let wanted = match envelope.message_id.as_deref() {
+                            Some(id) if !self.state().store.has_message(id)? => Some(id),
+                            _ => None,
+                        };
+                        if let Some(message_id) = wanted {
                             match self.ask_again(&envelope, message_id).await {
                                 Ok(()) => read += 1,
                                 Err(e) if e.is_unreachable() => return Err(e),

@@ -33,6 +33,8 @@ mod push;
 pub mod qr;
 mod receipts;
 mod retries;
+#[cfg(feature = "test-support")]
+pub mod testing;
 
 pub use companion::{
     Companion, CompanionProfile, FIRST_CODE_SECS, LinkProgress, MAX_CODES, NEXT_CODE_SECS, open_companion,

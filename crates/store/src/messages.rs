@@ -222,6 +222,20 @@ impl Store {
         Ok(())
     }
 
+    /// Whether a message (not a placeholder) with this id is held in any chat.
+    pub fn has_message(&self, message_id: &str) -> Result<bool, StoreError> {
+        let found: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT 1 FROM messages WHERE message_id = ?1 AND state NOT IN ('waiting', 'failed') LIMIT 1",
+                [message_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        Ok(found.is_some())
+    }
+
     /// A message this account sent (or a sibling device sent), by chat and id.
     pub fn outgoing_message(&self, chat_id: &str, message_id: &str) -> Result<Option<StoredMessage>, StoreError> {
         let found = self

@@ -49,7 +49,10 @@ async fn a_member_added_without_the_admins_signature_is_refused() {
 
     // Signed by mallory's own device: not a device of the admin's account.
     let signed = g.mallory_phone.sign_group_state_as_this_device(&with_eve).unwrap();
-    g.mallory_phone.send_any_pairwise(&[g.bob.clone()], Payload::GroupUpdate { state: signed.clone() }).await.unwrap();
+    g.mallory_phone
+        .send_any_pairwise(std::slice::from_ref(&g.bob), Payload::GroupUpdate { state: signed.clone() })
+        .await
+        .unwrap();
     g.bob_phone.sync().await.unwrap();
     let event = last_event(&g.bob_phone, &g.group);
     assert!(event.contains("membership change was refused") && event.contains("admin"), "{event}");
@@ -58,7 +61,10 @@ async fn a_member_added_without_the_admins_signature_is_refused() {
     // alice's real signature, copied onto the edited state (the signer says "alice_phone").
     let genuine = g.alice_phone.sign_group_state_as_this_device(&held).unwrap();
     let forged = tandem_proto::group::SignedGroupState { body: signed.body, ..genuine };
-    g.mallory_phone.send_any_pairwise(&[g.bob.clone()], Payload::GroupUpdate { state: forged }).await.unwrap();
+    g.mallory_phone
+        .send_any_pairwise(std::slice::from_ref(&g.bob), Payload::GroupUpdate { state: forged })
+        .await
+        .unwrap();
     g.bob_phone.sync().await.unwrap();
     assert!(last_event(&g.bob_phone, &g.group).contains("signature does not verify"));
     assert_eq!(g.bob_phone.groups().unwrap()[0].members.len(), 3, "still alice, bob and mallory");
@@ -77,7 +83,10 @@ async fn an_old_membership_state_replayed_is_refused() {
     g.bob_phone.sync().await.unwrap();
     assert_eq!(g.bob_phone.held_group_state(&g.group).unwrap().version, 2);
     // Mallory replays version 1, which still lists her.
-    g.mallory_phone.send_any_pairwise(&[g.bob.clone()], Payload::GroupUpdate { state: v1_signed }).await.unwrap();
+    g.mallory_phone
+        .send_any_pairwise(std::slice::from_ref(&g.bob), Payload::GroupUpdate { state: v1_signed })
+        .await
+        .unwrap();
     g.bob_phone.sync().await.unwrap();
     let event = last_event(&g.bob_phone, &g.group);
     assert!(event.contains("not newer than version 2"), "{event}");
@@ -93,7 +102,7 @@ async fn a_group_message_on_the_pairwise_channel_is_refused() {
         sent_ms: 1,
         text: "pay me".into(),
     };
-    g.mallory_phone.send_any_pairwise(&[g.bob.clone()], text).await.unwrap();
+    g.mallory_phone.send_any_pairwise(std::slice::from_ref(&g.bob), text).await.unwrap();
     assert!(g.bob_phone.sync().await.unwrap().is_empty());
     assert!(g.bob_phone.messages(&g.group).unwrap().iter().all(|m| m.body != "pay me"));
     let event = last_event(&g.bob_phone, g.mallory.as_str());
@@ -114,7 +123,7 @@ async fn a_removed_member_can_neither_read_nor_hand_out_keys() {
         session_id: "x".into(),
         session_key: "y".into(),
     };
-    g.mallory_phone.send_any_pairwise(&[g.bob.clone()], key).await.unwrap();
+    g.mallory_phone.send_any_pairwise(std::slice::from_ref(&g.bob), key).await.unwrap();
     g.bob_phone.sync().await.unwrap();
     assert!(last_event(&g.bob_phone, &g.group).contains("is not a member"));
 

@@ -127,13 +127,38 @@ async fn a_fanout_batch_must_cover_exactly_the_current_devices() {
     let old =
         json!({"lists": [{"account_id": eve.account_id, "version": 0}], "envelopes": [envelope(&eve.account_id, 0)]});
     assert_eq!(code(&mallory.post("/v1/messages", &old).await), ErrorCode::StaleDeviceList);
-    // Two recipient accounts in one batch.
-    let third = RawPrimary::join(&relay.url, "trent").await;
-    let two = json!({"lists": lists, "envelopes": [envelope(&eve.account_id, 0), envelope(&third.account_id, 0)]});
-    assert_eq!(code(&mallory.post("/v1/messages", &two).await), ErrorCode::BadRequest);
+    // A group send goes to several accounts: each must be covered, at its current version.
+    let trent = RawPrimary::join(&relay.url, "trent").await;
+    let with_trent =
+        json!([{"account_id": eve.account_id, "version": 1}, {"account_id": trent.account_id, "version": 1}]);
+    let stale_trent =
+        json!([{"account_id": eve.account_id, "version": 1}, {"account_id": trent.account_id, "version": 7}]);
+    let two = json!({"lists": with_trent, "envelopes": [envelope(&eve.account_id, 0), envelope(&trent.account_id, 0)]});
+    let two_stale =
+        json!({"lists": stale_trent, "envelopes": [envelope(&eve.account_id, 0), envelope(&trent.account_id, 0)]});
+    assert_eq!(code(&mallory.post("/v1/messages", &two_stale).await), ErrorCode::StaleDeviceList);
+    assert!(mallory.post("/v1/messages", &two).await.1.is_ok());
+    assert_eq!(
+        trent
+            .send::<(), tandem_proto::message::Inbox>(Method::GET, "/v1/messages", None)
+            .await
+            .1
+            .unwrap()
+            .envelopes
+            .len(),
+        1
+    );
+    // An envelope type the relay does not know.
+    let odd = json!({"lists": lists, "envelopes": [{"account_id": eve.account_id, "device_id": 0, "olm_type": 9, "ciphertext": "AAAA"}]});
+    assert_eq!(code(&mallory.post("/v1/messages", &odd).await), ErrorCode::BadRequest);
     // The right batch is stored, and only eve's device may fetch and ack it.
     let right = json!({"lists": lists, "envelopes": [envelope(&eve.account_id, 0)]});
     assert!(mallory.post("/v1/messages", &right).await.1.is_ok());
+    let (_, inbox) = eve.send::<(), tandem_proto::message::Inbox>(Method::GET, "/v1/messages", None).await;
+    let inbox = inbox.unwrap();
+    assert_eq!(inbox.envelopes.len(), 2, "the group copy and this one");
+    let first = inbox.envelopes[0].id;
+    assert!(eve.post("/v1/messages/ack", &json!({"ids": [first]})).await.1.is_ok());
     let (_, inbox) = eve.send::<(), tandem_proto::message::Inbox>(Method::GET, "/v1/messages", None).await;
     let inbox = inbox.unwrap();
     assert_eq!(inbox.envelopes.len(), 1);

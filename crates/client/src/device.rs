@@ -28,6 +28,7 @@ pub(crate) struct Inner {
     token: tokio::sync::Mutex<Option<String>>,
     pub events: broadcast::Sender<ClientEvent>,
     pub profile: ProfileRef,
+    pub verified: crate::olm::VerifiedPeers,
 }
 
 /// What is needed to wipe the profile on logout.
@@ -77,6 +78,7 @@ impl Device {
                 token: tokio::sync::Mutex::new(None),
                 events,
                 profile: ProfileRef { dir, storage, profile_id },
+                verified: crate::olm::VerifiedPeers::default(),
             }),
         })
     }

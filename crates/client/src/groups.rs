@@ -11,7 +11,6 @@ use tandem_store::{GroupStateUpdate, StoredMessage};
 
 use crate::device::{Device, now_ms};
 use crate::error::{ClientError, Result};
-use crate::olm::peer_keys;
 
 /// A group as shown to people.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -149,7 +148,7 @@ impl Device {
         let signer = identities.iter().find(|i| i.device_id == signed.signer_device).ok_or(
             tandem_proto::ProtoError::UnsignedGroupChange("the signing device is not in the admin's device list"),
         )?;
-        let keys = peer_keys(signer, &account_key)?;
+        let keys = self.peer_keys(signer, &account_key)?;
         let state = signed.verify(&keys.ed25519)?;
         let held = match self.state().store.group(state.group_id.as_str())? {
             Some(json) => {

@@ -11,7 +11,7 @@ use crate::megolm::GroupEffect;
 
 use crate::device::{Device, now_ms, pickle_json};
 use crate::error::{ClientError, Result};
-use crate::olm::{peer_keys, session_pickle};
+use crate::olm::session_pickle;
 
 const PAGE: u32 = 100;
 
@@ -73,6 +73,8 @@ impl Device {
             }
             self.acknowledge_delivery(&new[new_before..]).await;
             if !acks.is_empty() {
+                // Nothing is acked (and so deleted on the relay) before it is on disk here.
+                self.state().store.make_durable(now_ms())?;
                 let request = AckRequest { ids: acks.clone() };
                 let _: serde_json::Value = self.post_authed("/v1/messages/ack", &request).await?;
             }
@@ -131,7 +133,7 @@ impl Device {
                 envelope.sender_device
             ))
         })?;
-        let keys = peer_keys(identity, &account_key)?;
+        let keys = self.peer_keys(identity, &account_key)?;
         let (plaintext, session, account_changed) =
             self.decrypt(sender, envelope.sender_device, &keys, envelope.olm_type, &envelope.ciphertext)?;
         let (own, _, _) = self.whoami()?;

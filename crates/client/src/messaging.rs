@@ -12,7 +12,7 @@ use tandem_store::{SessionUpdate, StoredIdentity, StoredMessage};
 
 use crate::device::{Device, now_ms};
 use crate::error::{ClientError, Result};
-use crate::olm::{olm_parts, peer_keys, session_pickle};
+use crate::olm::{olm_parts, session_pickle};
 
 /// How often a send is rebuilt after `stale_device_list` before giving up for now.
 const STALE_RETRIES: usize = 3;
@@ -166,7 +166,7 @@ impl Device {
             let identity = ids.iter().find(|i| i.device_id == *device).ok_or_else(|| {
                 ClientError::Untrusted(format!("no verified identity for device {device} of {account}"))
             })?;
-            let keys = peer_keys(identity, key)?;
+            let keys = self.peer_keys(identity, key)?;
             let mut session = self.outbound_session(account, *device, &keys).await?;
             let payload = &pick(account);
             let encrypted = session

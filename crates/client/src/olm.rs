@@ -22,14 +22,43 @@ fn unpickle_session(text: &str) -> Result<Session> {
 }
 
 /// The verified keys of a peer device.
+#[derive(Clone)]
 pub(crate) struct PeerKeys {
     pub ed25519: [u8; 32],
     pub curve25519: Curve25519PublicKey,
 }
 
-pub(crate) fn peer_keys(identity: &StoredIdentity, account_key: &[u8; 32]) -> Result<PeerKeys> {
+fn verify_peer(identity: &StoredIdentity, account_key: &[u8; 32]) -> Result<PeerKeys> {
     let details = identity.signed.verify(account_key)?;
     Ok(PeerKeys { ed25519: details.keys.ed25519, curve25519: Curve25519PublicKey::from_bytes(details.keys.curve25519) })
+}
+
+/// Identities whose two signatures this process already checked, by their exact bytes: a backlog
+/// of messages from one device verifies its identity once, not once per message.
+#[derive(Default)]
+pub(crate) struct VerifiedPeers(std::sync::Mutex<std::collections::HashMap<Vec<u8>, PeerKeys>>);
+
+const MAX_VERIFIED_PEERS: usize = 4096;
+
+impl Device {
+    /// The keys of a peer device, from its identity verified against its account key.
+    pub(crate) fn peer_keys(&self, identity: &StoredIdentity, account_key: &[u8; 32]) -> Result<PeerKeys> {
+        let signed = &identity.signed;
+        let id =
+            [account_key.as_slice(), &signed.details, &signed.account_signature, &signed.device_signature].concat();
+        let cache = &self.inner.verified;
+        if let Some(keys) = cache.0.lock().ok().and_then(|c| c.get(&id).cloned()) {
+            return Ok(keys);
+        }
+        let keys = verify_peer(identity, account_key)?;
+        if let Ok(mut c) = cache.0.lock() {
+            if c.len() >= MAX_VERIFIED_PEERS {
+                c.clear();
+            }
+            c.insert(id, keys.clone());
+        }
+        Ok(keys)
+    }
 }
 
 impl Device {

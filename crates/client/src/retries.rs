@@ -9,7 +9,7 @@ use tandem_store::{SessionUpdate, StoredMessage};
 
 use crate::device::{Device, now_ms};
 use crate::error::{ClientError, Result};
-use crate::olm::{olm_parts, peer_keys, session_pickle};
+use crate::olm::{olm_parts, session_pickle};
 
 impl Device {
     /// Sends one payload to one device over a new Olm session (retry traffic).
@@ -18,7 +18,7 @@ impl Device {
         let identity = identities.iter().find(|i| i.device_id == device).ok_or_else(|| {
             ClientError::Untrusted(format!("device {device} is not in the signed device list of {account}"))
         })?;
-        let keys = peer_keys(identity, &key)?;
+        let keys = self.peer_keys(identity, &key)?;
         let mut session = self.new_outbound_session(account, device, &keys).await?;
         let encrypted =
             session.encrypt(payload.encode()?).map_err(|e| ClientError::Internal(format!("cannot encrypt: {e}")))?;

@@ -97,7 +97,31 @@ impl Store {
     }
 
     /// Commits one received envelope: session, account keys, message (once), envelope done.
+    ///
+    /// Committed without waiting for the disk (`synchronous = NORMAL`: atomic, and durable at the
+    /// next [`Store::make_durable`]), which the caller runs before it acks the envelopes to the
+    /// relay. That saves one fsync per envelope when a backlog is drained.
     pub fn commit_received(&mut self, received: &Received<'_>, now_ms: u64) -> Result<bool, StoreError> {
+        let path = self.path.clone();
+        self.conn.pragma_update(None, "synchronous", "NORMAL").map_err(|e| StoreError::from_sqlite(&path, e))?;
+        let result = self.commit_received_inner(received, now_ms);
+        self.conn.pragma_update(None, "synchronous", "FULL").map_err(|e| StoreError::from_sqlite(&path, e))?;
+        result
+    }
+
+    /// Makes every commit so far durable: a commit under `synchronous = FULL` syncs the whole
+    /// write-ahead log, earlier commits included.
+    pub fn make_durable(&mut self, now_ms: u64) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO settings (key, value) VALUES ('last_durable_ms', ?1) ON CONFLICT (key) DO UPDATE SET value = ?1",
+                [now_ms.to_string()],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    fn commit_received_inner(&mut self, received: &Received<'_>, now_ms: u64) -> Result<bool, StoreError> {
         let path = self.path.clone();
         let tx = self.conn.transaction().map_err(|e| StoreError::from_sqlite(&path, e))?;
         let run = |tx: &rusqlite::Transaction<'_>| -> rusqlite::Result<bool> {

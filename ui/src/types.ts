@@ -50,8 +50,10 @@ export interface LastMessage {
 }
 
 export interface ChatSummary {
-  /** The other account's id (16 lowercase base32 chars): untrusted text. */
+  /** The other account's id (16 lowercase base32 chars), or a group's id ("group-…"): untrusted text. */
   chat_id: string;
+  /** A group's name (untrusted text); null for a chat with one account. */
+  title: string | null;
   last_message: LastMessage | null;
 }
 
@@ -64,6 +66,8 @@ export type MessageState = "queued" | "sent" | "delivered" | "read" | "received"
 
 export interface ChatMessage {
   message_id: string;
+  /** The sending account's id; "" for events. */
+  sender: string;
   outgoing: boolean;
   /** Untrusted text: rendered as text with its newlines kept, never as HTML. */
   body: string;
@@ -73,6 +77,10 @@ export interface ChatMessage {
 
 export interface OpenChat {
   chat_id: string;
+  /** A group's name (untrusted text); null for a chat with one account. */
+  title: string | null;
+  /** A group's member account ids; empty for a chat with one account. */
+  members: string[];
   /** Oldest first. */
   messages: ChatMessage[];
 }

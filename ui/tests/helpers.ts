@@ -98,12 +98,13 @@ export const CHAT_A = "abcdefghijklmnop";
 export const CHAT_B = "qrstuvwxyz234567";
 
 export function chatSummary(chat_id: string, last: ChatSummary["last_message"] = null): ChatSummary {
-  return { chat_id, last_message: last };
+  return { chat_id, title: null, last_message: last };
 }
 
 export function message(over: Partial<ChatMessage> = {}): ChatMessage {
   return {
     message_id: "m1",
+    sender: "",
     outgoing: false,
     body: "Hello",
     sent_ms: NOW - 60_000,

@@ -25,7 +25,11 @@ impl Device {
 
     /// Marks a chat's received messages as read here, and sends read receipts. Returns how many.
     pub async fn mark_read(&self, chat_id: &str) -> Result<usize> {
-        let peer = AccountId::parse(chat_id.trim())?;
+        let chat_id = chat_id.trim();
+        if tandem_proto::group::GroupId::is_group(chat_id) {
+            return self.mark_group_read(chat_id);
+        }
+        let peer = AccountId::parse(chat_id)?;
         let unread: Vec<String> = self
             .state()
             .store
@@ -42,5 +46,19 @@ impl Device {
         let count = unread.len();
         self.send_receipt(&peer, ReceiptKind::Read, unread).await?;
         Ok(count)
+    }
+
+    /// A group's messages are marked read on this device only (no receipts in groups yet).
+    fn mark_group_read(&self, chat_id: &str) -> Result<usize> {
+        let unread: Vec<String> = self
+            .state()
+            .store
+            .messages(chat_id)?
+            .into_iter()
+            .filter(|m| !m.outgoing && m.state == "received")
+            .map(|m| m.message_id)
+            .collect();
+        let update = ReceiptUpdate { chat_id, outgoing: false, message_ids: &unread, state: "read" };
+        Ok(self.state().store.apply_receipt(&update)?)
     }
 }

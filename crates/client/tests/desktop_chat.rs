@@ -59,3 +59,53 @@ async fn alice_desktop_chats_with_bob_and_sees_his_reply_live() {
     let preview = view.linked.unwrap().chats[0].last_message.clone().unwrap();
     assert_eq!((preview.body.as_str(), preview.outgoing), ("hi alice", false));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_group_bob_creates_appears_on_alice_desktop_by_name_and_works_both_ways() {
+    let relay = TestRelay::start().await;
+    let alice_phone = Actor::new("alice_phone").create_phone(&relay.url()).await;
+    let bob_phone = Actor::new("bob_phone").create_phone(&relay.url()).await;
+    let alice = alice_phone.info().account_id.unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let config = DesktopConfig {
+        relay_url: relay.url(),
+        profile_dir: profile.path().to_owned(),
+        device_name: "alice_desktop".into(),
+        key_storage: KeyStorage::File,
+        app_version: "0.0.0-test".into(),
+    };
+    let app = DesktopApp::start(config);
+    let mut views = app.watch();
+    let linking = wait_for_view(&mut views, "a QR code shows", |v| v.screen == Screen::Linking).await;
+    alice_phone.begin_link(&linking.linking.unwrap().uri).await.unwrap().approve().await.unwrap();
+    wait_for_view(&mut views, "it is linked and online", |v| {
+        v.screen == Screen::Linked && v.connection.state == "online"
+    })
+    .await;
+
+    let group = bob_phone.create_group("Dinner <b>plans</b>", &[alice.as_str()]).await.unwrap();
+    let view = wait_for_view(&mut views, "the group shows in the chat list", |v| {
+        v.linked.as_ref().is_some_and(|l| l.chats.iter().any(|c| c.chat_id == group.group_id))
+    })
+    .await;
+    let row = view.linked.unwrap().chats.into_iter().find(|c| c.chat_id == group.group_id).unwrap();
+    assert_eq!(row.title.as_deref(), Some("Dinner <b>plans</b>"));
+
+    app.open_chat(&group.group_id).await.unwrap();
+    bob_phone.send_text(&group.group_id, "friday?").await.unwrap();
+    let view = wait_for_view(&mut views, "bob's group message arrives live", |v| {
+        bodies(v).iter().any(|(_, body, _)| body == "friday?")
+    })
+    .await;
+    let open = view.linked.unwrap().open_chat.unwrap();
+    assert_eq!(open.members.len(), 2);
+    let said = open.messages.iter().find(|m| m.body == "friday?").unwrap();
+    assert_eq!(said.sender, bob_phone.info().account_id.unwrap().as_str());
+
+    app.send_message(&group.group_id, "friday works").await.unwrap();
+    let received = bob_phone.sync().await.unwrap();
+    assert_eq!(received.iter().map(|m| m.body.as_str()).collect::<Vec<_>>(), ["friday works"]);
+    // alice_phone, switched on later, holds the same group chat.
+    let on_phone: Vec<String> = alice_phone.sync().await.unwrap().into_iter().map(|m| m.body).collect();
+    assert_eq!(on_phone, ["friday?", "friday works"]);
+}

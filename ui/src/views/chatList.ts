@@ -106,7 +106,9 @@ function chatRow(chat: ChatSummary, open: boolean, ctx: RenderContext): HTMLElem
   const btn = el(
     "button",
     { class: open ? "chat-row chat-row-open" : "chat-row", testid: "chat-row", attrs },
-    el("code", { class: "chat-row-id", testid: "chat-row-id" }, chat.chat_id),
+    chat.title === null
+      ? el("code", { class: "chat-row-id", testid: "chat-row-id" }, chat.chat_id)
+      : el("span", { class: "chat-row-title", testid: "chat-row-title" }, chat.title),
     el("span", { class: "chat-row-preview", testid: "chat-row-preview" }, previewText(chat)),
   );
   btn.addEventListener("click", () => {

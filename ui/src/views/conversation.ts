@@ -24,7 +24,7 @@ export function stateLabel(m: ChatMessage): string {
   }
 }
 
-function messageRow(m: ChatMessage): HTMLElement {
+function messageRow(m: ChatMessage, inGroup: boolean): HTMLElement {
   if (m.state === "event") {
     // Something that happened in the chat (e.g. the contact's devices changed), not a message.
     return el(
@@ -53,6 +53,8 @@ function messageRow(m: ChatMessage): HTMLElement {
       attrs: { "data-message-id": m.message_id, "data-state": m.state },
     },
     el("span", { class: "sr-only" }, m.outgoing ? "You: " : "They: "),
+    // In a group, who said it (an account id: text only).
+    inGroup && !m.outgoing && el("p", { class: "message-sender", testid: "message-sender" }, m.sender),
     // white-space: pre-wrap keeps the sender's newlines; it is only ever text.
     el("p", { class: "message-body", testid: "message-body" }, m.body),
     el(
@@ -73,7 +75,7 @@ function messageList(chat: OpenChat, ctx: RenderContext): HTMLElement {
       // Focusable so the scrollable log can be scrolled from the keyboard.
       attrs: { role: "log", "aria-live": "polite", "aria-label": "Messages", tabindex: "0" },
     },
-    ...chat.messages.map(messageRow),
+    ...chat.messages.map((m) => messageRow(m, chat.title !== null)),
   );
   const last = chat.messages[chat.messages.length - 1];
   const arrived = ctx.ui.noteLastMessage(chat.chat_id, last?.message_id ?? "");
@@ -170,8 +172,12 @@ export function renderConversation(chat: OpenChat | null, ctx: RenderContext): S
     el(
       "h2",
       { class: "conversation-title", testid: "conversation-title", attrs: { id: "conversation-title" } },
-      "Chat with ",
-      el("code", { class: "account-id", testid: "conversation-chat-id" }, chat.chat_id),
+      ...(chat.title === null
+        ? ["Chat with ", el("code", { class: "account-id", testid: "conversation-chat-id" }, chat.chat_id)]
+        : [
+            el("span", { testid: "conversation-group-name" }, chat.title),
+            el("span", { class: "muted conversation-members", testid: "conversation-members" }, ` · group of ${chat.members.length}`),
+          ]),
     ),
     messageList(chat, ctx),
     chat.messages.length === 0 && el("p", { class: "muted", testid: "no-messages" }, "No messages yet."),

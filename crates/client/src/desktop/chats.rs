@@ -9,11 +9,14 @@ impl DesktopApp {
     /// The linked screen's content: devices, chats and the open conversation.
     pub(super) fn linked_view(&self, device: &Device, devices: &AccountDevices, device_name: &str) -> LinkedView {
         let mut view = LinkedView::from_devices(devices, device_name);
+        let groups = device.groups().unwrap_or_default();
+        let group = |chat_id: &str| groups.iter().find(|g| g.group_id == chat_id);
         view.chats = device
             .chats()
             .unwrap_or_default()
             .into_iter()
             .map(|(chat_id, last)| ChatSummary {
+                title: group(&chat_id).map(|g| g.name.clone()),
                 chat_id,
                 last_message: last.map(|m| LastMessage { body: m.body, outgoing: m.outgoing, sent_ms: m.sent_ms }),
             })
@@ -21,6 +24,8 @@ impl DesktopApp {
         let open = self.open_chat.lock().unwrap_or_else(|p| p.into_inner()).clone();
         view.open_chat = open.map(|chat_id| OpenChat {
             messages: device.messages(&chat_id).unwrap_or_default().iter().map(ChatMessage::from).collect(),
+            title: group(&chat_id).map(|g| g.name.clone()),
+            members: group(&chat_id).map(|g| g.members.clone()).unwrap_or_default(),
             chat_id,
         });
         view
@@ -66,7 +71,7 @@ impl DesktopApp {
         }
     }
 
-    /// Sends `text` to the open chat's account. Offline, it is queued and shown as such.
+    /// Sends `text` to the open chat (an account or a group). Offline, it is queued and shown as such.
     pub async fn send_message(&self, chat_id: &str, text: &str) -> Result<(), ErrorView> {
         let device = self.linked_device().await?;
         if text.trim().is_empty() {

@@ -65,12 +65,16 @@ pub struct LastMessage {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ChatSummary {
     pub chat_id: String,
+    /// A group's name; `None` for a chat with one account.
+    pub title: Option<String>,
     pub last_message: Option<LastMessage>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ChatMessage {
     pub message_id: String,
+    /// The sending account (empty for events).
+    pub sender: String,
     pub outgoing: bool,
     pub body: String,
     pub sent_ms: u64,
@@ -80,6 +84,10 @@ pub struct ChatMessage {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct OpenChat {
     pub chat_id: String,
+    /// A group's name; `None` for a chat with one account.
+    pub title: Option<String>,
+    /// A group's members (account ids); empty for a chat with one account.
+    pub members: Vec<String>,
     pub messages: Vec<ChatMessage>,
 }
 
@@ -113,6 +121,7 @@ impl From<&crate::messaging::Message> for ChatMessage {
     fn from(m: &crate::messaging::Message) -> Self {
         ChatMessage {
             message_id: m.message_id.clone(),
+            sender: m.sender_account.clone(),
             outgoing: m.outgoing,
             body: m.body.clone(),
             sent_ms: m.sent_ms,

@@ -164,3 +164,35 @@ fn a_lost_ack_or_a_replayed_envelope_shows_nothing_twice() {
     assert_eq!(words(chat(&w.bob_phone, &w.alice)), [(false, "only once")]);
     drop(relay);
 }
+
+#[test]
+fn a_device_killed_in_the_middle_of_a_backlog_loses_nothing_and_shows_nothing_twice() {
+    let w = world();
+    const N: usize = 60;
+    for i in 0..N {
+        w.alice_desktop.ok(&["send", "--to", &w.bob, &format!("backlog {i:03}")]);
+    }
+    // bob_phone drains the backlog; it prints each message once it is stored. After the 25th it
+    // is killed (SIGKILL): some envelopes are stored but not acked, one may be decrypted but not
+    // committed.
+    let mut draining = tandem_tests::process::Running::spawn("bob_phone sync", {
+        let mut c = w.bob_phone.command();
+        c.args(["--json", "sync"]);
+        c
+    });
+    for n in 1..=25 {
+        draining.wait_line(&format!("stored message {n}"), std::time::Duration::from_secs(60), |l| {
+            l.contains("\"event\":\"message\"")
+        });
+    }
+    draining.kill();
+    // Started again, it finishes the backlog: every message exactly once, in order, none waiting.
+    sync(&w.bob_phone);
+    let held = chat(&w.bob_phone, &w.alice);
+    let expected: Vec<(bool, String, String)> =
+        (0..N).map(|i| text(false, &format!("backlog {i:03}"), "received")).collect();
+    assert_eq!(held, expected);
+    // And the sessions still work both ways.
+    w.bob_phone.ok(&["send", "--to", &w.alice, "all read"]);
+    assert_eq!(words(sync(&w.alice_desktop)), [(false, "all read")]);
+}

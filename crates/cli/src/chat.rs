@@ -54,9 +54,7 @@ pub async fn sync(home: &Path, out: &Output) -> anyhow::Result<()> {
     if flushed > 0 {
         out.note(&format!("sent {flushed} queued message(s)"));
     }
-    for message in device.sync().await? {
-        show(out, &message);
-    }
+    device.sync_each(&mut |message| show(out, message)).await?;
     Ok(())
 }
 

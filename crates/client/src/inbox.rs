@@ -19,11 +19,20 @@ impl Device {
     /// Fetches, decrypts and stores everything waiting; returns the new messages. Envelopes that
     /// fail to decrypt stay in the mailbox (retry requests are a later step).
     pub async fn sync(&self) -> Result<Vec<StoredMessage>> {
-        Ok(self.sync_counting().await?.0)
+        Ok(self.sync_counting(&mut |_| {}).await?.0)
+    }
+
+    /// [`Device::sync`], calling `on_message` with each new message as soon as it is stored (a
+    /// long backlog shows progress, and what was shown is on disk).
+    pub async fn sync_each(&self, on_message: &mut (dyn FnMut(&StoredMessage) + Send)) -> Result<usize> {
+        Ok(self.sync_counting(on_message).await?.0.len())
     }
 
     /// [`Device::sync`], also counting every envelope read (receipts change ticks, not messages).
-    pub(crate) async fn sync_counting(&self) -> Result<(Vec<StoredMessage>, usize)> {
+    pub(crate) async fn sync_counting(
+        &self,
+        on_message: &mut (dyn FnMut(&StoredMessage) + Send),
+    ) -> Result<(Vec<StoredMessage>, usize)> {
         let mut new = Vec::new();
         let mut read = 0;
         loop {
@@ -47,7 +56,10 @@ impl Device {
                     Ok(message) => {
                         read += 1;
                         acks.push(envelope.id);
-                        new.extend(message);
+                        if let Some(message) = message {
+                            on_message(&message);
+                            new.push(message);
+                        }
                     }
                     Err(e) if e.is_unreachable() => return Err(e),
                     Err(e) => {

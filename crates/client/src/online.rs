@@ -43,7 +43,7 @@ impl Device {
     }
 
     async fn receive_new(&self) -> Result<()> {
-        let (new, read) = self.sync_counting().await?;
+        let (new, read) = self.sync_counting(&mut |_| {}).await?;
         if read > 0 {
             self.emit(ClientEvent::Messages(new));
         }

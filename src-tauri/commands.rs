@@ -51,3 +51,8 @@ pub async fn send_message(app: App<'_>, chat_id: String, text: String) -> Result
 pub async fn add_contact(app: App<'_>, account_id: String) -> Result<(), ErrorView> {
     app.add_contact(&account_id).await
 }
+
+#[tauri::command]
+pub async fn log_out(app: App<'_>) -> Result<(), ErrorView> {
+    app.log_out().await
+}

@@ -44,7 +44,8 @@ pub fn run() -> std::process::ExitCode {
             commands::refresh_devices,
             commands::open_chat,
             commands::send_message,
-            commands::add_contact
+            commands::add_contact,
+            commands::log_out
         ])
         .run(tauri::generate_context!());
     match result {

@@ -92,6 +92,7 @@ impl RawPrimary {
                 Err(serde_json::from_slice(&bytes).unwrap_or(ApiError {
                     code: tandem_proto::wire::ErrorCode::Internal,
                     message: String::from_utf8_lossy(&bytes).into_owned(),
+                    logout_reason: None,
                 })),
             )
         }

@@ -22,6 +22,8 @@ export interface Backend {
    * account), relay_unreachable, bad_signature.
    */
   addContact(accountId: string): Promise<void>;
+  /** Logs this desktop out; it wipes itself and the core pushes the linking screen. */
+  logOut(): Promise<void>;
 }
 
 /** invoke() with rejections converted to AppError. */
@@ -45,4 +47,5 @@ export const tauriBackend: Backend = {
   openChat: (chatId) => call<void>("open_chat", { chatId }),
   sendMessage: (chatId, text) => call<void>("send_message", { chatId, text }),
   addContact: (accountId) => call<void>("add_contact", { accountId }),
+  logOut: () => call<void>("log_out"),
 };

@@ -93,6 +93,8 @@ export interface Linked {
   devices: Device[];
   chats: ChatSummary[];
   open_chat: OpenChat | null;
+  /** The phone has been offline so long that this desktop will be logged out soon. */
+  inactivity_warning: string | null;
 }
 
 /** Codes the UI switches on. Unknown codes are possible and must be handled. */
@@ -129,4 +131,6 @@ export interface View {
   linked: Linked | null;
   /** Set on link_failed and fatal screens. */
   error: ErrorInfo | null;
+  /** Why this desktop was logged out (its data here was deleted); shown until it is linked again. */
+  logged_out: string | null;
 }

@@ -27,6 +27,10 @@ export class UiState {
   /** Error from openChat, shown under the chat list; "" for none. */
   chatListError = "";
   devicesOpen = true;
+  /** The "log out of this desktop" confirmation is showing. */
+  confirmingLogOut = false;
+  /** Error from logOut, shown beside the button; "" for none. */
+  logOutError = "";
   private readonly composers = new Map<string, ComposerState>();
   private readonly scrollTops = new Map<string, number>();
   private readonly lastMessageIds = new Map<string, string>();

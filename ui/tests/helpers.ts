@@ -15,6 +15,7 @@ export interface FakeBackend extends Backend {
   openChat: ReturnType<typeof vi.fn<(chatId: string) => Promise<void>>>;
   sendMessage: ReturnType<typeof vi.fn<(chatId: string, text: string) => Promise<void>>>;
   addContact: ReturnType<typeof vi.fn<(accountId: string) => Promise<void>>>;
+  logOut: ReturnType<typeof vi.fn<() => Promise<void>>>;
 }
 
 /** A plain object implementing Backend; `push` plays the core sending a View. */
@@ -30,6 +31,7 @@ export function fakeBackend(initial: View = baseView()): FakeBackend {
     openChat: vi.fn(async (_chatId: string) => {}),
     sendMessage: vi.fn(async (_chatId: string, _text: string) => {}),
     addContact: vi.fn(async (_accountId: string) => {}),
+    logOut: vi.fn(async () => {}),
     push(v) {
       listener?.(v);
     },
@@ -46,6 +48,7 @@ export function baseView(over: Partial<View> = {}): View {
     linking: null,
     linked: null,
     error: null,
+    logged_out: null,
     ...over,
   };
 }
@@ -89,6 +92,7 @@ export function linkedView(devices: Device[], over: Partial<Linked> = {}): View 
       devices,
       chats: [],
       open_chat: null,
+      inactivity_warning: null,
       ...over,
     },
   });

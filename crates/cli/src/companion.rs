@@ -38,6 +38,7 @@ pub async fn run(home: &Path, relay: &str, name: &str, out: &Output) -> anyhow::
             LinkProgress::RelayUnreachable { reason, .. } => out.note(&format!("{reason}; retrying")),
         })
         .await?;
+    tandem_client::clear_logged_out_note(home);
     let info = device.info();
     let account = info.account_id.map(|a| a.to_string()).unwrap_or_default();
     out.emit(

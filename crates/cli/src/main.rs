@@ -3,8 +3,10 @@
 //! `tandem-client` API, exactly as a phone app would.
 
 mod chat;
+mod chats;
 mod companion;
 mod group;
+mod lifecycle;
 mod link;
 mod output;
 mod phone;
@@ -55,6 +57,10 @@ enum Command {
     },
     /// List the account's devices from the verified signed device list.
     Devices,
+    /// As the phone: log a companion out (it wipes itself at once); DEVICE is its id in `devices`.
+    Unlink { device: u32 },
+    /// As a companion: log this device out and wipe it.
+    Logout,
     /// Stay online (connected, answering the relay) until interrupted.
     Run,
     /// Show account, role, this device and whether the relay is reachable.
@@ -80,6 +86,13 @@ enum Command {
     },
     /// The safety number with a contact (compare it with theirs; it covers every device of both).
     SafetyNumber { account: String },
+    /// Chats with their synced settings (archived, pinned, muted) and unread counts.
+    Chats,
+    /// Change a chat's synced settings on every device of the account.
+    Chat {
+        #[command(subcommand)]
+        action: ChatCommand,
+    },
     /// Groups: `group create NAME --members A,B`, `group add|remove GROUP ACCOUNT...`, `group list`.
     Group {
         #[command(subcommand)]
@@ -88,6 +101,35 @@ enum Command {
     /// Print a chat's messages in order (a chat is named by the other account's id, or a group id).
     Messages {
         #[arg(long)]
+        chat: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ChatCommand {
+    Archive {
+        chat: String,
+    },
+    Unarchive {
+        chat: String,
+    },
+    Pin {
+        chat: String,
+    },
+    Unpin {
+        chat: String,
+    },
+    /// Mute notifications, for `--hours N` or until unmuted.
+    Mute {
+        chat: String,
+        #[arg(long)]
+        hours: Option<u64>,
+    },
+    Unmute {
+        chat: String,
+    },
+    /// Mark the chat read here and on the account's other devices (and tell the sender).
+    Read {
         chat: String,
     },
 }
@@ -113,6 +155,8 @@ enum GroupAction {
 enum ContactsAction {
     /// Add a contact by account id.
     Add { account: String },
+    /// Set the name this account shows for a contact (synced to all of its devices).
+    Name { account: String, name: String },
 }
 
 fn main() -> std::process::ExitCode {
@@ -135,11 +179,18 @@ fn main() -> std::process::ExitCode {
             Command::Link { uri, image, yes } => link::run(&cli.home, uri, image, yes, &out).await,
             Command::Companion { relay, name } => companion::run(&cli.home, &relay, &name, &out).await,
             Command::Devices => phone::devices(&cli.home, &out).await,
+            Command::Unlink { device } => lifecycle::unlink(&cli.home, device, &out).await,
+            Command::Logout => lifecycle::log_out(&cli.home, &out).await,
             Command::Run => phone::run(&cli.home, &out).await,
             Command::Status => phone::status(&cli.home, &out).await,
             Command::Contacts { action: Some(ContactsAction::Add { account }) } => {
                 chat::contacts_add(&cli.home, &account, &out).await
             }
+            Command::Contacts { action: Some(ContactsAction::Name { account, name }) } => {
+                chats::contact_name(&cli.home, &account, &name, &out).await
+            }
+            Command::Chats => chats::list(&cli.home, &out).await,
+            Command::Chat { action } => chats::change(&cli.home, action, &out).await,
             Command::Contacts { action: None } => chat::contacts_list(&cli.home, &out).await,
             Command::Send { to, text } => chat::send(&cli.home, &to, &text, &out).await,
             Command::Sync => chat::sync(&cli.home, &out).await,

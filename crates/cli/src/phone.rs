@@ -94,6 +94,12 @@ pub async fn run(home: &Path, out: &Output) -> anyhow::Result<()> {
                         out.emit(|| format!("[{}] {}: {}", m.chat_id, m.sender_account, m.body), &json!({"event": "message", "message": m}));
                     }
                 }
+                Ok(ClientEvent::AppStateChanged) => {
+                    out.emit(|| "synced settings changed".to_owned(), &json!({"event": "app_state_changed"}));
+                }
+                Ok(ClientEvent::LoggedOut(reason)) => {
+                    out.emit(|| format!("logged out: {} This device's data was deleted.", reason.explain()), &json!({"event": "logged_out", "reason": reason}));
+                }
                 Ok(ClientEvent::PrekeysPublished { one_time_keys }) => {
                     out.emit(|| format!("published one-time keys ({one_time_keys} at the relay)"), &json!({"event": "prekeys_published", "one_time_keys": one_time_keys}));
                 }
@@ -104,13 +110,33 @@ pub async fn run(home: &Path, out: &Output) -> anyhow::Result<()> {
 }
 
 pub async fn status(home: &Path, out: &Output) -> anyhow::Result<()> {
+    if let Some(note) = tandem_client::logged_out_note(home)
+        && !load(home).is_ok_and(|d| d.is_linked())
+    {
+        out.emit(
+            || format!("logged out: {} (reason {})", note.message, note.reason.as_str()),
+            &json!({"logged_out": note, "linked": false}),
+        );
+        return Ok(());
+    }
     let device = load(home)?;
     let info = device.info();
+    let mut warning = None;
     let connection = if info.account_id.is_none() {
         "not linked".to_owned()
     } else {
         match device.refresh_devices().await {
-            Ok(_) => "relay reachable; this device is authenticated".to_owned(),
+            Ok(_) => {
+                if info.role == "companion" {
+                    warning = device.inactivity_warning().await.ok().flatten();
+                }
+                "relay reachable; this device is authenticated".to_owned()
+            }
+            Err(e) if e.code() == "logged_out" => {
+                let note = tandem_client::logged_out_note(home);
+                out.emit(|| format!("logged out: {e}"), &json!({"logged_out": note, "linked": false}));
+                return Ok(());
+            }
             Err(e) => format!("offline: {e}"),
         }
     };
@@ -123,6 +149,13 @@ pub async fn status(home: &Path, out: &Output) -> anyhow::Result<()> {
         info.relay_url,
         connection
     );
-    out.emit(|| human, &json!({"info": info, "connection": connection, "linked": device.is_linked()}));
+    let human = match &warning {
+        Some(w) => format!("{human}\nwarning:    {}", w.message),
+        None => human,
+    };
+    out.emit(
+        || human,
+        &json!({"info": info, "connection": connection, "linked": device.is_linked(), "inactivity_warning": warning}),
+    );
     Ok(())
 }

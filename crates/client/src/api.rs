@@ -90,6 +90,9 @@ impl RelayApi {
             });
         }
         Err(match serde_json::from_slice::<ApiError>(&bytes) {
+            Ok(api) if api.code == ErrorCode::LoggedOut => {
+                ClientError::LoggedOut(api.logout_reason.unwrap_or(tandem_proto::wire::LogoutReason::Unlinked))
+            }
             Ok(api) => ClientError::Relay { code: api.code, message: api.message },
             Err(_) => {
                 ClientError::Relay { code: fallback_code(status), message: format!("the relay answered {status}") }

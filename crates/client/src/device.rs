@@ -29,6 +29,8 @@ pub(crate) struct Inner {
     pub events: broadcast::Sender<ClientEvent>,
     pub profile: ProfileRef,
     pub verified: crate::olm::VerifiedPeers,
+    /// Listed devices the relay says were logged out, per account (left out of sends).
+    pub logged_out: Mutex<std::collections::HashMap<AccountId, std::collections::BTreeSet<DeviceId>>>,
 }
 
 /// What is needed to wipe the profile on logout.
@@ -79,6 +81,7 @@ impl Device {
                 events,
                 profile: ProfileRef { dir, storage, profile_id },
                 verified: crate::olm::VerifiedPeers::default(),
+                logged_out: Mutex::default(),
             }),
         })
     }
@@ -217,15 +220,30 @@ impl Device {
         F: Fn(RelayApi, String) -> Fut,
         Fut: std::future::Future<Output = Result<T>>,
     {
-        let token = self.token().await?;
-        match call(self.api().clone(), token).await {
-            Err(e) if e.is_relay(ErrorCode::Unauthorized) => {
-                *self.inner.token.lock().await = None;
-                let token = self.token().await?;
-                call(self.api().clone(), token).await
+        let result = async {
+            let token = self.token().await?;
+            match call(self.api().clone(), token).await {
+                Err(e) if e.is_relay(ErrorCode::Unauthorized) => {
+                    *self.inner.token.lock().await = None;
+                    let token = self.token().await?;
+                    call(self.api().clone(), token).await
+                }
+                other => other,
             }
-            other => other,
         }
+        .await;
+        if let Err(ClientError::LoggedOut(reason)) = &result {
+            self.logged_out(*reason);
+        }
+        result
+    }
+
+    /// The relay says this device was logged out: it wipes itself at once.
+    pub(crate) fn logged_out(&self, reason: tandem_proto::wire::LogoutReason) {
+        if let Err(e) = self.wipe_after_logout(reason) {
+            tracing::error!(code = e.code(), "this device was logged out but could not wipe itself: {e}");
+        }
+        self.emit(ClientEvent::LoggedOut(reason));
     }
 }
 

@@ -63,17 +63,42 @@ pub(crate) fn verify_account_devices(
 }
 
 impl Device {
+    /// Remembers which listed devices the relay logged out, so sends leave them out.
+    pub(crate) fn note_logged_out(&self, resp: &AccountDevicesResponse) {
+        let Ok(list) = resp.device_list.verify(&resp.account_key) else { return };
+        let gone = resp.logged_out.iter().map(|l| l.device_id).collect();
+        if let Ok(mut map) = self.inner.logged_out.lock() {
+            map.insert(list.account_id, gone);
+        }
+    }
+
+    /// Whether the relay said this listed device was logged out.
+    pub(crate) fn is_logged_out(&self, account: &AccountId, device: DeviceId) -> bool {
+        self.inner.logged_out.lock().is_ok_and(|map| map.get(account).is_some_and(|set| set.contains(&device)))
+    }
+
     /// Fetches the account's devices from the relay, verifies them, and stores them unless the
     /// list is older than one already seen (a rollback is refused with an error).
+    /// On the phone, companions the relay logged out are dropped from the list first.
     pub async fn refresh_devices(&self) -> Result<AccountDevices> {
-        let (account_id, _, account_key) = self.whoami()?;
+        let (account_id, own_device, account_key) = self.whoami()?;
         let path = format!("/v1/accounts/{account_id}/devices");
-        let resp: AccountDevicesResponse = self.get_authed(&path).await?;
-        let (list, identities) = verify_account_devices(&resp, &account_id, Some(&account_key))?;
-        {
-            let mut st = self.state();
-            match st.store.accept_device_list(&account_key, &resp.device_list, &list, &identities, now_ms())? {
-                ListFreshness::Newer | ListFreshness::Same => {}
+        for _ in 0..2 {
+            let resp: AccountDevicesResponse = self.get_authed(&path).await?;
+            let (list, identities) = verify_account_devices(&resp, &account_id, Some(&account_key))?;
+            {
+                let mut st = self.state();
+                match st.store.accept_device_list(&account_key, &resp.device_list, &list, &identities, now_ms())? {
+                    ListFreshness::Newer | ListFreshness::Same => {}
+                }
+            }
+            self.note_logged_out(&resp);
+            let gone: Vec<DeviceId> = resp.logged_out.iter().map(|l| l.device_id).collect();
+            if own_device != tandem_proto::ids::PRIMARY_DEVICE_ID
+                || gone.is_empty()
+                || self.prune_logged_out(&list, &gone).await? == 0
+            {
+                break;
             }
         }
         let devices = self.devices()?;

@@ -55,6 +55,14 @@ pub enum ClientError {
     NotGroupAdmin(String),
     #[error("no group {0} on this device: it appears once its admin adds this account")]
     UnknownGroup(String),
+    #[error("{}", .0.explain())]
+    LoggedOut(tandem_proto::wire::LogoutReason),
+    #[error(
+        "the key for synced settings has not arrived from the phone yet: have the phone online once (tandem-cli run), then try again"
+    )]
+    NoAppStateKey,
+    #[error("device {0} is not in this account's device list (see `tandem-cli devices`)")]
+    UnknownDevice(u32),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -88,6 +96,7 @@ impl ClientError {
                 ProtoError::UnsignedGroupChange(_) => "bad_signature",
                 ProtoError::GroupRollback { .. } => "group_rollback",
                 ProtoError::WrongChannel(_) => "wrong_channel",
+                ProtoError::AppStateTampered(_) => "app_state_tampered",
                 _ => "invalid_data",
             },
             ClientError::Store(StoreError::Refused(_)) => "device_list_rollback",
@@ -108,6 +117,9 @@ impl ClientError {
             ClientError::NotAMember(_) => "not_a_member",
             ClientError::NotGroupAdmin(_) => "not_group_admin",
             ClientError::UnknownGroup(_) => "unknown_group",
+            ClientError::LoggedOut(_) => "logged_out",
+            ClientError::NoAppStateKey => "no_app_state_key",
+            ClientError::UnknownDevice(_) => "unknown_device",
             ClientError::Internal(_) => "internal",
         }
     }

@@ -23,4 +23,8 @@ pub enum ClientEvent {
     PrekeysPublished {
         one_time_keys: u32,
     },
+    /// The synced settings changed (here or on another device).
+    AppStateChanged,
+    /// This device was logged out and has wiped itself.
+    LoggedOut(tandem_proto::wire::LogoutReason),
 }

@@ -164,6 +164,10 @@ impl Device {
         };
         let message = match payload {
             None | Some(Payload::GroupText { .. }) => None,
+            Some(Payload::AppStateKey { key }) => {
+                refused_here = self.accept_app_state_key(sender, &key);
+                None
+            }
             Some(p @ (Payload::GroupUpdate { .. } | Payload::RoomKey { .. })) => {
                 group = self.group_payload(sender, envelope.sender_device, p).await;
                 None

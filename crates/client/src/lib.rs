@@ -11,7 +11,9 @@
 //! - [`desktop`]: the desktop's view model, which the Tauri shell only forwards.
 
 mod api;
+mod appstate;
 mod backoff;
+mod chatlist;
 mod companion;
 mod contacts;
 pub mod desktop;
@@ -22,6 +24,7 @@ mod events;
 mod groups;
 mod inbox;
 mod keychain;
+mod lifecycle;
 mod megolm;
 mod messaging;
 mod olm;
@@ -36,6 +39,8 @@ mod retries;
 #[cfg(feature = "test-support")]
 pub mod testing;
 
+pub use appstate::{AppStateSync, ChatAction, ChatSettings};
+pub use chatlist::ChatInfo;
 pub use companion::{
     Companion, CompanionProfile, FIRST_CODE_SECS, LinkProgress, MAX_CODES, NEXT_CODE_SECS, open_companion,
 };
@@ -45,8 +50,10 @@ pub use error::{ClientError, Result};
 pub use events::{ClientEvent, ConnectionState};
 pub use groups::GroupInfo;
 pub use keychain::{KEYCHAIN_SERVICE, KeyStorage, keychain_has_key};
+pub use lifecycle::{InactivityWarning, LoggedOutNote, clear_logged_out_note, logged_out_note};
 pub use messaging::Message;
 pub use primary::{LinkedCompanion, PendingLink, create_account};
 pub use profile::Profile;
 pub use tandem_proto::identity::DeviceKind;
 pub use tandem_proto::ids::AccountId;
+pub use tandem_proto::wire::LogoutReason;

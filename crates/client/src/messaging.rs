@@ -147,7 +147,10 @@ impl Device {
             }
         }
         let lists: Vec<&DeviceList> = verified.iter().map(|v| &v.0).collect();
-        let targets = plan_fanout(&lists, (&own, own_device));
+        let targets: Vec<(AccountId, DeviceId)> = plan_fanout(&lists, (&own, own_device))
+            .into_iter()
+            .filter(|(account, device)| !self.is_logged_out(account, *device))
+            .collect();
         Ok((verified, targets))
     }
 

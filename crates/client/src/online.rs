@@ -57,6 +57,7 @@ impl Device {
         self.top_up_prekeys().await?;
         self.flush_outbox().await?;
         self.receive_new().await?;
+        self.catch_up_app_state().await;
         self.emit(ClientEvent::Connection(ConnectionState::Online));
         while let Some(event) = push.next().await {
             match event {
@@ -68,8 +69,31 @@ impl Device {
                 }
                 PushEvent::Messages => self.receive_new().await?,
                 PushEvent::Replaced => return Err(ClientError::Replaced),
+                PushEvent::LoggedOut { reason } => {
+                    self.logged_out(reason);
+                    return Err(ClientError::LoggedOut(reason));
+                }
+                PushEvent::AppState { .. } => {
+                    self.sync_app_state().await?;
+                }
+                PushEvent::DeviceLoggedOut { .. } => {
+                    self.refresh_devices().await?; // as the phone: drops it from the list
+                }
             }
         }
         Ok(())
+    }
+
+    /// Synced settings on (re)connect. A relay that mangled them is said in the log and in the
+    /// report; the connection goes on either way.
+    async fn catch_up_app_state(&self) {
+        match self.sync_app_state().await {
+            Ok(report) => {
+                if let Some(why) = report.recovered {
+                    tracing::warn!("{why}");
+                }
+            }
+            Err(e) => tracing::warn!(code = e.code(), "the synced settings could not be brought up to date: {e}"),
+        }
     }
 }

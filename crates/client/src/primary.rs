@@ -72,6 +72,9 @@ pub async fn create_account(mut profile: Profile, relay_url: &str, name: &str) -
     profile.store.save_identity(&identity)?;
     profile.store.set_setting(NEXT_DEVICE_ID, "1")?;
     profile.store.set_setting(NEXT_KEY_INDEX, "1")?;
+    let mut app_state_key = zeroize::Zeroizing::new([0u8; 32]);
+    getrandom::fill(app_state_key.as_mut()).map_err(|e| ClientError::Internal(e.to_string()))?;
+    profile.store.set_app_state_key(&app_state_key)?;
     let device = Device::new(profile, account, identity)?;
     device.refresh_devices().await?;
     Ok(device)
@@ -178,6 +181,7 @@ impl PendingLink {
         }
         let version = self.publish_with(&account_id, &current_list, device_id, key_index).await?;
         device.refresh_devices().await?;
+        device.share_app_state_key().await?;
         Ok(LinkedCompanion { device_id, name: self.offer.name.clone(), device_list_version: version })
     }
 

@@ -42,15 +42,32 @@ impl Profile {
     pub fn wipe(self) -> Result<()> {
         let Profile { dir, storage, profile_id, store } = self;
         drop(store);
-        for name in [DB_FILE, "tandem.db-wal", "tandem.db-shm"] {
-            match std::fs::remove_file(dir.join(name)) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(folder_error(&dir, e)),
-            }
-        }
-        keychain::delete(&storage, &dir, &profile_id)
+        wipe_files(&dir, &storage, &profile_id)
     }
+}
+
+/// Forgets the profile's id, so the next database is filed under a new keychain entry.
+pub(crate) fn forget_profile_id(dir: &Path) {
+    let _ = std::fs::remove_file(dir.join(PROFILE_ID_FILE));
+}
+
+/// Deletes a profile's database files and its key (the database must be closed).
+pub(crate) fn wipe_files(dir: &Path, storage: &KeyStorage, profile_id: &str) -> Result<()> {
+    for name in [DB_FILE, "tandem.db-wal", "tandem.db-shm"] {
+        match std::fs::remove_file(dir.join(name)) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(folder_error(dir, e)),
+        }
+    }
+    // The keychain API blocks on its own runtime (D-Bus on Linux): run it on a plain thread, so
+    // this also works from inside an async task (a logout arrives there).
+    std::thread::scope(|scope| {
+        scope
+            .spawn(|| keychain::delete(storage, dir, profile_id))
+            .join()
+            .unwrap_or_else(|_| Err(ClientError::Internal("the keychain call failed".into())))
+    })
 }
 
 /// A random, non-secret id naming this profile's keychain entry, kept in the profile folder.

@@ -44,4 +44,6 @@ pub enum ProtoError {
     GroupRollback { seen: u64, offered: u64 },
     #[error("a {0} arrived on the wrong channel and was refused (protocol confusion)")]
     WrongChannel(&'static str),
+    #[error("the synced settings from the relay were tampered with or are incomplete ({0})")]
+    AppStateTampered(&'static str),
 }

@@ -6,6 +6,7 @@
 //! internally; everything Tandem itself generates comes in as bytes.)
 //!
 //! Modules:
+//! - [`appstate`]: synced settings: mutations, the LTHash anti-tamper hash, sealing.
 //! - [`ids`]: account and device identifiers.
 //! - [`identity`]: device keys and the signed device identity (account signature + countersignature).
 //! - [`device_list`]: the signed device list and the rollback rule.
@@ -16,6 +17,7 @@
 //! - [`auth`]: the relay challenge a device signs to authenticate.
 //! - [`wire`]: the relay's HTTP/WebSocket message types and error codes.
 
+pub mod appstate;
 pub mod auth;
 pub mod device_list;
 mod encoding;

@@ -33,6 +33,9 @@ pub enum Payload {
     GroupUpdate { state: SignedGroupState },
     /// The key of the sender device's Megolm session for a group (pairwise only).
     RoomKey { group_id: GroupId, session_id: String, session_key: String },
+    /// The account's app-state key (`crate::appstate`), from the phone to its own new companion
+    /// (pairwise only; accepted only from the account's own devices).
+    AppStateKey { key: String },
     /// A text message to a group (inside a Megolm ciphertext only).
     GroupText { group_id: GroupId, message_id: String, sent_ms: u64, text: String },
 }
@@ -105,6 +108,12 @@ impl Payload {
             | Payload::SentTranscript { message_id, text, .. }
             | Payload::GroupText { message_id, text, .. } => (message_id, text),
             Payload::GroupUpdate { .. } => return Ok(()),
+            Payload::AppStateKey { key } => {
+                if key.len() > 64 {
+                    return Err(ProtoError::Malformed("app state key"));
+                }
+                return Ok(());
+            }
             Payload::RoomKey { session_id, session_key, .. } => {
                 if session_id.is_empty() || session_id.len() > 128 || session_key.len() > 1024 {
                     return Err(ProtoError::Malformed("room key"));

@@ -66,13 +66,86 @@ pub enum ErrorCode {
     StaleDeviceList,
     TooLarge,
     UpdateRequired,
+    /// This device was logged out (see [`LogoutReason`]); it must wipe itself and link again.
+    LoggedOut,
+    /// Another device of the account wrote this app-state version first.
+    AppStateConflict,
     Internal,
+}
+
+/// Why a companion was logged out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogoutReason {
+    /// The phone logged it out (`tandem-cli unlink`).
+    Unlinked,
+    /// It logged itself out.
+    SelfLogout,
+    /// The phone was not online for the relay's primary idle period (14 days by default).
+    PhoneInactive,
+    /// The companion itself was not used for the relay's companion idle period (30 days).
+    CompanionInactive,
+}
+
+impl LogoutReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogoutReason::Unlinked => "unlinked",
+            LogoutReason::SelfLogout => "self_logout",
+            LogoutReason::PhoneInactive => "phone_inactive",
+            LogoutReason::CompanionInactive => "companion_inactive",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<LogoutReason> {
+        [LogoutReason::Unlinked, LogoutReason::SelfLogout, LogoutReason::PhoneInactive, LogoutReason::CompanionInactive]
+            .into_iter()
+            .find(|r| r.as_str() == text)
+    }
+
+    /// What the user is told.
+    pub fn explain(self) -> &'static str {
+        match self {
+            LogoutReason::Unlinked => "This device was logged out from the phone.",
+            LogoutReason::SelfLogout => "This device was logged out.",
+            LogoutReason::PhoneInactive => {
+                "This device was logged out because the phone was not online for 14 days. Link it again from the phone."
+            }
+            LogoutReason::CompanionInactive => {
+                "This device was logged out because it was not used for 30 days. Link it again from the phone."
+            }
+        }
+    }
+}
+
+/// A companion that was logged out, as the relay reports it to its account's primary, which
+/// then publishes a device list without it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoggedOutDevice {
+    pub device_id: DeviceId,
+    pub reason: LogoutReason,
+    pub at_ms: u64,
+}
+
+/// `GET /v1/devices/self/status`: where this device stands with the inactivity rules.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceStatusResponse {
+    pub now_ms: u64,
+    /// When the account's primary (the phone) was last online.
+    pub primary_last_active_ms: Option<u64>,
+    /// For a companion: when it will be logged out unless the phone comes online first.
+    pub logout_at_ms: Option<u64>,
+    /// From this time on, the companion shows a warning (4 days before `logout_at_ms`).
+    pub warn_from_ms: Option<u64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,
+    /// With `logged_out`: why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logout_reason: Option<LogoutReason>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -171,6 +244,9 @@ pub struct AccountDevicesResponse {
     pub identities: Vec<SignedDeviceIdentity>,
     /// Last-active times as the relay saw them (not signed: informational).
     pub activity: Vec<DeviceActivity>,
+    /// Companions still in the list that the relay logged out (told only to the account itself).
+    #[serde(default)]
+    pub logged_out: Vec<LoggedOutDevice>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -212,4 +288,26 @@ pub enum PushEvent {
     Messages,
     /// Another connection for this same device took over; this one is closed.
     Replaced,
+    /// This device was logged out; the connection is closed.
+    LoggedOut { reason: LogoutReason },
+    /// To the primary: a companion was logged out; publish a device list without it.
+    DeviceLoggedOut { device_id: DeviceId },
+    /// Another device of the account wrote app-state patch `version`.
+    AppState { version: u64 },
+}
+
+/// A sealed app-state patch or snapshot (`tandem_proto::appstate`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppStateBlob {
+    pub version: u64,
+    #[serde(with = "b64")]
+    pub sealed: Vec<u8>,
+}
+
+/// `GET /v1/appstate/patches?after=V`: the patches after V (at most 500), and the version of the
+/// newest snapshot, if any.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AppStatePatches {
+    pub patches: Vec<AppStateBlob>,
+    pub snapshot_version: Option<u64>,
 }

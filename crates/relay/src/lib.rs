@@ -31,7 +31,19 @@ pub struct RelayConfig {
     pub tls: Option<TlsFiles>,
     /// Request bodies larger than this are refused with `too_large`.
     pub max_request_bytes: usize,
+    /// Companions are logged out once the account's primary has not been online for this long.
+    pub primary_idle_ms: u64,
+    /// A companion not used for this long is logged out (and its primary drops it from the list).
+    pub companion_idle_ms: u64,
 }
+
+/// A day in milliseconds.
+pub const DAY_MS: u64 = 24 * 3600 * 1000;
+/// Defaults of the inactivity rules (days).
+pub const PRIMARY_IDLE_DAYS: u64 = 14;
+pub const COMPANION_IDLE_DAYS: u64 = 30;
+/// Companions warn this long before they are logged out for the phone's inactivity.
+pub const LOGOUT_WARNING_MS: u64 = 4 * DAY_MS;
 
 #[derive(Clone, Debug)]
 pub struct TlsFiles {
@@ -46,6 +58,8 @@ impl RelayConfig {
             clock: Arc::new(SystemClock),
             tls: None,
             max_request_bytes: tandem_proto::wire::MAX_REQUEST_BYTES,
+            primary_idle_ms: PRIMARY_IDLE_DAYS * DAY_MS,
+            companion_idle_ms: COMPANION_IDLE_DAYS * DAY_MS,
         }
     }
 }
@@ -57,13 +71,22 @@ pub(crate) struct Relay {
     pub clock: Arc<dyn Clock>,
     pub links: links::LinkWatchers,
     pub push: push::PushHub,
+    pub idle: Idle,
+}
+
+/// The inactivity periods (see [`RelayConfig`]).
+#[derive(Clone, Copy)]
+pub(crate) struct Idle {
+    pub primary_ms: u64,
+    pub companion_ms: u64,
 }
 
 impl Relay {
     pub fn open(config: &RelayConfig) -> Result<Self, RelayError> {
         std::fs::create_dir_all(&config.data_dir).map_err(|e| RelayError::DataDir(config.data_dir.clone(), e))?;
         let db = db::Db::open(&config.data_dir.join("relay.sqlite3"))?;
-        Ok(Relay { db, clock: config.clock.clone(), links: Default::default(), push: Default::default() })
+        let idle = Idle { primary_ms: config.primary_idle_ms, companion_ms: config.companion_idle_ms };
+        Ok(Relay { db, clock: config.clock.clone(), links: Default::default(), push: Default::default(), idle })
     }
 
     pub fn now_ms(&self) -> u64 {

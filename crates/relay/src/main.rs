@@ -12,7 +12,7 @@ use tandem_relay::settings::{FileSettings, Overrides, resolve};
 #[derive(Parser)]
 #[command(name = "tandem-relay", version, about = "Tandem's relay server: it stores only public keys and ciphertext")]
 struct Args {
-    /// A TOML config file (listen, data, tls_cert, tls_key, [limits]); flags override it.
+    /// A TOML config file (listen, data, tls_cert, tls_key, [limits], [lifecycle]); flags override it.
     #[arg(long, env = "TANDEM_RELAY_CONFIG")]
     config: Option<PathBuf>,
     /// Address to listen on (default 127.0.0.1:8420); port 0 picks a free port.
@@ -27,6 +27,12 @@ struct Args {
     /// TLS private key (PEM).
     #[arg(long)]
     tls_key: Option<PathBuf>,
+    /// Log companions out when their phone has not been online for this many days (default 14).
+    #[arg(long, env = "TANDEM_RELAY_PRIMARY_IDLE_DAYS")]
+    primary_idle_days: Option<u64>,
+    /// Log out a companion not used for this many days (default 30).
+    #[arg(long, env = "TANDEM_RELAY_COMPANION_IDLE_DAYS")]
+    companion_idle_days: Option<u64>,
 }
 
 #[tokio::main]
@@ -40,7 +46,14 @@ async fn main() -> anyhow::Result<()> {
         Some(path) => FileSettings::load(path)?,
         None => FileSettings::default(),
     };
-    let flags = Overrides { listen: args.listen, data: args.data, tls_cert: args.tls_cert, tls_key: args.tls_key };
+    let flags = Overrides {
+        listen: args.listen,
+        data: args.data,
+        tls_cert: args.tls_cert,
+        tls_key: args.tls_key,
+        primary_idle_days: args.primary_idle_days,
+        companion_idle_days: args.companion_idle_days,
+    };
     let (listen, config) = resolve(file, flags)?;
     let scheme = if config.tls.is_some() { "https" } else { "http" };
     let data = config.data_dir.clone();

@@ -62,4 +62,13 @@ impl PushHub {
             }
         }
     }
+
+    /// To every connected device of the account but one (the one that caused the event).
+    pub fn to_account_except(&self, account: &AccountId, except: DeviceId, event: &PushEvent) {
+        for ((acc, device), (_, tx)) in self.conns().iter() {
+            if acc == account && *device != except {
+                let _ = tx.try_send(event.clone());
+            }
+        }
+    }
 }

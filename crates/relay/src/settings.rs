@@ -17,6 +17,16 @@ pub struct FileSettings {
     pub tls_key: Option<PathBuf>,
     #[serde(default)]
     pub limits: FileLimits,
+    #[serde(default)]
+    pub lifecycle: FileLifecycle,
+}
+
+/// The inactivity rules, in days.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileLifecycle {
+    pub primary_idle_days: Option<u64>,
+    pub companion_idle_days: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -38,6 +48,8 @@ pub enum SettingsError {
     HalfTls,
     #[error("limits.max_request_bytes must be between 16 KiB and 16 MiB")]
     BadLimit,
+    #[error("inactivity periods must be between 5 and 365 days (the warning starts 4 days before)")]
+    BadIdleDays,
 }
 
 impl FileSettings {
@@ -54,6 +66,8 @@ pub struct Overrides {
     pub data: Option<PathBuf>,
     pub tls_cert: Option<PathBuf>,
     pub tls_key: Option<PathBuf>,
+    pub primary_idle_days: Option<u64>,
+    pub companion_idle_days: Option<u64>,
 }
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8420";
@@ -75,6 +89,15 @@ pub fn resolve(file: FileSettings, flags: Overrides) -> Result<(String, RelayCon
         }
         config.max_request_bytes = max;
     }
+    let days = |d: Option<u64>, default: u64| match d {
+        None => Ok(default * crate::DAY_MS),
+        Some(d) if (5..=365).contains(&d) => Ok(d * crate::DAY_MS),
+        Some(_) => Err(SettingsError::BadIdleDays),
+    };
+    config.primary_idle_ms =
+        days(flags.primary_idle_days.or(file.lifecycle.primary_idle_days), crate::PRIMARY_IDLE_DAYS)?;
+    config.companion_idle_ms =
+        days(flags.companion_idle_days.or(file.lifecycle.companion_idle_days), crate::COMPANION_IDLE_DAYS)?;
     Ok((listen, config))
 }
 
@@ -96,5 +119,11 @@ mod tests {
         assert!(matches!(resolve(FileSettings::default(), half), Err(SettingsError::HalfTls)));
         assert!(matches!(resolve(FileSettings::default(), Overrides::default()), Err(SettingsError::NoData)));
         assert!(toml::from_str::<FileSettings>("lsiten = 1").is_err(), "typos are reported");
+        let file: FileSettings = toml::from_str("data = \"/d\"\n[lifecycle]\nprimary_idle_days = 7\n").unwrap();
+        let flags = Overrides { companion_idle_days: Some(60), ..Default::default() };
+        let (_, config) = resolve(file, flags).unwrap();
+        assert_eq!((config.primary_idle_ms, config.companion_idle_ms), (7 * crate::DAY_MS, 60 * crate::DAY_MS));
+        let silly = Overrides { data: Some("/d".into()), primary_idle_days: Some(0), ..Default::default() };
+        assert!(matches!(resolve(FileSettings::default(), silly), Err(SettingsError::BadIdleDays)));
     }
 }

@@ -4,6 +4,7 @@
 //! comes from the caller: the desktop keeps it in the OS keychain, `tandem-cli` in an owner-only
 //! file. Every secret the device holds (its vodozemac account) lives inside this encrypted file.
 
+mod appstate;
 mod device_lists;
 mod error;
 mod groups;
@@ -17,6 +18,7 @@ use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 use zeroize::Zeroizing;
 
+pub use appstate::AppState;
 pub use device_lists::{StoredDeviceList, StoredIdentity};
 pub use error::StoreError;
 pub use groups::{GroupStateUpdate, InboundGroupSession, OutboundGroupSession};
@@ -27,6 +29,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0001_init.sql")),
     M::up(include_str!("migrations/0002_messages.sql")),
     M::up(include_str!("migrations/0003_groups.sql")),
+    M::up(include_str!("migrations/0004_appstate.sql")),
 ];
 
 pub struct Store {
@@ -50,6 +53,15 @@ impl Store {
         conn.pragma_update(None, "synchronous", "FULL").map_err(|e| StoreError::from_sqlite(path, e))?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(|e| StoreError::from_sqlite(path, e))?;
         conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(|e| StoreError::from_sqlite(path, e))?;
+        Migrations::from_slice(MIGRATIONS).to_latest(&mut conn).map_err(|e| StoreError::Migration(e.to_string()))?;
+        Ok(Store { conn, path: path.to_owned() })
+    }
+
+    /// An empty database in memory, holding nothing: what a device keeps open after it wiped
+    /// its files (logged out), until it is dropped.
+    pub fn in_memory() -> Result<Self, StoreError> {
+        let path = Path::new(":memory:");
+        let mut conn = Connection::open_in_memory().map_err(|e| StoreError::from_sqlite(path, e))?;
         Migrations::from_slice(MIGRATIONS).to_latest(&mut conn).map_err(|e| StoreError::Migration(e.to_string()))?;
         Ok(Store { conn, path: path.to_owned() })
     }

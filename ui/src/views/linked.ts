@@ -79,12 +79,45 @@ function devicesSection(linked: Linked, ctx: RenderContext): HTMLElement {
     }
   });
 
+  const logOutStatus = el("p", { class: "refresh-status inline-error", testid: "log-out-status", attrs: { "aria-live": "polite" } }, ctx.ui.logOutError);
+  const logOutRow = el("div", { class: "row" });
+  const ask = button("Log out of this desktop…", { testid: "log-out" }, () => {
+    ctx.ui.confirmingLogOut = true;
+    ctx.ui.logOutError = "";
+    showLogOut();
+  });
+  const confirm = button("Log out and delete this desktop's data", { testid: "log-out-confirm", class: "danger" }, async (btn) => {
+    btn.disabled = true;
+    try {
+      await ctx.backend.logOut();
+      ctx.ui.confirmingLogOut = false;
+    } catch (e) {
+      ctx.ui.logOutError = `Couldn't log out: ${toAppError(e).message}`;
+      logOutStatus.textContent = ctx.ui.logOutError;
+      btn.disabled = false;
+    }
+  });
+  const cancel = button("Cancel", { testid: "log-out-cancel" }, () => {
+    ctx.ui.confirmingLogOut = false;
+    showLogOut();
+  });
+  const question = el(
+    "p",
+    { testid: "log-out-question" },
+    "Its messages and keys on this computer are deleted. Your phone and other devices keep theirs.",
+  );
+  const showLogOut = () => {
+    logOutRow.replaceChildren(...(ctx.ui.confirmingLogOut ? [question, confirm, cancel] : [ask]), logOutStatus);
+  };
+  showLogOut();
+
   const details = el(
     "details",
     { class: "devices-section", testid: "devices-section" },
     el("summary", { testid: "devices-toggle" }, "Devices on this account"),
     table,
     el("div", { class: "row" }, refresh, status),
+    logOutRow,
   );
   // Rebuilt for every View: remember whether the user collapsed it.
   details.open = ctx.ui.devicesOpen;
@@ -121,8 +154,13 @@ export function renderLinked(view: View, ctx: RenderContext): HTMLElement {
     if (opts?.focusComposer) conversation.focus();
   };
 
+  root.append(title);
+  if (linked.inactivity_warning !== null) {
+    root.append(
+      el("p", { class: "notice notice-warning", testid: "inactivity-warning", attrs: { role: "alert" } }, linked.inactivity_warning),
+    );
+  }
   root.append(
-    title,
     el(
       "div",
       { class: "chat-layout" },

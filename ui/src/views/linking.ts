@@ -119,6 +119,10 @@ export function renderLinking(view: View, ctx: RenderContext): HTMLElement {
   const l = view.linking;
   const root = el("main", { class: "screen screen-linking", testid: "screen-linking" });
   root.append(el("h1", {}, LINKING_TITLE));
+  if (view.logged_out !== null) {
+    // Why this desktop was logged out (its data on this computer was deleted).
+    root.append(el("p", { class: "notice", testid: "logged-out-notice", attrs: { role: "status" } }, view.logged_out));
+  }
   if (l === null) {
     root.append(el("p", { class: "muted" }, "Preparing a code…"));
     return root;

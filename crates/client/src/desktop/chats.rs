@@ -34,9 +34,10 @@ impl DesktopApp {
     /// Rebuilds the linked screen from the store (after a send, a receive, a new chat).
     pub(super) fn refresh_linked(&self, device: &Device) {
         let Ok(devices) = device.devices() else { return };
-        let linked = self.linked_view(device, &devices, &self.config.device_name);
+        let mut linked = self.linked_view(device, &devices, &self.config.device_name);
         self.update(|v| {
-            if v.linked.is_some() {
+            if let Some(old) = v.linked.as_mut() {
+                linked.inactivity_warning = old.inactivity_warning.take();
                 v.linked = Some(linked);
             }
         });

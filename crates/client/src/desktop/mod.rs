@@ -20,6 +20,7 @@ use crate::device::Device;
 use crate::error::ClientError;
 use crate::events::{ClientEvent, ConnectionState};
 use crate::keychain::KeyStorage;
+use crate::lifecycle::{clear_logged_out_note, logged_out_note};
 use crate::profile::Profile;
 use crate::qr;
 use tandem_proto::identity::DeviceKind;
@@ -116,14 +117,28 @@ impl DesktopApp {
                 Ok(Err(e)) => return self.fail(Screen::Fatal, &e),
                 Err(e) => return self.fail(Screen::Fatal, &ClientError::Internal(e.to_string())),
             };
+            let note = logged_out_note(&self.config.profile_dir);
+            self.update(|v| v.logged_out = note.map(|n| n.message));
             let companion =
                 match open_companion(profile, &self.config.relay_url, &self.config.device_name, DeviceKind::Desktop) {
-                    Ok(CompanionProfile::Linked(device)) => return self.online(device).await,
+                    Ok(CompanionProfile::Linked(device)) => {
+                        if self.clone().online(device).await {
+                            continue; // logged out and wiped: link again
+                        }
+                        return;
+                    }
                     Ok(CompanionProfile::Unlinked(companion)) => companion,
                     Err(e) => return self.fail(Screen::Fatal, &e),
                 };
             match companion.link(|p| self.on_progress(p)).await {
-                Ok(device) => return self.online(device).await,
+                Ok(device) => {
+                    clear_logged_out_note(&self.config.profile_dir);
+                    self.update(|v| v.logged_out = None);
+                    if self.clone().online(device).await {
+                        continue;
+                    }
+                    return;
+                }
                 Err(e) => {
                     self.fail(Screen::LinkFailed, &e);
                     self.retry.notified().await;
@@ -175,7 +190,8 @@ impl DesktopApp {
         }
     }
 
-    async fn online(self: Arc<Self>, device: Device) {
+    /// Runs a linked device until it is logged out (true: start over) or fails (false).
+    async fn online(self: Arc<Self>, device: Device) -> bool {
         *self.device.lock().await = Some(device.clone());
         let mut events = device.subscribe();
         if let Ok(devices) = device.devices() {
@@ -190,10 +206,29 @@ impl DesktopApp {
         let online = tokio::spawn(async move { runner.run_online().await });
         while let Ok(event) = events.recv().await {
             match event {
-                ClientEvent::Connection(state) => self.update(|v| v.connection = ConnectionView::from(&state)),
-                ClientEvent::DevicesChanged(devices) => {
-                    let linked = self.linked_view(&device, &devices, &self.config.device_name);
+                ClientEvent::Connection(state) => {
+                    let online = state == ConnectionState::Online;
+                    self.update(|v| v.connection = ConnectionView::from(&state));
+                    if online {
+                        self.show_inactivity_warning(&device).await;
+                    }
+                }
+                ClientEvent::LoggedOut(reason) => {
+                    tracing::info!(reason = reason.as_str(), "logged out: back to linking");
+                    *self.device.lock().await = None;
+                    *self.open_chat.lock().unwrap_or_else(|p| p.into_inner()) = None;
+                    online.abort();
                     self.update(|v| {
+                        v.screen = Screen::Starting;
+                        v.linked = None;
+                        v.logged_out = Some(reason.explain().to_owned());
+                    });
+                    return true;
+                }
+                ClientEvent::DevicesChanged(devices) => {
+                    let mut linked = self.linked_view(&device, &devices, &self.config.device_name);
+                    self.update(|v| {
+                        linked.inactivity_warning = v.linked.as_mut().and_then(|l| l.inactivity_warning.take());
                         v.screen = Screen::Linked;
                         v.linked = Some(linked);
                     });
@@ -202,14 +237,41 @@ impl DesktopApp {
                     self.refresh_linked(&device);
                     self.read_open_chat(&device).await;
                 }
+                ClientEvent::AppStateChanged => self.refresh_linked(&device),
                 ClientEvent::PrekeysPublished { .. } => {}
             }
             if online.is_finished() {
                 break;
             }
         }
-        if let Ok(Err(e)) = online.await {
-            self.fail(Screen::Fatal, &e);
+        match online.await {
+            Ok(Err(ClientError::LoggedOut(_))) => return true,
+            Ok(Err(e)) => self.fail(Screen::Fatal, &e),
+            _ => {}
         }
+        false
+    }
+
+    /// "Your phone has not been online…": shown from 4 days before the logout.
+    async fn show_inactivity_warning(&self, device: &Device) {
+        match device.inactivity_warning().await {
+            Ok(warning) => self.update(|v| {
+                if let Some(linked) = v.linked.as_mut() {
+                    linked.inactivity_warning = warning.map(|w| w.message);
+                }
+            }),
+            Err(e) => tracing::warn!(code = e.code(), "cannot check the phone's inactivity: {e}"),
+        }
+    }
+
+    /// Logs this desktop out: the relay and the phone drop it, and it wipes itself.
+    pub async fn log_out(&self) -> Result<(), ErrorView> {
+        let device = self
+            .device
+            .lock()
+            .await
+            .clone()
+            .ok_or_else(|| ErrorView { code: "not_linked".into(), message: "this desktop is not linked".into() })?;
+        device.log_out().await.map(|_| ()).map_err(|e| ErrorView::from(&e))
     }
 }

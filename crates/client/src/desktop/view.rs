@@ -100,6 +100,8 @@ pub struct LinkedView {
     pub devices: Vec<DeviceSummary>,
     pub chats: Vec<ChatSummary>,
     pub open_chat: Option<OpenChat>,
+    /// The phone has been offline long enough that this desktop will be logged out.
+    pub inactivity_warning: Option<String>,
 }
 
 impl LinkedView {
@@ -113,6 +115,7 @@ impl LinkedView {
             devices: devices.devices.clone(),
             chats: Vec::new(),
             open_chat: None,
+            inactivity_warning: None,
         }
     }
 }
@@ -154,6 +157,8 @@ pub struct View {
     pub linking: Option<LinkingView>,
     pub linked: Option<LinkedView>,
     pub error: Option<ErrorView>,
+    /// Why this desktop was logged out (shown on the linking screen until it is linked again).
+    pub logged_out: Option<String>,
 }
 
 impl View {
@@ -167,6 +172,7 @@ impl View {
             linking: None,
             linked: None,
             error: None,
+            logged_out: None,
         }
     }
 }

@@ -55,10 +55,13 @@ pub async fn create(
 
 pub async fn devices(
     State(relay): State<Relay>,
-    _who: Authed,
+    who: Authed,
     Path(account): Path<String>,
 ) -> ApiResult<AccountDevicesResponse> {
     let account_id = parse_account(&account)?;
+    if who.account_id == account_id && who.device_id == PRIMARY_DEVICE_ID {
+        super::lifecycle::sweep_idle_companions(&relay, &account_id)?;
+    }
     let row = relay.db.account(&account_id)?.ok_or_else(|| ApiFailure::new(ErrorCode::NotFound, "no such account"))?;
     let list: DeviceList = row.device_list.verify(&row.account_key)?;
     let devices = relay.db.devices(&account_id)?;
@@ -72,6 +75,7 @@ pub async fn devices(
             .iter()
             .map(|d| DeviceActivity { device_id: d.device_id, last_active_ms: d.last_active_ms })
             .collect(),
+        logged_out: relay.db.logouts(&account_id)?.into_iter().filter(|l| list.entry(l.device_id).is_some()).collect(),
     }))
 }
 
@@ -102,8 +106,14 @@ pub async fn publish_list(
     let row = relay.db.account(&account_id)?.ok_or_else(|| ApiFailure::new(ErrorCode::NotFound, "no such account"))?;
     let list = req.device_list.verify(&row.account_key)?;
     check_publishable(&relay, &account_id, &list, row.list_version)?;
+    let previous = row.device_list.verify(&row.account_key)?;
     if !relay.db.replace_device_list(&account_id, list.version, &req.device_list)? {
         return Err(rollback(row.list_version, list.version));
+    }
+    // Companions the phone dropped from the list are logged out. Their registration stays, so
+    // that one coming back can prove its key and learn why.
+    for gone in previous.devices.iter().filter(|d| list.entry(d.device_id).is_none()) {
+        super::lifecycle::log_out(&relay, &account_id, gone.device_id, tandem_proto::wire::LogoutReason::Unlinked)?;
     }
     relay.push.to_account(
         &account_id,

@@ -28,6 +28,8 @@ pub async fn authenticate(State(relay): State<Relay>, Body(req): Body<AuthReques
     if !verify_challenge(&device.ed25519, &req.account_id, req.device_id, &req.nonce, &req.signature) {
         return Err(ApiFailure::unauthorized());
     }
+    // Only a device that proved its key learns that (and why) it was logged out.
+    super::lifecycle::admit(&relay, &req.account_id, req.device_id, device.last_active_ms)?;
     let token = b64_encode(&random_bytes()?);
     let expires_ms = now + TOKEN_MS;
     relay.db.add_token(&token_hash(&token), &req.account_id, req.device_id, expires_ms)?;

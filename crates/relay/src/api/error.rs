@@ -10,7 +10,7 @@ pub struct ApiFailure(pub ApiError);
 
 impl ApiFailure {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        ApiFailure(ApiError { code, message: message.into() })
+        ApiFailure(ApiError { code, message: message.into(), logout_reason: None })
     }
     pub fn bad_request(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::BadRequest, message)
@@ -33,10 +33,12 @@ fn status(code: ErrorCode) -> StatusCode {
         | ErrorCode::DeviceListRollback
         | ErrorCode::CompanionLimit
         | ErrorCode::LinkUsed
-        | ErrorCode::StaleDeviceList => StatusCode::CONFLICT,
+        | ErrorCode::StaleDeviceList
+        | ErrorCode::AppStateConflict => StatusCode::CONFLICT,
         ErrorCode::LinkExpired | ErrorCode::LinkDeclined => StatusCode::GONE,
         ErrorCode::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         ErrorCode::UpdateRequired => StatusCode::UPGRADE_REQUIRED,
+        ErrorCode::LoggedOut => StatusCode::UNAUTHORIZED,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

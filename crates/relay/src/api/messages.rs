@@ -52,8 +52,15 @@ pub async fn send(
         }
     }
     let list_refs: Vec<&tandem_proto::device_list::DeviceList> = lists.iter().collect();
-    let expected: BTreeSet<(AccountId, DeviceId)> =
-        plan_fanout(&list_refs, (&who.account_id, who.device_id)).into_iter().collect();
+    // Logged-out companions still listed (until the phone publishes a list without them) get nothing.
+    let mut gone: BTreeSet<(AccountId, DeviceId)> = BTreeSet::new();
+    for list in &lists {
+        gone.extend(relay.db.logouts(&list.account_id)?.into_iter().map(|l| (list.account_id.clone(), l.device_id)));
+    }
+    let expected: BTreeSet<(AccountId, DeviceId)> = plan_fanout(&list_refs, (&who.account_id, who.device_id))
+        .into_iter()
+        .filter(|target| !gone.contains(target))
+        .collect();
     let given: Vec<(AccountId, DeviceId)> =
         batch.envelopes.iter().map(|e| (e.account_id.clone(), e.device_id)).collect();
     let given_set: BTreeSet<(AccountId, DeviceId)> = given.iter().cloned().collect();
@@ -84,6 +91,7 @@ pub async fn direct(
     }
     let (_, list) = current_list(&relay, &envelope.account_id)?;
     if list.entry(envelope.device_id).is_none()
+        || relay.db.logout_of(&envelope.account_id, envelope.device_id)?.is_some()
         || (envelope.account_id == who.account_id && envelope.device_id == who.device_id)
     {
         return Err(stale(format!(

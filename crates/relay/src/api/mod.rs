@@ -1,10 +1,12 @@
 //! The HTTP + WebSocket API (see `tandem_proto::wire` for the table of endpoints).
 
 mod accounts;
+mod appstate;
 mod auth;
 mod error;
 mod extract;
 mod keys;
+mod lifecycle;
 mod link;
 mod messages;
 mod ws;
@@ -41,6 +43,11 @@ pub fn router(relay: Relay, max_request_bytes: usize) -> Router {
         .route("/v1/messages", post(messages::send).get(messages::fetch))
         .route("/v1/messages/ack", post(messages::ack))
         .route("/v1/messages/direct", post(messages::direct))
+        .route("/v1/devices/self/logout", post(lifecycle::log_out_self))
+        .route("/v1/devices/self/status", get(lifecycle::status))
+        .route("/v1/appstate/patches", get(appstate::patches))
+        .route("/v1/appstate/patches/{version}", put(appstate::put_patch))
+        .route("/v1/appstate/snapshot", get(appstate::snapshot).put(appstate::put_snapshot))
         .route("/v1/ws", get(ws::connect))
         .route("/healthz", get(|| async { "ok" }))
         .layer(middleware::from_fn(protocol_version))

@@ -1,8 +1,10 @@
 //! The relay's SQLite database. All of the relay's SQL lives under this module.
 
 mod accounts;
+mod appstate;
 mod auth;
 mod keys;
+mod lifecycle;
 mod links;
 mod mailbox;
 
@@ -21,8 +23,12 @@ pub fn keys_limit() -> u32 {
 
 use crate::RelayError;
 
-const MIGRATIONS: &[M<'static>] =
-    &[M::up(include_str!("migrations/0001_init.sql")), M::up(include_str!("migrations/0002_mailboxes.sql"))];
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(include_str!("migrations/0001_init.sql")),
+    M::up(include_str!("migrations/0002_mailboxes.sql")),
+    M::up(include_str!("migrations/0003_lifecycle.sql")),
+    M::up(include_str!("migrations/0004_appstate.sql")),
+];
 
 /// One connection behind a mutex: every operation is a short transaction, never held across an await.
 #[derive(Clone)]

@@ -1,0 +1,147 @@
+//! A linked device's life: the phone logs a companion out (`unlink`), a companion logs itself
+//! out, the relay's inactivity rules log it out. A logged-out companion wipes its database, its
+//! files and its keychain entry at once, and leaves a note (no secrets) saying why, which
+//! `status` and the desktop show until it is linked again.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use tandem_proto::device_list::DeviceList;
+use tandem_proto::ids::{DeviceId, PRIMARY_DEVICE_ID};
+use tandem_proto::wire::{DeviceStatusResponse, LogoutReason, PublishDeviceListRequest};
+
+use crate::device::{Device, now_ms};
+use crate::error::{ClientError, Result};
+use crate::profile::wipe_files;
+
+const LOGGED_OUT_NOTE: &str = "logged-out.json";
+
+/// Why and when this profile's device was logged out (kept after the wipe).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoggedOutNote {
+    pub reason: LogoutReason,
+    pub at_ms: u64,
+    pub account_id: String,
+    pub message: String,
+}
+
+/// The note left by a logout in a profile folder, if any.
+pub fn logged_out_note(dir: &Path) -> Option<LoggedOutNote> {
+    let text = std::fs::read_to_string(dir.join(LOGGED_OUT_NOTE)).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// Removes the note (once the device is linked again).
+pub fn clear_logged_out_note(dir: &Path) {
+    let _ = std::fs::remove_file(dir.join(LOGGED_OUT_NOTE));
+}
+
+/// The phone has been offline long enough that this companion will be logged out.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct InactivityWarning {
+    pub primary_last_active_ms: Option<u64>,
+    pub logout_at_ms: u64,
+    pub message: String,
+}
+
+impl Device {
+    /// As the phone: logs a companion out. A list without it is signed and published; the relay
+    /// then drops its keys and mail and tells it at once. Returns the new list version.
+    pub async fn unlink(&self, device_id: DeviceId) -> Result<u64> {
+        let (account_id, own_device, _) = self.whoami()?;
+        if own_device != PRIMARY_DEVICE_ID {
+            return Err(ClientError::NotPrimary);
+        }
+        if device_id == PRIMARY_DEVICE_ID {
+            return Err(ClientError::Internal("the phone cannot unlink itself; it holds the account".into()));
+        }
+        let (list, _, _) = self.refresh_account(&account_id).await?;
+        if list.entry(device_id).is_none() {
+            return Err(ClientError::UnknownDevice(device_id));
+        }
+        let version = self.publish_without(&list, &[device_id]).await?;
+        self.refresh_devices().await?;
+        Ok(version)
+    }
+
+    /// Signs and publishes the list minus `gone`.
+    async fn publish_without(&self, list: &DeviceList, gone: &[DeviceId]) -> Result<u64> {
+        let next = DeviceList {
+            account_id: list.account_id.clone(),
+            version: list.version + 1,
+            timestamp_ms: now_ms(),
+            devices: list.devices.iter().filter(|d| !gone.contains(&d.device_id)).copied().collect(),
+        };
+        let signed = next.sign(&self.state().account)?;
+        let path = format!("/v1/accounts/{}/device-list", list.account_id);
+        let _: serde_json::Value = self.put_authed(&path, &PublishDeviceListRequest { device_list: signed }).await?;
+        Ok(next.version)
+    }
+
+    /// As the phone: companions the relay logged out (they logged themselves out, or were idle
+    /// too long) are dropped from the list. Returns how many.
+    pub(crate) async fn prune_logged_out(&self, list: &DeviceList, logged_out: &[DeviceId]) -> Result<usize> {
+        let gone: Vec<DeviceId> =
+            logged_out.iter().copied().filter(|d| *d != PRIMARY_DEVICE_ID && list.entry(*d).is_some()).collect();
+        if !gone.is_empty() {
+            self.publish_without(list, &gone).await?;
+        }
+        Ok(gone.len())
+    }
+
+    /// As a companion: logs this device out (the relay drops its keys and mail, the phone drops
+    /// it from the list), then wipes it.
+    pub async fn log_out(&self) -> Result<LoggedOutNote> {
+        let (_, device, _) = self.whoami()?;
+        if device == PRIMARY_DEVICE_ID {
+            return Err(ClientError::Internal("the phone holds the account and cannot log itself out".into()));
+        }
+        let _: serde_json::Value = self.post_authed("/v1/devices/self/logout", &serde_json::json!({})).await?;
+        let note = self.wipe_after_logout(LogoutReason::SelfLogout)?;
+        self.emit(crate::events::ClientEvent::LoggedOut(LogoutReason::SelfLogout));
+        Ok(note)
+    }
+
+    /// This device was logged out: its database (closed first), its files and its keychain
+    /// entry are deleted, and a note says why. The device is unusable afterwards.
+    pub fn wipe_after_logout(&self, reason: LogoutReason) -> Result<LoggedOutNote> {
+        let account_id = self.whoami().map(|(a, _, _)| a.to_string()).unwrap_or_default();
+        {
+            let mut st = self.state();
+            let closed = std::mem::replace(&mut st.store, tandem_store::Store::in_memory()?);
+            drop(closed);
+        }
+        let profile = &self.inner.profile;
+        wipe_files(&profile.dir, &profile.storage, &profile.profile_id)?;
+        // The next database gets a new keychain entry, under a new id.
+        crate::profile::forget_profile_id(&profile.dir);
+        let note = LoggedOutNote { reason, at_ms: now_ms(), account_id, message: reason.explain().to_owned() };
+        let text = serde_json::to_string(&note).map_err(|e| ClientError::Internal(e.to_string()))?;
+        std::fs::write(profile.dir.join(LOGGED_OUT_NOTE), text).map_err(|e| ClientError::ProfileFolder {
+            path: profile.dir.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        tracing::info!(reason = reason.as_str(), "this device was logged out and wiped");
+        Ok(note)
+    }
+
+    /// As a companion: a warning once the phone has been offline long enough (from 4 days
+    /// before the logout); `None` otherwise.
+    pub async fn inactivity_warning(&self) -> Result<Option<InactivityWarning>> {
+        let status: DeviceStatusResponse = self.get_authed("/v1/devices/self/status").await?;
+        let (Some(logout_at_ms), Some(warn_from_ms)) = (status.logout_at_ms, status.warn_from_ms) else {
+            return Ok(None);
+        };
+        if status.now_ms < warn_from_ms {
+            return Ok(None);
+        }
+        let days = logout_at_ms.saturating_sub(status.now_ms).div_ceil(24 * 3600 * 1000);
+        Ok(Some(InactivityWarning {
+            primary_last_active_ms: status.primary_last_active_ms,
+            logout_at_ms,
+            message: format!(
+                "Your phone has not been online for a long time. This device will be logged out in {days} day(s) unless the phone comes online."
+            ),
+        }))
+    }
+}

@@ -1,0 +1,141 @@
+//! A linked device's life on a real relay: the phone logs a desktop out (it wipes itself and
+//! shows linking again), a companion logs itself out, and the inactivity rules, driven by the
+//! relay's injected clock instead of by waiting.
+
+mod common;
+
+use common::{Actor, TestRelay, next_code, wait_for_view};
+use tandem_client::desktop::{DesktopApp, DesktopConfig, Screen};
+use tandem_client::{ClientError, Device, KeyStorage, LogoutReason, keychain_has_key, logged_out_note};
+
+const DAY_SECS: u64 = 24 * 3600;
+
+async fn link(phone: &Device, actor: &Actor, relay: &str) -> Device {
+    let (task, mut progress) = actor.start_linking(relay);
+    let (uri, _, _) = next_code(&mut progress).await;
+    phone.begin_link(&uri).await.unwrap().approve().await.unwrap();
+    task.await.unwrap().unwrap()
+}
+
+fn logged_out(result: tandem_client::Result<impl std::fmt::Debug>) -> LogoutReason {
+    match result {
+        Err(ClientError::LoggedOut(reason)) => reason,
+        other => panic!("expected logged_out, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_phone_logs_alice_desktop_out_and_it_wipes_itself_and_shows_linking_again() {
+    let relay = TestRelay::start().await;
+    let alice_phone = Actor::new("alice_phone").create_phone(&relay.url()).await;
+    let bob_phone = Actor::new("bob_phone").create_phone(&relay.url()).await;
+    let alice = alice_phone.info().account_id.unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let config = DesktopConfig {
+        relay_url: relay.url(),
+        profile_dir: profile.path().to_owned(),
+        device_name: "alice_desktop".into(),
+        key_storage: KeyStorage::Keychain,
+        app_version: "0.0.0-test".into(),
+    };
+    let app = DesktopApp::start(config);
+    let mut views = app.watch();
+    let linking = wait_for_view(&mut views, "a QR code shows", |v| v.screen == Screen::Linking).await;
+    alice_phone.begin_link(&linking.linking.unwrap().uri).await.unwrap().approve().await.unwrap();
+    let linked = wait_for_view(&mut views, "linked and online", |v| {
+        v.screen == Screen::Linked && v.connection.state == "online"
+    })
+    .await;
+    let desktop_id = linked.linked.unwrap().device_id;
+    bob_phone.add_contact(alice.as_str()).await.unwrap(); // bob knows both of alice's devices
+    let profile_id = std::fs::read_to_string(profile.path().join("profile-id")).unwrap().trim().to_owned();
+    // The keychain API blocks: ask it off the async workers.
+    let has_key = |id: String| tokio::task::spawn_blocking(move || keychain_has_key(&id).unwrap());
+    assert!(has_key(profile_id.clone()).await.unwrap());
+
+    alice_phone.unlink(desktop_id).await.unwrap();
+    // Told at once over its push channel: wiped, and the linking screen says why.
+    let view = wait_for_view(&mut views, "the linking screen again", |v| {
+        v.screen == Screen::Linking && v.logged_out.is_some()
+    })
+    .await;
+    assert!(view.logged_out.unwrap().contains("logged out from the phone"));
+    assert!(view.linked.is_none());
+    assert!(!has_key(profile_id.clone()).await.unwrap(), "the old keychain entry is gone");
+    assert_eq!(logged_out_note(profile.path()).unwrap().reason, LogoutReason::Unlinked);
+    let devices = alice_phone.devices().unwrap();
+    assert!(devices.devices.iter().all(|d| d.device_id != desktop_id));
+    // bob sees alice's devices change in the chat, and his next message leaves the desktop out.
+    bob_phone.send_text(alice.as_str(), "still there?").await.unwrap();
+    let chat = bob_phone.messages(alice.as_str()).unwrap();
+    assert!(chat.iter().any(|m| m.state == "event" && m.body.contains("removed 1 device")), "{chat:?}");
+    assert_eq!(alice_phone.sync().await.unwrap().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_companion_that_logs_itself_out_is_dropped_and_left_out_of_sends_at_once() {
+    let relay = TestRelay::start().await;
+    let url = relay.url();
+    let (alice_phone_actor, alice_laptop_actor) = (Actor::new("alice_phone"), Actor::new("alice_laptop"));
+    let alice_phone = alice_phone_actor.create_phone(&url).await;
+    let bob_phone = Actor::new("bob_phone").create_phone(&url).await;
+    let alice_laptop = link(&alice_phone, &alice_laptop_actor, &url).await;
+    let alice = alice_phone.info().account_id.unwrap();
+    bob_phone.add_contact(alice.as_str()).await.unwrap();
+
+    let note = alice_laptop.log_out().await.unwrap();
+    assert_eq!(note.reason, LogoutReason::SelfLogout);
+    assert!(!alice_laptop_actor.home.path().join("tandem.db").exists(), "the database is deleted");
+    // Before the phone comes online, senders already leave the laptop out.
+    bob_phone.send_text(alice.as_str(), "hi").await.unwrap();
+    // The phone, once online, publishes a list without it.
+    let devices = alice_phone.refresh_devices().await.unwrap();
+    assert_eq!(devices.devices.len(), 1);
+    assert_eq!(alice_phone.sync().await.unwrap().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn companions_warn_from_day_10_and_are_logged_out_after_day_14_without_the_phone() {
+    let relay = TestRelay::with_manual_clock().await;
+    let url = relay.url();
+    let alice_phone = Actor::new("alice_phone").create_phone(&url).await;
+    let desktop_actor = Actor::new("alice_desktop");
+    let alice_desktop = link(&alice_phone, &desktop_actor, &url).await;
+    assert_eq!(alice_desktop.inactivity_warning().await.unwrap(), None);
+
+    relay.advance_secs(9 * DAY_SECS);
+    assert_eq!(alice_desktop.inactivity_warning().await.unwrap(), None, "no warning before day 10");
+    relay.advance_secs(DAY_SECS + 60);
+    let warning = alice_desktop.inactivity_warning().await.unwrap().expect("a warning from day 10");
+    assert_eq!(warning.logout_at_ms, relay.now_ms() - (10 * DAY_SECS + 60) * 1000 + 14 * DAY_SECS * 1000);
+    assert!(warning.message.contains("in 4 day(s)"), "{}", warning.message);
+
+    relay.advance_secs(4 * DAY_SECS);
+    assert_eq!(logged_out(alice_desktop.sync().await), LogoutReason::PhoneInactive);
+    let note = logged_out_note(desktop_actor.home.path()).unwrap();
+    assert!(note.message.contains("not online for 14 days"));
+    assert!(!desktop_actor.home.path().join("tandem.db").exists());
+    // The phone, back after 14 days, drops it from the list.
+    assert_eq!(alice_phone.refresh_devices().await.unwrap().devices.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_companion_unused_for_30_days_is_dropped_from_the_list_by_the_phone() {
+    let relay = TestRelay::with_manual_clock().await;
+    let url = relay.url();
+    let alice_phone = Actor::new("alice_phone").create_phone(&url).await;
+    let (old_actor, new_actor) = (Actor::new("alice_old_laptop"), Actor::new("alice_desktop"));
+    let alice_old_laptop = link(&alice_phone, &old_actor, &url).await;
+    let alice_desktop = link(&alice_phone, &new_actor, &url).await;
+    // The phone and the desktop are used every week; the old laptop never again.
+    for _ in 0..4 {
+        relay.advance_secs(7 * DAY_SECS);
+        alice_desktop.sync().await.unwrap();
+        assert_eq!(alice_phone.refresh_devices().await.unwrap().devices.len(), 3);
+    }
+    relay.advance_secs(3 * DAY_SECS); // 31 days
+    let devices = alice_phone.refresh_devices().await.unwrap();
+    let names: Vec<&str> = devices.devices.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(names, ["alice_phone", "alice_desktop"]);
+    assert_eq!(logged_out(alice_old_laptop.sync().await), LogoutReason::CompanionInactive);
+}

@@ -1,0 +1,108 @@
+//! Logging companions out, and telling them why: the phone publishes a list without them, they
+//! log themselves out, or the inactivity rules apply (the phone offline for `primary_idle_ms`,
+//! the companion unused for `companion_idle_ms`). A logged-out device loses its tokens, prekeys
+//! and mail at once; its identity stays listed until the phone publishes a list without it, and
+//! senders leave it out meanwhile (`AccountDevicesResponse::logged_out`).
+
+use axum::Json;
+use axum::extract::State;
+use tandem_proto::ids::{AccountId, DeviceId, PRIMARY_DEVICE_ID};
+use tandem_proto::wire::{ApiError, DeviceStatusResponse, ErrorCode, LogoutReason, PushEvent};
+
+use super::ApiFailure;
+use super::error::ApiResult;
+use super::extract::Authed;
+use crate::{LOGOUT_WARNING_MS, Relay};
+
+pub fn logged_out(reason: LogoutReason) -> ApiFailure {
+    ApiFailure(ApiError { code: ErrorCode::LoggedOut, message: reason.explain().into(), logout_reason: Some(reason) })
+}
+
+/// Logs a companion out (once) and tells it and its primary.
+pub(crate) fn log_out(
+    relay: &Relay,
+    account: &AccountId,
+    device: DeviceId,
+    reason: LogoutReason,
+) -> Result<(), ApiFailure> {
+    if device == PRIMARY_DEVICE_ID {
+        return Ok(());
+    }
+    if relay.db.log_out(account, device, reason, relay.now_ms())? {
+        tracing::info!(%account, device, reason = reason.as_str(), "companion logged out");
+        relay.push.to_device(account, device, PushEvent::LoggedOut { reason });
+        relay.push.to_device(account, PRIMARY_DEVICE_ID, PushEvent::DeviceLoggedOut { device_id: device });
+    }
+    Ok(())
+}
+
+/// Before a companion is served: refuses one that was logged out, and logs out one that the
+/// inactivity rules now catch. `last_active_ms` is the device's own, before this request.
+pub(crate) fn admit(
+    relay: &Relay,
+    account: &AccountId,
+    device: DeviceId,
+    last_active_ms: Option<u64>,
+) -> Result<(), ApiFailure> {
+    if let Some(gone) = relay.db.logout_of(account, device)? {
+        return Err(logged_out(gone.reason));
+    }
+    if device == PRIMARY_DEVICE_ID {
+        return Ok(());
+    }
+    let now = relay.now_ms();
+    let primary_active = relay.db.device(account, PRIMARY_DEVICE_ID)?.and_then(|p| p.last_active_ms);
+    let reason = if primary_active.is_some_and(|at| now.saturating_sub(at) > relay.idle.primary_ms) {
+        Some(LogoutReason::PhoneInactive)
+    } else if last_active_ms.is_some_and(|at| now.saturating_sub(at) > relay.idle.companion_ms) {
+        Some(LogoutReason::CompanionInactive)
+    } else {
+        None
+    };
+    match reason {
+        Some(reason) => {
+            log_out(relay, account, device, reason)?;
+            Err(logged_out(reason))
+        }
+        None => Ok(()),
+    }
+}
+
+/// Companions of an account not used for `companion_idle_ms` are logged out (checked when the
+/// primary looks at its devices, so it can drop them from the list).
+pub(crate) fn sweep_idle_companions(relay: &Relay, account: &AccountId) -> Result<(), ApiFailure> {
+    let now = relay.now_ms();
+    for device in relay.db.devices(account)? {
+        if device.device_id != PRIMARY_DEVICE_ID
+            && device.last_active_ms.is_some_and(|at| now.saturating_sub(at) > relay.idle.companion_ms)
+        {
+            log_out(relay, account, device.device_id, LogoutReason::CompanionInactive)?;
+        }
+    }
+    Ok(())
+}
+
+/// `POST /v1/devices/self/logout`: a companion logs itself out.
+pub async fn log_out_self(State(relay): State<Relay>, who: Authed) -> ApiResult<serde_json::Value> {
+    if who.device_id == PRIMARY_DEVICE_ID {
+        return Err(ApiFailure::forbidden(
+            "the phone holds the account and cannot log itself out; log companions out from it instead",
+        ));
+    }
+    log_out(&relay, &who.account_id, who.device_id, LogoutReason::SelfLogout)?;
+    Ok(Json(serde_json::json!({})))
+}
+
+/// `GET /v1/devices/self/status`: the inactivity deadline this device is under.
+pub async fn status(State(relay): State<Relay>, who: Authed) -> ApiResult<DeviceStatusResponse> {
+    let now = relay.now_ms();
+    let primary = relay.db.device(&who.account_id, PRIMARY_DEVICE_ID)?.and_then(|p| p.last_active_ms);
+    let logout_at_ms =
+        (who.device_id != PRIMARY_DEVICE_ID).then_some(primary.map(|at| at + relay.idle.primary_ms)).flatten();
+    Ok(Json(DeviceStatusResponse {
+        now_ms: now,
+        primary_last_active_ms: primary,
+        logout_at_ms,
+        warn_from_ms: logout_at_ms.map(|at| at.saturating_sub(LOGOUT_WARNING_MS)),
+    }))
+}

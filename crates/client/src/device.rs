@@ -31,6 +31,10 @@ pub(crate) struct Inner {
     pub verified: crate::olm::VerifiedPeers,
     /// Listed devices the relay says were logged out, per account (left out of sends).
     pub logged_out: Mutex<std::collections::HashMap<AccountId, std::collections::BTreeSet<DeviceId>>>,
+    /// Listed devices too old for group messages, per account (told "needs an update").
+    pub no_groups: Mutex<std::collections::HashMap<AccountId, std::collections::BTreeSet<DeviceId>>>,
+    /// What this device announces it can receive.
+    pub capabilities: Mutex<Vec<String>>,
 }
 
 /// What is needed to wipe the profile on logout.
@@ -82,6 +86,8 @@ impl Device {
                 profile: ProfileRef { dir, storage, profile_id },
                 verified: crate::olm::VerifiedPeers::default(),
                 logged_out: Mutex::default(),
+                no_groups: Mutex::default(),
+                capabilities: Mutex::new(tandem_proto::wire::CAPABILITIES.iter().map(|c| (*c).to_owned()).collect()),
             }),
         })
     }
@@ -171,7 +177,8 @@ impl Device {
         let (account_id, device_id, _) = self.whoami()?;
         let challenge: ChallengeResponse = self.api().get("/v1/auth/challenge", Auth::None).await?;
         let signature = sign_challenge(&self.state().account, &account_id, device_id, &challenge.nonce).to_vec();
-        let request = AuthRequest { account_id, device_id, nonce: challenge.nonce, signature };
+        let capabilities = self.inner.capabilities.lock().map(|c| c.clone()).ok();
+        let request = AuthRequest { account_id, device_id, nonce: challenge.nonce, signature, capabilities };
         let response: AuthResponse = self.api().post("/v1/auth", &request, Auth::None).await?;
         Ok(response.token)
     }

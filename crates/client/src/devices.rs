@@ -63,13 +63,28 @@ pub(crate) fn verify_account_devices(
 }
 
 impl Device {
-    /// Remembers which listed devices the relay logged out, so sends leave them out.
+    /// Remembers which listed devices the relay logged out, so sends leave them out, and which
+    /// cannot receive group messages.
     pub(crate) fn note_logged_out(&self, resp: &AccountDevicesResponse) {
         let Ok(list) = resp.device_list.verify(&resp.account_key) else { return };
         let gone = resp.logged_out.iter().map(|l| l.device_id).collect();
+        let no_groups = resp
+            .activity
+            .iter()
+            .filter(|a| a.capabilities.as_ref().is_some_and(|c| !c.iter().any(|c| c == tandem_proto::wire::CAP_GROUPS)))
+            .map(|a| a.device_id)
+            .collect();
+        if let Ok(mut map) = self.inner.no_groups.lock() {
+            map.insert(list.account_id.clone(), no_groups);
+        }
         if let Ok(mut map) = self.inner.logged_out.lock() {
             map.insert(list.account_id, gone);
         }
+    }
+
+    /// Whether the relay says this device cannot receive group messages (it needs an update).
+    pub(crate) fn lacks_groups(&self, account: &AccountId, device: DeviceId) -> bool {
+        self.inner.no_groups.lock().is_ok_and(|map| map.get(account).is_some_and(|set| set.contains(&device)))
     }
 
     /// Whether the relay said this listed device was logged out.

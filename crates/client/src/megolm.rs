@@ -58,7 +58,12 @@ impl Device {
             }
             let others: Vec<AccountId> = state.members.iter().filter(|m| **m != own).cloned().collect();
             let (verified, planned) = self.plan(&others).await?;
-            let targets: Targets = planned.into_iter().collect();
+            let (targets, outdated): (Vec<_>, Vec<_>) =
+                planned.into_iter().partition(|(account, device)| !self.lacks_groups(account, *device));
+            let targets: Targets = targets.into_iter().collect();
+            for (account, device) in outdated {
+                self.needs_update(&group_id, &account, device)?;
+            }
             let Some(mut session) = self.sending_session(&group_id, &others, &targets).await? else {
                 continue; // the lists moved while the key went out: plan again
             };
@@ -112,7 +117,12 @@ impl Device {
             session_id: session.session_id(),
             session_key: session.session_key().to_base64(),
         };
-        let delivered: Targets = self.send_pairwise(others, &|_| key.clone()).await?.into_iter().collect();
+        let delivered: Targets = self
+            .send_pairwise(others, &|_| key.clone())
+            .await?
+            .into_iter()
+            .filter(|(account, device)| !self.lacks_groups(account, *device))
+            .collect();
         self.save_sending_session(group_id, &session, &delivered)?;
         Ok((delivered == *targets).then_some(session))
     }
@@ -300,6 +310,25 @@ impl Device {
 }
 
 impl Device {
+    /// A member device too old for group messages: said once per device in the group's chat.
+    fn needs_update(&self, group_id: &GroupId, account: &AccountId, device: DeviceId) -> Result<()> {
+        let now = now_ms();
+        let event = StoredMessage {
+            chat_id: group_id.to_string(),
+            message_id: format!("needsupdate{account}{device}"),
+            sender_account: String::new(),
+            sender_device: 0,
+            outgoing: false,
+            body: format!(
+                "Device {device} of {account} needs an update to receive group messages: it gets none until it is updated."
+            ),
+            sent_ms: now,
+            state: "event".into(),
+        };
+        self.state().store.add_message(&event, now)?;
+        Ok(())
+    }
+
     /// After a pairwise envelope was committed: note a membership change, or a refusal, in the chat.
     pub(crate) fn after_group_effect(
         &self,

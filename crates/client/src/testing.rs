@@ -25,4 +25,12 @@ impl Device {
     pub fn held_group_state(&self, group: &str) -> Result<GroupState> {
         self.group_state(&tandem_proto::group::GroupId::parse(group)?)
     }
+
+    /// Announces other capabilities from the next authentication on (an older client).
+    pub async fn announce_capabilities(&self, capabilities: &[&str]) {
+        if let Ok(mut caps) = self.inner.capabilities.lock() {
+            *caps = capabilities.iter().map(|c| (*c).to_owned()).collect();
+        }
+        self.forget_token().await;
+    }
 }

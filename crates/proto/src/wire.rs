@@ -176,7 +176,21 @@ pub struct AuthRequest {
     pub nonce: Vec<u8>,
     #[serde(with = "b64")]
     pub signature: Vec<u8>,
+    /// What this device can receive ([`CAPABILITIES`] for this version). `None` from clients
+    /// that predate announcing; the relay then keeps what it knew.
+    #[serde(default)]
+    pub capabilities: Option<Vec<String>>,
 }
+
+/// A device that can receive group (Megolm) messages.
+pub const CAP_GROUPS: &str = "groups-v1";
+/// A device that takes part in synced settings.
+pub const CAP_APP_STATE: &str = "appstate-v1";
+/// Everything this version of Tandem can receive.
+pub const CAPABILITIES: [&str; 2] = [CAP_GROUPS, CAP_APP_STATE];
+
+/// At most this many capabilities, of at most 32 bytes each, are kept per device.
+pub const MAX_CAPABILITIES: usize = 32;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct AuthResponse {
@@ -234,6 +248,9 @@ pub struct RegisterDeviceRequest {
 pub struct DeviceActivity {
     pub device_id: DeviceId,
     pub last_active_ms: Option<u64>,
+    /// What the device announced it can receive (`None`: it never said; treated as this version's).
+    #[serde(default)]
+    pub capabilities: Option<Vec<String>>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

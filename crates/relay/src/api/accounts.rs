@@ -73,7 +73,11 @@ pub async fn devices(
         identities: listed.iter().map(|d| d.identity.clone()).collect(),
         activity: listed
             .iter()
-            .map(|d| DeviceActivity { device_id: d.device_id, last_active_ms: d.last_active_ms })
+            .map(|d| DeviceActivity {
+                device_id: d.device_id,
+                last_active_ms: d.last_active_ms,
+                capabilities: d.capabilities.clone(),
+            })
             .collect(),
         logged_out: relay.db.logouts(&account_id)?.into_iter().filter(|l| list.entry(l.device_id).is_some()).collect(),
     }))

@@ -30,6 +30,15 @@ pub async fn authenticate(State(relay): State<Relay>, Body(req): Body<AuthReques
     }
     // Only a device that proved its key learns that (and why) it was logged out.
     super::lifecycle::admit(&relay, &req.account_id, req.device_id, device.last_active_ms)?;
+    if let Some(caps) = &req.capabilities {
+        let caps: Vec<String> = caps
+            .iter()
+            .filter(|c| !c.is_empty() && c.len() <= 32)
+            .take(tandem_proto::wire::MAX_CAPABILITIES)
+            .cloned()
+            .collect();
+        relay.db.set_capabilities(&req.account_id, req.device_id, &caps)?;
+    }
     let token = b64_encode(&random_bytes()?);
     let expires_ms = now + TOKEN_MS;
     relay.db.add_token(&token_hash(&token), &req.account_id, req.device_id, expires_ms)?;

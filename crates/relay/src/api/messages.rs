@@ -7,7 +7,7 @@ use axum::extract::{Query, State};
 use serde::Deserialize;
 use tandem_proto::ids::{AccountId, DeviceId};
 use tandem_proto::message::{AckRequest, ExpiredMessages, Inbox, OutgoingEnvelope, SendBatch, plan_fanout};
-use tandem_proto::wire::{ErrorCode, PushEvent};
+use tandem_proto::wire::{CAP_GROUPS, ErrorCode, PushEvent};
 
 use super::ApiFailure;
 use super::accounts::current_list;
@@ -52,10 +52,16 @@ pub async fn send(
         }
     }
     let list_refs: Vec<&tandem_proto::device_list::DeviceList> = lists.iter().collect();
-    // Logged-out companions still listed (until the phone publishes a list without them) get nothing.
+    // Logged-out companions still listed (until the phone publishes a list without them) get
+    // nothing; nor do devices too old for group messages, when this is one.
+    let group = batch.envelopes.iter().any(|e| e.olm_type == tandem_proto::group::OLM_TYPE_MEGOLM);
     let mut gone: BTreeSet<(AccountId, DeviceId)> = BTreeSet::new();
     for list in &lists {
         gone.extend(relay.db.logouts(&list.account_id)?.into_iter().map(|l| (list.account_id.clone(), l.device_id)));
+        if group {
+            let outdated = relay.db.devices(&list.account_id)?.into_iter().filter(|d| !d.can(CAP_GROUPS));
+            gone.extend(outdated.map(|d| (list.account_id.clone(), d.device_id)));
+        }
     }
     let expected: BTreeSet<(AccountId, DeviceId)> = plan_fanout(&list_refs, (&who.account_id, who.device_id))
         .into_iter()

@@ -19,6 +19,14 @@ pub struct DeviceRow {
     pub ed25519: [u8; 32],
     pub identity: SignedDeviceIdentity,
     pub last_active_ms: Option<u64>,
+    pub capabilities: Option<Vec<String>>,
+}
+
+impl DeviceRow {
+    /// Whether the device can receive `capability` (one that never said is taken to be current).
+    pub fn can(&self, capability: &str) -> bool {
+        self.capabilities.as_ref().is_none_or(|caps| caps.iter().any(|c| c == capability))
+    }
 }
 
 fn json<T: serde::Serialize>(value: &T) -> String {
@@ -111,7 +119,7 @@ impl Db {
     pub fn devices(&self, account_id: &AccountId) -> rusqlite::Result<Vec<DeviceRow>> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
-            "SELECT device_id, key_index, ed25519, identity, last_active_ms FROM devices WHERE account_id = ?1 ORDER BY device_id",
+            "SELECT device_id, key_index, ed25519, identity, last_active_ms, capabilities FROM devices WHERE account_id = ?1 ORDER BY device_id",
         )?;
         let rows = stmt.query_map([account_id.as_str()], |r| {
             Ok(DeviceRow {
@@ -120,6 +128,7 @@ impl Db {
                 ed25519: key32(2, r.get(2)?)?,
                 identity: from_json(3, r.get(3)?)?,
                 last_active_ms: r.get(4)?,
+                capabilities: r.get::<_, Option<String>>(5)?.and_then(|t| serde_json::from_str(&t).ok()),
             })
         })?;
         rows.collect()
@@ -127,6 +136,19 @@ impl Db {
 
     pub fn device(&self, account_id: &AccountId, device_id: DeviceId) -> rusqlite::Result<Option<DeviceRow>> {
         Ok(self.devices(account_id)?.into_iter().find(|d| d.device_id == device_id))
+    }
+
+    pub fn set_capabilities(
+        &self,
+        account_id: &AccountId,
+        device_id: DeviceId,
+        caps: &[String],
+    ) -> rusqlite::Result<()> {
+        self.conn().execute(
+            "UPDATE devices SET capabilities = ?3 WHERE account_id = ?1 AND device_id = ?2",
+            params![account_id.as_str(), device_id, json(&caps)],
+        )?;
+        Ok(())
     }
 
     pub fn touch_device(&self, account_id: &AccountId, device_id: DeviceId, now_ms: u64) -> rusqlite::Result<()> {

@@ -28,6 +28,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0002_mailboxes.sql")),
     M::up(include_str!("migrations/0003_lifecycle.sql")),
     M::up(include_str!("migrations/0004_appstate.sql")),
+    M::up(include_str!("migrations/0005_capabilities.sql")),
 ];
 
 /// One connection behind a mutex: every operation is a short transaction, never held across an await.

@@ -54,7 +54,28 @@ pub async fn sync(home: &Path, out: &Output) -> anyhow::Result<()> {
     if flushed > 0 {
         out.note(&format!("sent {flushed} queued message(s)"));
     }
-    device.sync_each(&mut |message| show(out, message)).await?;
+    // History chunks imported during the sync are reported as they land.
+    let mut events = device.subscribe();
+    let progress = async {
+        while let Ok(event) = events.recv().await {
+            if let tandem_client::ClientEvent::HistoryProgress(h) = event {
+                out.emit(
+                    || {
+                        format!(
+                            "history: {} of {} chunk(s) imported ({})",
+                            h.totals.chunks_imported, h.totals.chunks_total, h.state
+                        )
+                    },
+                    &json!({"event": "history", "history": h}),
+                );
+            }
+        }
+    };
+    let mut print = |message: &Message| show(out, message);
+    tokio::select! {
+        result = device.sync_each(&mut print) => { result?; }
+        () = progress => {}
+    }
     Ok(())
 }
 

@@ -23,6 +23,7 @@ pub async fn run(
     uri: Option<String>,
     image: Option<PathBuf>,
     yes: bool,
+    history_days: Option<u64>,
     out: &Output,
 ) -> anyhow::Result<()> {
     let device = load(home)?;
@@ -68,5 +69,15 @@ pub async fn run(
         },
         &json!({"event": "linked", "device": linked}),
     );
+    // The new device gets this phone's history: the newest chats first, then the rest.
+    let sent = device
+        .send_history(linked.device_id, history_days.map(|d| d * 24 * 3600 * 1000), &mut |p| {
+            out.emit(
+                || format!("history: chunk {} of {} uploaded ({} messages so far)", p.chunk, p.chunks, p.messages),
+                &json!({"event": "history_chunk", "progress": p}),
+            );
+        })
+        .await?;
+    out.note(&format!("history sent: {} message(s) in {} chunk(s)", sent.messages, sent.chunks));
     Ok(())
 }

@@ -10,6 +10,7 @@ mod lifecycle;
 mod link;
 mod output;
 mod phone;
+mod seed;
 
 use std::path::PathBuf;
 
@@ -47,6 +48,9 @@ enum Command {
         /// Approve without asking (for scripts).
         #[arg(long)]
         yes: bool,
+        /// Send this many days of history (default 365; the phone sends at most that).
+        #[arg(long)]
+        history_days: Option<u64>,
     },
     /// Become a companion: print link text and a QR code, wait until a phone links this device.
     Companion {
@@ -86,6 +90,17 @@ enum Command {
     },
     /// The safety number with a contact (compare it with theirs; it covers every device of both).
     SafetyNumber { account: String },
+    /// As the phone: fill this device with deterministic demo history (for demos and benchmarks).
+    SeedHistory {
+        #[arg(long, default_value_t = 5)]
+        chats: u32,
+        #[arg(long, default_value_t = 50)]
+        messages: u32,
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Chats with their synced settings (archived, pinned, muted) and unread counts.
     Chats,
     /// Change a chat's synced settings on every device of the account.
@@ -176,7 +191,9 @@ fn main() -> std::process::ExitCode {
     let result = runtime.block_on(async {
         match cli.command {
             Command::Init { relay, name } => phone::init(&cli.home, &relay, &name, &out).await,
-            Command::Link { uri, image, yes } => link::run(&cli.home, uri, image, yes, &out).await,
+            Command::Link { uri, image, yes, history_days } => {
+                link::run(&cli.home, uri, image, yes, history_days, &out).await
+            }
             Command::Companion { relay, name } => companion::run(&cli.home, &relay, &name, &out).await,
             Command::Devices => phone::devices(&cli.home, &out).await,
             Command::Unlink { device } => lifecycle::unlink(&cli.home, device, &out).await,
@@ -190,6 +207,9 @@ fn main() -> std::process::ExitCode {
                 chats::contact_name(&cli.home, &account, &name, &out).await
             }
             Command::Chats => chats::list(&cli.home, &out).await,
+            Command::SeedHistory { chats, messages, days, seed } => {
+                seed::run(&cli.home, seed::Seed { chats, messages, days, seed }, &out)
+            }
             Command::Chat { action } => chats::change(&cli.home, action, &out).await,
             Command::Contacts { action: None } => chat::contacts_list(&cli.home, &out).await,
             Command::Send { to, text } => chat::send(&cli.home, &to, &text, &out).await,

@@ -94,6 +94,9 @@ pub async fn run(home: &Path, out: &Output) -> anyhow::Result<()> {
                         out.emit(|| format!("[{}] {}: {}", m.chat_id, m.sender_account, m.body), &json!({"event": "message", "message": m}));
                     }
                 }
+                Ok(ClientEvent::HistoryProgress(h)) => {
+                    out.emit(|| format!("history: {} of {} chunk(s), {} message(s) imported ({})", h.totals.chunks_imported, h.totals.chunks_total, h.totals.messages_imported, h.state), &json!({"event": "history", "history": h}));
+                }
                 Ok(ClientEvent::AppStateChanged) => {
                     out.emit(|| "synced settings changed".to_owned(), &json!({"event": "app_state_changed"}));
                 }
@@ -122,6 +125,7 @@ pub async fn status(home: &Path, out: &Output) -> anyhow::Result<()> {
     let device = load(home)?;
     let info = device.info();
     let mut warning = None;
+    let history = if info.role == "companion" { device.history_status().ok() } else { None };
     let connection = if info.account_id.is_none() {
         "not linked".to_owned()
     } else {
@@ -153,9 +157,21 @@ pub async fn status(home: &Path, out: &Output) -> anyhow::Result<()> {
         Some(w) => format!("{human}\nwarning:    {}", w.message),
         None => human,
     };
+    let human = match &history {
+        Some(h) if h.state != "none" => format!(
+            "{human}\nhistory:    {} ({} of {} chunks, {} of {} messages){}",
+            h.state,
+            h.totals.chunks_imported,
+            h.totals.chunks_total,
+            h.totals.messages_imported,
+            h.totals.messages_total,
+            h.failures.iter().map(|f| format!("\n            {f}")).collect::<String>()
+        ),
+        _ => human,
+    };
     out.emit(
         || human,
-        &json!({"info": info, "connection": connection, "linked": device.is_linked(), "inactivity_warning": warning}),
+        &json!({"info": info, "connection": connection, "linked": device.is_linked(), "inactivity_warning": warning, "history": history, "messages_stored": device.message_count().unwrap_or(0)}),
     );
     Ok(())
 }

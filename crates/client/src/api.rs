@@ -77,17 +77,42 @@ impl RelayApi {
         self.send(self.request(Method::PUT, path, auth).json(body)).await
     }
 
+    pub async fn delete<T: DeserializeOwned>(&self, path: &str, auth: Auth<'_>) -> Result<T> {
+        self.send(self.request(Method::DELETE, path, auth)).await
+    }
+
+    /// POSTs raw bytes (a blob).
+    pub async fn post_bytes<T: DeserializeOwned>(&self, path: &str, bytes: Vec<u8>, auth: Auth<'_>) -> Result<T> {
+        let builder =
+            self.request(Method::POST, path, auth).header(reqwest::header::CONTENT_TYPE, "application/octet-stream");
+        self.send(builder.body(bytes)).await
+    }
+
+    /// GETs raw bytes from `offset` on (`Range: bytes=offset-` when not 0).
+    pub async fn get_bytes(&self, path: &str, offset: u64, auth: Auth<'_>) -> Result<Vec<u8>> {
+        let mut builder = self.request(Method::GET, path, auth);
+        if offset > 0 {
+            builder = builder.header(reqwest::header::RANGE, format!("bytes={offset}-"));
+        }
+        self.raw(builder).await
+    }
+
     async fn send<T: DeserializeOwned>(&self, builder: RequestBuilder) -> Result<T> {
+        let bytes = self.raw(builder).await?;
+        serde_json::from_slice(&bytes).map_err(|e| ClientError::Relay {
+            code: ErrorCode::Internal,
+            message: format!("the relay sent an unreadable answer: {e}"),
+        })
+    }
+
+    async fn raw(&self, builder: RequestBuilder) -> Result<Vec<u8>> {
         let unreachable =
             |e: reqwest::Error| ClientError::RelayUnreachable { url: self.base.clone(), reason: describe(&e) };
         let response = builder.send().await.map_err(unreachable)?;
         let status = response.status();
         let bytes = response.bytes().await.map_err(unreachable)?;
         if status.is_success() {
-            return serde_json::from_slice(&bytes).map_err(|e| ClientError::Relay {
-                code: ErrorCode::Internal,
-                message: format!("the relay sent an unreadable answer: {e}"),
-            });
+            return Ok(bytes.to_vec());
         }
         Err(match serde_json::from_slice::<ApiError>(&bytes) {
             Ok(api) if api.code == ErrorCode::LoggedOut => {

@@ -221,6 +221,22 @@ impl Device {
         self.authed(|api, token| async move { api.put(path, body, Auth::Bearer(&token)).await }).await
     }
 
+    pub(crate) async fn delete_authed<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T> {
+        self.authed(|api, token| async move { api.delete(path, Auth::Bearer(&token)).await }).await
+    }
+
+    pub(crate) async fn post_bytes_authed<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        bytes: &[u8],
+    ) -> Result<T> {
+        self.authed(|api, token| async move { api.post_bytes(path, bytes.to_vec(), Auth::Bearer(&token)).await }).await
+    }
+
+    pub(crate) async fn get_bytes_authed(&self, path: &str, offset: u64) -> Result<Vec<u8>> {
+        self.authed(|api, token| async move { api.get_bytes(path, offset, Auth::Bearer(&token)).await }).await
+    }
+
     /// Runs an authenticated call; on `unauthorized` it authenticates again and retries once.
     pub(crate) async fn authed<T, F, Fut>(&self, call: F) -> Result<T>
     where

@@ -25,6 +25,8 @@ pub enum ClientEvent {
     },
     /// The synced settings changed (here or on another device).
     AppStateChanged,
+    /// History sync moved on (a chunk was imported or refused).
+    HistoryProgress(crate::history::HistoryStatus),
     /// This device was logged out and has wiped itself.
     LoggedOut(tandem_proto::wire::LogoutReason),
 }

@@ -5,7 +5,7 @@ use tandem_proto::ProtoError;
 use tandem_proto::group::OLM_TYPE_MEGOLM;
 use tandem_proto::ids::AccountId;
 use tandem_proto::message::{AckRequest, Channel, Inbox, InboxEnvelope, Payload, ReceiptKind};
-use tandem_store::{GroupStateUpdate, ReceiptUpdate, Received, SessionUpdate, StoredMessage};
+use tandem_store::{GroupStateUpdate, NewHistoryChunk, ReceiptUpdate, Received, SessionUpdate, StoredMessage};
 
 use crate::megolm::GroupEffect;
 
@@ -91,6 +91,10 @@ impl Device {
                 let _: serde_json::Value = self.post_authed("/v1/messages/ack", &request).await?;
             }
             if fetched < PAGE as usize || acks.is_empty() {
+                // History announced by the phone is fetched once the mailbox is empty.
+                if !self.state().store.pending_history_chunks()?.is_empty() {
+                    self.import_history().await?;
+                }
                 return Ok((new, read));
             }
         }
@@ -153,6 +157,7 @@ impl Device {
         let mut retry = None;
         let mut group = GroupEffect::default();
         let mut refused_here = None;
+        let mut history: Option<tandem_proto::history::ChunkRef> = None;
         let payload = match Payload::decode(&plaintext, Channel::Pairwise) {
             Ok(payload) => Some(payload),
             // Refused, but the session moved on: it is kept, and the chat says why.
@@ -164,6 +169,13 @@ impl Device {
         };
         let message = match payload {
             None | Some(Payload::GroupText { .. }) => None,
+            Some(Payload::HistoryChunk { chunk }) => {
+                refused_here = self.accept_history_chunk(sender, envelope.sender_device);
+                if refused_here.is_none() {
+                    history = Some(chunk);
+                }
+                None
+            }
             Some(Payload::AppStateKey { key }) => {
                 refused_here = self.accept_app_state_key(sender, &key);
                 None
@@ -220,6 +232,18 @@ impl Device {
             version: state.version,
             signed: json,
         });
+        let history_json = match &history {
+            Some(chunk) => Some(serde_json::to_string(chunk).map_err(|e| ClientError::Internal(e.to_string()))?),
+            None => None,
+        };
+        let history_chunk = history.as_ref().zip(history_json.as_deref()).map(|(c, json)| NewHistoryChunk {
+            bundle_id: &c.bundle_id,
+            index: c.index,
+            chunk: json,
+            messages: c.messages,
+            bundle_messages: c.bundle_messages,
+            bundle_chunks: c.bundle_chunks,
+        });
         let inserted = {
             let pickle = session_pickle(&session)?;
             let session_id = session.session_id();
@@ -235,6 +259,7 @@ impl Device {
                 }),
                 group_state: group_update,
                 group_session: group.inbound.as_ref(),
+                history_chunk,
                 account_pickle: account_pickle.as_deref(),
                 message: message.as_ref(),
                 receipt: receipt_update.as_ref().map(|(chat_id, outgoing, ids, state)| ReceiptUpdate {

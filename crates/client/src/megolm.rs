@@ -234,6 +234,7 @@ impl Device {
             session: None,
             group_state: None,
             group_session: Some(&stored),
+            history_chunk: None,
             account_pickle: None,
             message: Some(&message),
             receipt: None,

@@ -14,12 +14,25 @@ use crate::olm::{olm_parts, session_pickle};
 impl Device {
     /// Sends one payload to one device over a new Olm session (retry traffic).
     pub(crate) async fn send_direct(&self, account: &AccountId, device: DeviceId, payload: &Payload) -> Result<()> {
+        self.send_one(account, device, payload, true).await
+    }
+
+    /// Sends one payload to one device only, over its current session.
+    pub(crate) async fn send_to_device(&self, account: &AccountId, device: DeviceId, payload: &Payload) -> Result<()> {
+        self.send_one(account, device, payload, false).await
+    }
+
+    async fn send_one(&self, account: &AccountId, device: DeviceId, payload: &Payload, fresh: bool) -> Result<()> {
         let (_, identities, key) = self.refresh_account(account).await?;
         let identity = identities.iter().find(|i| i.device_id == device).ok_or_else(|| {
             ClientError::Untrusted(format!("device {device} is not in the signed device list of {account}"))
         })?;
         let keys = self.peer_keys(identity, &key)?;
-        let mut session = self.new_outbound_session(account, device, &keys).await?;
+        let mut session = if fresh {
+            self.new_outbound_session(account, device, &keys).await?
+        } else {
+            self.outbound_session(account, device, &keys).await?
+        };
         let encrypted =
             session.encrypt(payload.encode()?).map_err(|e| ClientError::Internal(format!("cannot encrypt: {e}")))?;
         let (olm_type, ciphertext) = olm_parts(&encrypted);

@@ -46,4 +46,6 @@ pub enum ProtoError {
     WrongChannel(&'static str),
     #[error("the synced settings from the relay were tampered with or are incomplete ({0})")]
     AppStateTampered(&'static str),
+    #[error("a history chunk was refused: {0}")]
+    HistoryRefused(&'static str),
 }

@@ -7,6 +7,7 @@
 //!
 //! Modules:
 //! - [`appstate`]: synced settings: mutations, the LTHash anti-tamper hash, sealing.
+//! - [`history`]: history bundles: sealed, compressed, bounded chunks.
 //! - [`ids`]: account and device identifiers.
 //! - [`identity`]: device keys and the signed device identity (account signature + countersignature).
 //! - [`device_list`]: the signed device list and the rollback rule.
@@ -23,6 +24,7 @@ pub mod device_list;
 mod encoding;
 mod error;
 pub mod group;
+pub mod history;
 pub mod identity;
 pub mod ids;
 pub mod link;

@@ -36,6 +36,9 @@ pub enum Payload {
     /// The account's app-state key (`crate::appstate`), from the phone to its own new companion
     /// (pairwise only; accepted only from the account's own devices).
     AppStateKey { key: String },
+    /// A chunk of the phone's history for this companion (pairwise only; accepted only from the
+    /// account's own primary).
+    HistoryChunk { chunk: crate::history::ChunkRef },
     /// A text message to a group (inside a Megolm ciphertext only).
     GroupText { group_id: GroupId, message_id: String, sent_ms: u64, text: String },
 }
@@ -108,6 +111,7 @@ impl Payload {
             | Payload::SentTranscript { message_id, text, .. }
             | Payload::GroupText { message_id, text, .. } => (message_id, text),
             Payload::GroupUpdate { .. } => return Ok(()),
+            Payload::HistoryChunk { chunk } => return chunk.check(),
             Payload::AppStateKey { key } => {
                 if key.len() > 64 {
                     return Err(ProtoError::Malformed("app state key"));

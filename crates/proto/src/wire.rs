@@ -70,6 +70,8 @@ pub enum ErrorCode {
     LoggedOut,
     /// Another device of the account wrote this app-state version first.
     AppStateConflict,
+    /// The blob expired (7 days) or was already acked.
+    BlobExpired,
     Internal,
 }
 
@@ -311,6 +313,12 @@ pub enum PushEvent {
     DeviceLoggedOut { device_id: DeviceId },
     /// Another device of the account wrote app-state patch `version`.
     AppState { version: u64 },
+}
+
+/// `POST /v1/blobs?device=N` answers with the new blob's id.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct BlobCreated {
+    pub blob_id: String,
 }
 
 /// A sealed app-state patch or snapshot (`tandem_proto::appstate`).

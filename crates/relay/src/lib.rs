@@ -72,6 +72,8 @@ pub(crate) struct Relay {
     pub links: links::LinkWatchers,
     pub push: push::PushHub,
     pub idle: Idle,
+    /// Where blob files live (`<data>/blobs`).
+    pub blob_dir: PathBuf,
 }
 
 /// The inactivity periods (see [`RelayConfig`]).
@@ -86,7 +88,16 @@ impl Relay {
         std::fs::create_dir_all(&config.data_dir).map_err(|e| RelayError::DataDir(config.data_dir.clone(), e))?;
         let db = db::Db::open(&config.data_dir.join("relay.sqlite3"))?;
         let idle = Idle { primary_ms: config.primary_idle_ms, companion_ms: config.companion_idle_ms };
-        Ok(Relay { db, clock: config.clock.clone(), links: Default::default(), push: Default::default(), idle })
+        let blob_dir = config.data_dir.join("blobs");
+        std::fs::create_dir_all(&blob_dir).map_err(|e| RelayError::DataDir(blob_dir.clone(), e))?;
+        Ok(Relay {
+            db,
+            clock: config.clock.clone(),
+            links: Default::default(),
+            push: Default::default(),
+            idle,
+            blob_dir,
+        })
     }
 
     pub fn now_ms(&self) -> u64 {

@@ -8,6 +8,7 @@ mod appstate;
 mod device_lists;
 mod error;
 mod groups;
+mod history;
 mod identity;
 mod messages;
 mod settings;
@@ -22,6 +23,7 @@ pub use appstate::AppState;
 pub use device_lists::{StoredDeviceList, StoredIdentity};
 pub use error::StoreError;
 pub use groups::{GroupStateUpdate, InboundGroupSession, OutboundGroupSession};
+pub use history::{HistoryChatRow, HistoryChunkRow, HistoryTotals, NewHistoryChunk};
 pub use identity::{LocalIdentity, Role};
 pub use messages::{ReceiptUpdate, Received, SessionUpdate, StoredMessage};
 
@@ -30,6 +32,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0002_messages.sql")),
     M::up(include_str!("migrations/0003_groups.sql")),
     M::up(include_str!("migrations/0004_appstate.sql")),
+    M::up(include_str!("migrations/0005_history.sql")),
 ];
 
 pub struct Store {

@@ -35,6 +35,8 @@ pub struct Received<'a> {
     pub group_state: Option<crate::GroupStateUpdate<'a>>,
     /// A group session: a new key (pairwise room key), or one that decrypted a group message.
     pub group_session: Option<&'a crate::InboundGroupSession>,
+    /// A history chunk the phone announced.
+    pub history_chunk: Option<crate::NewHistoryChunk<'a>>,
     /// The device's account pickle, when a one-time key was used up.
     pub account_pickle: Option<&'a str>,
     pub message: Option<&'a StoredMessage>,
@@ -134,6 +136,9 @@ impl Store {
             if let Some(session) = received.group_session {
                 crate::groups::put_inbound(tx, session, now_ms)?;
             }
+            if let Some(chunk) = &received.history_chunk {
+                crate::history::add_chunk(tx, chunk, now_ms)?;
+            }
             if let Some(pickle) = received.account_pickle {
                 tx.execute("UPDATE identity SET account_pickle = ?1 WHERE id = 1", [pickle])?;
             }
@@ -191,7 +196,11 @@ impl Store {
         self.select_messages("WHERE state = 'queued' ORDER BY stored_ms, message_id", params![])
     }
 
-    fn select_messages(&self, tail: &str, args: impl rusqlite::Params) -> Result<Vec<StoredMessage>, StoreError> {
+    pub(crate) fn select_messages(
+        &self,
+        tail: &str,
+        args: impl rusqlite::Params,
+    ) -> Result<Vec<StoredMessage>, StoreError> {
         let sql = format!(
             "SELECT chat_id, message_id, sender_account, sender_device, outgoing, body, sent_ms, state FROM messages {tail}"
         );
@@ -309,7 +318,7 @@ fn upsert_session(conn: &rusqlite::Connection, s: &SessionUpdate<'_>, now_ms: u6
 }
 
 /// Inserts a message once; the real message replaces a "waiting"/"failed" placeholder of its id.
-fn insert_message(conn: &rusqlite::Connection, m: &StoredMessage, now_ms: u64) -> rusqlite::Result<usize> {
+pub(crate) fn insert_message(conn: &rusqlite::Connection, m: &StoredMessage, now_ms: u64) -> rusqlite::Result<usize> {
     conn.execute(
         "INSERT INTO messages (chat_id, message_id, sender_account, sender_device, outgoing, body, sent_ms, stored_ms, state)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)

@@ -9,6 +9,7 @@ impl DesktopApp {
     /// The linked screen's content: devices, chats and the open conversation.
     pub(super) fn linked_view(&self, device: &Device, devices: &AccountDevices, device_name: &str) -> LinkedView {
         let mut view = LinkedView::from_devices(devices, device_name);
+        view.history = device.history_status().ok().filter(|h| h.state != "none");
         let groups = device.groups().unwrap_or_default();
         let group = |chat_id: &str| groups.iter().find(|g| g.group_id == chat_id);
         view.chats = device

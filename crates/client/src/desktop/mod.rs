@@ -237,7 +237,7 @@ impl DesktopApp {
                     self.refresh_linked(&device);
                     self.read_open_chat(&device).await;
                 }
-                ClientEvent::AppStateChanged => self.refresh_linked(&device),
+                ClientEvent::AppStateChanged | ClientEvent::HistoryProgress(_) => self.refresh_linked(&device),
                 ClientEvent::PrekeysPublished { .. } => {}
             }
             if online.is_finished() {

@@ -102,6 +102,8 @@ pub struct LinkedView {
     pub open_chat: Option<OpenChat>,
     /// The phone has been offline long enough that this desktop will be logged out.
     pub inactivity_warning: Option<String>,
+    /// History sync from the phone, once it started.
+    pub history: Option<crate::history::HistoryStatus>,
 }
 
 impl LinkedView {
@@ -116,6 +118,7 @@ impl LinkedView {
             chats: Vec::new(),
             open_chat: None,
             inactivity_warning: None,
+            history: None,
         }
     }
 }

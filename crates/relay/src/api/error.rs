@@ -35,7 +35,7 @@ fn status(code: ErrorCode) -> StatusCode {
         | ErrorCode::LinkUsed
         | ErrorCode::StaleDeviceList
         | ErrorCode::AppStateConflict => StatusCode::CONFLICT,
-        ErrorCode::LinkExpired | ErrorCode::LinkDeclined => StatusCode::GONE,
+        ErrorCode::LinkExpired | ErrorCode::LinkDeclined | ErrorCode::BlobExpired => StatusCode::GONE,
         ErrorCode::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         ErrorCode::UpdateRequired => StatusCode::UPGRADE_REQUIRED,
         ErrorCode::LoggedOut => StatusCode::UNAUTHORIZED,

@@ -3,6 +3,7 @@
 mod accounts;
 mod appstate;
 mod auth;
+mod blobs;
 mod error;
 mod extract;
 mod keys;
@@ -48,6 +49,11 @@ pub fn router(relay: Relay, max_request_bytes: usize) -> Router {
         .route("/v1/appstate/patches", get(appstate::patches))
         .route("/v1/appstate/patches/{version}", put(appstate::put_patch))
         .route("/v1/appstate/snapshot", get(appstate::snapshot).put(appstate::put_snapshot))
+        .route(
+            "/v1/blobs",
+            post(blobs::upload).layer(DefaultBodyLimit::max(tandem_proto::history::MAX_CHUNK_SEALED_BYTES as usize)),
+        )
+        .route("/v1/blobs/{blob_id}", get(blobs::download).delete(blobs::ack))
         .route("/v1/ws", get(ws::connect))
         .route("/healthz", get(|| async { "ok" }))
         .layer(middleware::from_fn(protocol_version))

@@ -3,6 +3,7 @@
 mod accounts;
 mod appstate;
 mod auth;
+mod blobs;
 mod keys;
 mod lifecycle;
 mod links;
@@ -29,6 +30,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0003_lifecycle.sql")),
     M::up(include_str!("migrations/0004_appstate.sql")),
     M::up(include_str!("migrations/0005_capabilities.sql")),
+    M::up(include_str!("migrations/0006_blobs.sql")),
 ];
 
 /// One connection behind a mutex: every operation is a short transaction, never held across an await.

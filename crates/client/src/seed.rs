@@ -1,0 +1,128 @@
+//! Deterministic demo history for a phone (`tandem-cli seed-history`): chats with made-up
+//! contacts, messages of varied length spread over a number of days. The same seed gives the
+//! same history, so demos and benchmarks are repeatable.
+
+use tandem_proto::ids::{AccountId, PRIMARY_DEVICE_ID};
+use tandem_store::StoredMessage;
+
+use crate::device::{Device, now_ms};
+use crate::error::{ClientError, Result};
+
+/// What to make.
+#[derive(Clone, Copy, Debug)]
+pub struct SeedSpec {
+    pub chats: u32,
+    pub messages_per_chat: u32,
+    pub days: u32,
+    pub seed: u64,
+}
+
+const WORDS: &[&str] = &[
+    "hey",
+    "are",
+    "we",
+    "still",
+    "on",
+    "for",
+    "tonight",
+    "the",
+    "train",
+    "is",
+    "late",
+    "again",
+    "bring",
+    "snacks",
+    "climbing",
+    "saturday",
+    "sounds",
+    "good",
+    "see",
+    "you",
+    "at",
+    "eight",
+    "did",
+    "you",
+    "read",
+    "that",
+    "article",
+    "about",
+    "sourdough",
+    "starters",
+    "lol",
+    "call",
+    "me",
+    "when",
+    "you",
+    "land",
+    "happy",
+    "birthday",
+    "🎉",
+    "مرحبا",
+    "thanks",
+    "for",
+    "dinner",
+    "next",
+    "week",
+    "works",
+    "for",
+    "me",
+    "coffee",
+];
+
+/// xorshift64*: the sequence depends only on the seed.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n.max(1)
+    }
+}
+
+impl Device {
+    /// As the phone: adds demo history (contacts and messages) to this device. Returns how many
+    /// messages were added.
+    pub fn seed_history(&self, spec: SeedSpec) -> Result<usize> {
+        let (own, own_device, _) = self.whoami()?;
+        if own_device != PRIMARY_DEVICE_ID {
+            return Err(ClientError::NotPrimary);
+        }
+        let mut rng = Rng(spec.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+        let now = now_ms();
+        let span = u64::from(spec.days.max(1)) * 24 * 3600 * 1000;
+        let mut messages = Vec::new();
+        for chat in 0..spec.chats {
+            let mut key = [0u8; 32];
+            key[..8].copy_from_slice(&spec.seed.to_le_bytes());
+            key[8..12].copy_from_slice(&chat.to_le_bytes());
+            let contact = AccountId::from_account_key(&key);
+            self.state().store.add_contact(&contact, now)?;
+            for i in 0..spec.messages_per_chat {
+                let longest = if rng.below(10) == 0 { 60 } else { 12 };
+                let words = 1 + rng.below(longest);
+                let body: Vec<&str> = (0..words).map(|_| WORDS[rng.below(WORDS.len() as u64) as usize]).collect();
+                let outgoing = rng.below(2) == 0;
+                let step = span / u64::from(spec.messages_per_chat.max(1));
+                let sent_ms = now - span + u64::from(i) * step + rng.below(step.max(1));
+                messages.push(StoredMessage {
+                    chat_id: contact.to_string(),
+                    message_id: format!("seed{:x}c{chat}m{i}", spec.seed),
+                    sender_account: if outgoing { own.to_string() } else { contact.to_string() },
+                    sender_device: 0,
+                    outgoing,
+                    body: body.join(" "),
+                    sent_ms,
+                    state: "read".into(),
+                });
+            }
+        }
+        Ok(self.state().store.add_messages(&messages, now)?)
+    }
+
+    /// Messages held (not counting events and placeholders).
+    pub fn message_count(&self) -> Result<u64> {
+        Ok(self.state().store.message_count()?)
+    }
+}

@@ -1,0 +1,57 @@
+//! A history key is taken only from the account's own phone, over its pairwise session: one from
+//! another account, or from a sibling companion, is refused and said in the chat.
+
+mod common;
+
+use common::{Actor, TestRelay, next_code};
+use tandem_client::Device;
+use tandem_proto::history::ChunkRef;
+use tandem_proto::message::Payload;
+
+async fn link(phone: &Device, actor: &Actor, relay: &str) -> Device {
+    let (task, mut progress) = actor.start_linking(relay);
+    let (uri, _, _) = next_code(&mut progress).await;
+    phone.begin_link(&uri).await.unwrap().approve().await.unwrap();
+    task.await.unwrap().unwrap()
+}
+
+fn chunk() -> Payload {
+    Payload::HistoryChunk {
+        chunk: ChunkRef {
+            bundle_id: "evil".into(),
+            index: 0,
+            last: true,
+            blob_id: "b0".into(),
+            key: vec![1; 32],
+            digest: vec![2; 32],
+            size: 100,
+            messages: 1,
+            bundle_messages: 1,
+            bundle_chunks: 1,
+        },
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn history_keys_from_another_account_or_a_sibling_companion_are_refused() {
+    let relay = TestRelay::start().await;
+    let url = relay.url();
+    let alice_phone = Actor::new("alice_phone").create_phone(&url).await;
+    let (desktop_actor, laptop_actor) = (Actor::new("alice_desktop"), Actor::new("alice_laptop"));
+    let alice_desktop = link(&alice_phone, &desktop_actor, &url).await;
+    let alice_laptop = link(&alice_phone, &laptop_actor, &url).await;
+    let mallory_phone = Actor::new("mallory_phone").create_phone(&url).await;
+    let alice = alice_phone.info().account_id.unwrap();
+    let mallory = mallory_phone.info().account_id.unwrap();
+    alice_desktop.sync().await.unwrap();
+
+    mallory_phone.send_any_pairwise(std::slice::from_ref(&alice), chunk()).await.unwrap();
+    alice_laptop.send_any_pairwise(&[], chunk()).await.unwrap();
+    alice_desktop.sync().await.unwrap();
+    let status = alice_desktop.history_status().unwrap();
+    assert_eq!(status.state, "none", "nothing was taken: {status:?}");
+    let from_mallory = alice_desktop.messages(mallory.as_str()).unwrap();
+    assert!(from_mallory.iter().any(|m| m.state == "event" && m.body.contains("only this account's phone")));
+    let from_sibling = alice_desktop.messages(alice.as_str()).unwrap();
+    assert!(from_sibling.iter().any(|m| m.body.contains("History chunk") || m.body.contains("history chunk")));
+}

@@ -1,0 +1,227 @@
+//! History sync on the companion: announced chunks and their state, and importing a chunk's
+//! messages idempotently in one transaction (a chunk imported twice adds nothing).
+
+use rusqlite::{OptionalExtension, params};
+
+use crate::messages::insert_message;
+use crate::{Store, StoreError, StoredMessage};
+
+/// A chunk announced by the phone (its reference as JSON, as the client verified it).
+#[derive(Clone, Debug)]
+pub struct HistoryChunkRow {
+    pub bundle_id: String,
+    pub index: u32,
+    pub chunk: String,
+    pub state: String,
+    pub error: Option<String>,
+}
+
+/// A chat's history status.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HistoryChatRow {
+    pub chat_id: String,
+    pub title: Option<String>,
+    pub complete: bool,
+}
+
+/// Totals over the newest bundle.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct HistoryTotals {
+    pub chunks_total: u32,
+    pub chunks_announced: u32,
+    pub chunks_imported: u32,
+    pub chunks_failed: u32,
+    pub messages_total: u64,
+    pub messages_imported: u64,
+}
+
+/// A chunk announced: written with the envelope that carried it.
+pub struct NewHistoryChunk<'a> {
+    pub bundle_id: &'a str,
+    pub index: u32,
+    pub chunk: &'a str,
+    pub messages: u32,
+    pub bundle_messages: u64,
+    pub bundle_chunks: u32,
+}
+
+pub(crate) fn add_chunk(conn: &rusqlite::Connection, c: &NewHistoryChunk<'_>, now_ms: u64) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT OR IGNORE INTO history_chunks (bundle_id, idx, chunk, state, messages, bundle_messages, bundle_chunks, received_ms)
+         VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?6, ?7)",
+        params![c.bundle_id, c.index, c.chunk, c.messages, c.bundle_messages, c.bundle_chunks, now_ms],
+    )?;
+    Ok(())
+}
+
+impl Store {
+    /// Chunks not imported yet, in order.
+    pub fn pending_history_chunks(&self) -> Result<Vec<HistoryChunkRow>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT bundle_id, idx, chunk, state, error FROM history_chunks WHERE state = 'pending' ORDER BY received_ms, bundle_id, idx",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(HistoryChunkRow {
+                    bundle_id: r.get(0)?,
+                    index: r.get(1)?,
+                    chunk: r.get(2)?,
+                    state: r.get(3)?,
+                    error: r.get(4)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    /// Imports a chunk: its messages (each once), its chats' status, and the chunk marked
+    /// imported, in one transaction. Returns how many messages were new.
+    pub fn import_history_chunk(
+        &mut self,
+        bundle_id: &str,
+        index: u32,
+        messages: &[StoredMessage],
+        chats: &[HistoryChatRow],
+        now_ms: u64,
+    ) -> Result<usize, StoreError> {
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(|e| StoreError::from_sqlite(&path, e))?;
+        let run = |tx: &rusqlite::Transaction<'_>| -> rusqlite::Result<usize> {
+            let mut new = 0;
+            for m in messages {
+                new += insert_message(tx, m, now_ms)?;
+            }
+            for c in chats {
+                tx.execute(
+                    "INSERT INTO history_chats (chat_id, title, complete) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (chat_id) DO UPDATE SET title = COALESCE(?2, title), complete = ?3",
+                    params![c.chat_id, c.title, c.complete],
+                )?;
+            }
+            tx.execute(
+                "UPDATE history_chunks SET state = 'imported', error = NULL WHERE bundle_id = ?1 AND idx = ?2",
+                params![bundle_id, index],
+            )?;
+            Ok(new)
+        };
+        let new = run(&tx).map_err(|e| StoreError::from_sqlite(&path, e))?;
+        tx.commit().map_err(|e| StoreError::from_sqlite(&path, e))?;
+        Ok(new)
+    }
+
+    /// A chunk that cannot be imported: why (nothing of it was imported).
+    pub fn fail_history_chunk(&mut self, bundle_id: &str, index: u32, error: &str) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "UPDATE history_chunks SET state = 'failed', error = ?3 WHERE bundle_id = ?1 AND idx = ?2",
+                params![bundle_id, index, error],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    /// Progress of the newest bundle.
+    pub fn history_totals(&self) -> Result<HistoryTotals, StoreError> {
+        let bundle: Option<String> = self
+            .conn
+            .query_row("SELECT bundle_id FROM history_chunks ORDER BY received_ms DESC LIMIT 1", [], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.err(e))?;
+        let Some(bundle) = bundle else { return Ok(HistoryTotals::default()) };
+        self.conn
+            .query_row(
+                "SELECT MAX(bundle_chunks), COUNT(*), SUM(state = 'imported'), SUM(state = 'failed'), MAX(bundle_messages),
+                        COALESCE(SUM(CASE WHEN state = 'imported' THEN messages ELSE 0 END), 0)
+                 FROM history_chunks WHERE bundle_id = ?1",
+                [bundle],
+                |r| {
+                    Ok(HistoryTotals {
+                        chunks_total: r.get(0)?,
+                        chunks_announced: r.get(1)?,
+                        chunks_imported: r.get(2)?,
+                        chunks_failed: r.get(3)?,
+                        messages_total: r.get(4)?,
+                        messages_imported: r.get(5)?,
+                    })
+                },
+            )
+            .map_err(|e| self.err(e))
+    }
+
+    /// Chunks that failed, with why.
+    pub fn failed_history_chunks(&self) -> Result<Vec<HistoryChunkRow>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT bundle_id, idx, chunk, state, error FROM history_chunks WHERE state = 'failed' ORDER BY idx",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(HistoryChunkRow {
+                    bundle_id: r.get(0)?,
+                    index: r.get(1)?,
+                    chunk: r.get(2)?,
+                    state: r.get(3)?,
+                    error: r.get(4)?,
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    /// Each chat's history status.
+    pub fn history_chats(&self) -> Result<Vec<HistoryChatRow>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT chat_id, title, complete FROM history_chats ORDER BY chat_id")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| Ok(HistoryChatRow { chat_id: r.get(0)?, title: r.get(1)?, complete: r.get(2)? }))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    /// The phone's side: every message sent since `since_ms` (no events or placeholders),
+    /// by chat and time.
+    pub fn history_export(&self, since_ms: u64) -> Result<Vec<StoredMessage>, StoreError> {
+        self.select_messages(
+            "WHERE sent_ms >= ?1 AND state NOT IN ('event', 'waiting', 'failed', 'queued') ORDER BY chat_id, sent_ms, message_id",
+            params![since_ms],
+        )
+    }
+
+    /// Chats with messages older than `before_ms` (their history in a bundle is not complete).
+    pub fn chats_with_messages_before(&self, before_ms: u64) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT DISTINCT chat_id FROM messages WHERE sent_ms < ?1 AND state <> 'event'")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt.query_map([before_ms], |r| r.get(0)).map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
+    /// Many messages in one transaction (seeded demo history), each once.
+    pub fn add_messages(&mut self, messages: &[StoredMessage], now_ms: u64) -> Result<usize, StoreError> {
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(|e| StoreError::from_sqlite(&path, e))?;
+        let mut new = 0;
+        for m in messages {
+            new += insert_message(&tx, m, now_ms).map_err(|e| StoreError::from_sqlite(&path, e))?;
+        }
+        tx.commit().map_err(|e| StoreError::from_sqlite(&path, e))?;
+        Ok(new)
+    }
+
+    /// Messages held, without events and placeholders.
+    pub fn message_count(&self) -> Result<u64, StoreError> {
+        self.conn
+            .query_row("SELECT COUNT(*) FROM messages WHERE state NOT IN ('event', 'waiting', 'failed')", [], |r| {
+                r.get(0)
+            })
+            .map_err(|e| self.err(e))
+    }
+}

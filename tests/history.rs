@@ -49,6 +49,18 @@ fn a_new_desktop_gets_every_message_once_and_knows_which_chats_are_complete() {
     // Syncing again imports nothing twice.
     alice_desktop.ok(&["sync"]);
     assert_eq!(status(&alice_desktop)["messages_stored"].as_u64().unwrap(), stored);
+    // Imported history is searchable: words and 3-letter prefixes, newest first, with snippets.
+    let hits: Vec<Value> = alice_desktop
+        .ok(&["--json", "search", "sourdough", "--limit", "5"])
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(hits.len(), 5);
+    assert!(hits.iter().all(|h| h["hit"]["snippet"].as_str().unwrap().contains("[sourdough]")));
+    let times: Vec<u64> = hits.iter().map(|h| h["hit"]["message"]["sent_ms"].as_u64().unwrap()).collect();
+    assert!(times.windows(2).all(|w| w[0] >= w[1]), "newest first");
+    assert!(!alice_desktop.ok(&["search", "sou*"]).is_empty());
+    assert!(alice_desktop.ok(&["search", "\" OR NEAR("]).is_empty(), "query syntax is not interpreted");
 }
 
 #[test]

@@ -95,3 +95,11 @@ pub async fn contact_name(home: &Path, account: &str, name: &str, out: &Output) 
 fn now_ms() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
 }
+
+pub fn search(home: &Path, query: &str, limit: u32, out: &Output) -> anyhow::Result<()> {
+    let device = load(home)?;
+    for hit in device.search(query, limit)? {
+        out.emit(|| format!("[{}] {}", hit.message.chat_id, hit.snippet), &json!({"event": "hit", "hit": hit}));
+    }
+    Ok(())
+}

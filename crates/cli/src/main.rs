@@ -101,6 +101,12 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Search this device's messages: every word must appear; `word*` matches a prefix.
+    Search {
+        query: String,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
     /// Chats with their synced settings (archived, pinned, muted) and unread counts.
     Chats,
     /// Change a chat's synced settings on every device of the account.
@@ -207,6 +213,7 @@ fn main() -> std::process::ExitCode {
                 chats::contact_name(&cli.home, &account, &name, &out).await
             }
             Command::Chats => chats::list(&cli.home, &out).await,
+            Command::Search { query, limit } => chats::search(&cli.home, &query, limit, &out),
             Command::SeedHistory { chats, messages, days, seed } => {
                 seed::run(&cli.home, seed::Seed { chats, messages, days, seed }, &out)
             }

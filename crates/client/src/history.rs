@@ -253,6 +253,12 @@ impl Device {
         Ok(have)
     }
 
+    /// Searches this device's messages (every word must appear; `word*` is a prefix): the newest
+    /// `limit` matches, with snippets.
+    pub fn search(&self, text: &str, limit: u32) -> Result<Vec<tandem_store::SearchHit>> {
+        Ok(self.state().store.search(text, limit.clamp(1, 500))?)
+    }
+
     /// Where history sync stands.
     pub fn history_status(&self) -> Result<HistoryStatus> {
         let st = self.state();

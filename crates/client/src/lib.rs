@@ -61,3 +61,4 @@ pub use seed::SeedSpec;
 pub use tandem_proto::identity::DeviceKind;
 pub use tandem_proto::ids::AccountId;
 pub use tandem_proto::wire::LogoutReason;
+pub use tandem_store::SearchHit;

@@ -3,7 +3,8 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use crate::messages::insert_message;
+use crate::messages::insert_unindexed;
+use crate::search::{index_from, next_rowid};
 use crate::{Store, StoreError, StoredMessage};
 
 /// A chunk announced by the phone (its reference as JSON, as the client verified it).
@@ -90,10 +91,12 @@ impl Store {
         let path = self.path.clone();
         let tx = self.conn.transaction().map_err(|e| StoreError::from_sqlite(&path, e))?;
         let run = |tx: &rusqlite::Transaction<'_>| -> rusqlite::Result<usize> {
+            let first = next_rowid(tx)?;
             let mut new = 0;
             for m in messages {
-                new += insert_message(tx, m, now_ms)?;
+                new += insert_unindexed(tx, m, now_ms)?;
             }
+            index_from(tx, first)?;
             for c in chats {
                 tx.execute(
                     "INSERT INTO history_chats (chat_id, title, complete) VALUES (?1, ?2, ?3)
@@ -208,10 +211,12 @@ impl Store {
     pub fn add_messages(&mut self, messages: &[StoredMessage], now_ms: u64) -> Result<usize, StoreError> {
         let path = self.path.clone();
         let tx = self.conn.transaction().map_err(|e| StoreError::from_sqlite(&path, e))?;
+        let first = next_rowid(&tx).map_err(|e| StoreError::from_sqlite(&path, e))?;
         let mut new = 0;
         for m in messages {
-            new += insert_message(&tx, m, now_ms).map_err(|e| StoreError::from_sqlite(&path, e))?;
+            new += insert_unindexed(&tx, m, now_ms).map_err(|e| StoreError::from_sqlite(&path, e))?;
         }
+        index_from(&tx, first).map_err(|e| StoreError::from_sqlite(&path, e))?;
         tx.commit().map_err(|e| StoreError::from_sqlite(&path, e))?;
         Ok(new)
     }

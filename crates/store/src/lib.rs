@@ -11,6 +11,7 @@ mod groups;
 mod history;
 mod identity;
 mod messages;
+mod search;
 mod settings;
 
 use std::path::{Path, PathBuf};
@@ -26,6 +27,7 @@ pub use groups::{GroupStateUpdate, InboundGroupSession, OutboundGroupSession};
 pub use history::{HistoryChatRow, HistoryChunkRow, HistoryTotals, NewHistoryChunk};
 pub use identity::{LocalIdentity, Role};
 pub use messages::{ReceiptUpdate, Received, SessionUpdate, StoredMessage};
+pub use search::{SearchHit, fts_query};
 
 const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0001_init.sql")),
@@ -33,6 +35,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0003_groups.sql")),
     M::up(include_str!("migrations/0004_appstate.sql")),
     M::up(include_str!("migrations/0005_history.sql")),
+    M::up(include_str!("migrations/0006_search.sql")),
 ];
 
 pub struct Store {

@@ -317,8 +317,23 @@ fn upsert_session(conn: &rusqlite::Connection, s: &SessionUpdate<'_>, now_ms: u6
     )
 }
 
-/// Inserts a message once; the real message replaces a "waiting"/"failed" placeholder of its id.
+/// Inserts a message once (and indexes it for search); the real message replaces a
+/// "waiting"/"failed" placeholder of its id.
 pub(crate) fn insert_message(conn: &rusqlite::Connection, m: &StoredMessage, now_ms: u64) -> rusqlite::Result<usize> {
+    let changed = insert_unindexed(conn, m, now_ms)?;
+    if changed == 1 {
+        let rowid: i64 = conn.query_row(
+            "SELECT rowid FROM messages WHERE chat_id = ?1 AND message_id = ?2",
+            params![m.chat_id, m.message_id],
+            |r| r.get(0),
+        )?;
+        crate::search::index_row(conn, rowid, m)?;
+    }
+    Ok(changed)
+}
+
+/// Inserts a message once, without indexing it (bulk imports index once at the end).
+pub(crate) fn insert_unindexed(conn: &rusqlite::Connection, m: &StoredMessage, now_ms: u64) -> rusqlite::Result<usize> {
     conn.execute(
         "INSERT INTO messages (chat_id, message_id, sender_account, sender_device, outgoing, body, sent_ms, stored_ms, state)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)

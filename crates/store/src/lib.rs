@@ -57,6 +57,8 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| StoreError::from_sqlite(path, e))?;
         // Every commit waits for the disk, except received envelopes (see `commit_received`).
         conn.pragma_update(None, "synchronous", "FULL").map_err(|e| StoreError::from_sqlite(path, e))?;
+        // 64 MiB of page cache: a bulk import otherwise re-reads (and re-decrypts) index pages.
+        conn.pragma_update(None, "cache_size", -65536).map_err(|e| StoreError::from_sqlite(path, e))?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(|e| StoreError::from_sqlite(path, e))?;
         conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(|e| StoreError::from_sqlite(path, e))?;
         Migrations::from_slice(MIGRATIONS).to_latest(&mut conn).map_err(|e| StoreError::Migration(e.to_string()))?;

@@ -334,11 +334,11 @@ pub(crate) fn insert_message(conn: &rusqlite::Connection, m: &StoredMessage, now
 
 /// Inserts a message once, without indexing it (bulk imports index once at the end).
 pub(crate) fn insert_unindexed(conn: &rusqlite::Connection, m: &StoredMessage, now_ms: u64) -> rusqlite::Result<usize> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO messages (chat_id, message_id, sender_account, sender_device, outgoing, body, sent_ms, stored_ms, state)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
          ON CONFLICT (chat_id, message_id) DO UPDATE SET sender_device = ?4, body = ?6, sent_ms = ?7, state = ?9
          WHERE messages.state IN ('waiting', 'failed') AND ?9 NOT IN ('waiting', 'failed')",
-        params![m.chat_id, m.message_id, m.sender_account, m.sender_device, m.outgoing, m.body, m.sent_ms, now_ms, m.state],
-    )
+    )?
+    .execute(params![m.chat_id, m.message_id, m.sender_account, m.sender_device, m.outgoing, m.body, m.sent_ms, now_ms, m.state])
 }

@@ -53,33 +53,69 @@ pub fn fts_query(text: &str) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" "))
 }
 
+/// The words searched for, lowercased, and whether each is a prefix.
+fn search_terms(text: &str) -> Vec<(String, bool)> {
+    text.split_whitespace()
+        .map(|w| match w.strip_suffix('*') {
+            Some(stem) => (stem.to_lowercase(), true),
+            None => (w.to_lowercase(), false),
+        })
+        .filter(|(w, _)| !w.is_empty())
+        .collect()
+}
+
+/// Up to 12 words around the first match, matched words in `[` `]`, `…` where text was cut.
+fn snippet(body: &str, terms: &[(String, bool)]) -> String {
+    let words: Vec<&str> = body.split_whitespace().collect();
+    let hit = |w: &str| {
+        let w = w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+        terms.iter().any(|(t, prefix)| if *prefix { w.starts_with(t.as_str()) } else { w == *t })
+    };
+    let first = words.iter().position(|w| hit(w)).unwrap_or(0);
+    let start = first.saturating_sub(4);
+    let end = (start + 12).min(words.len());
+    let mut out: Vec<String> =
+        words[start..end].iter().map(|w| if hit(w) { format!("[{w}]") } else { (*w).to_owned() }).collect();
+    if start > 0 {
+        out.insert(0, "…".into());
+    }
+    if end < words.len() {
+        out.push("…".into());
+    }
+    out.join(" ")
+}
+
 impl Store {
     /// The newest `limit` messages matching `text`, with snippets.
     pub fn search(&self, text: &str, limit: u32) -> Result<Vec<SearchHit>, StoreError> {
         let Some(query) = fts_query(text) else { return Ok(Vec::new()) };
+        // The matches' rowids (cheap), then the newest `limit` of them by send time. Snippets are
+        // made here for those few: FTS5's snippet() would run the match again for each row.
         let mut stmt = self
             .conn
-            .prepare(
-                "SELECT m.chat_id, m.message_id, m.sender_account, m.sender_device, m.outgoing, m.body, m.sent_ms, m.state,
-                        snippet(messages_fts, 0, '[', ']', '…', 12)
-                 FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid
-                 WHERE messages_fts MATCH ?1 ORDER BY m.sent_ms DESC LIMIT ?2",
+            .prepare_cached(
+                "SELECT m.chat_id, m.message_id, m.sender_account, m.sender_device, m.outgoing, m.body, m.sent_ms, m.state
+                 FROM messages m
+                 WHERE m.rowid IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1)
+                 ORDER BY m.sent_ms DESC LIMIT ?2",
             )
             .map_err(|e| self.err(e))?;
+        let terms = search_terms(text);
         let rows = stmt
             .query_map(params![query, limit], |r| {
+                let body: String = r.get(5)?;
                 Ok(SearchHit {
+                    snippet: snippet(&body, &terms),
                     message: StoredMessage {
                         chat_id: r.get(0)?,
                         message_id: r.get(1)?,
                         sender_account: r.get(2)?,
                         sender_device: r.get(3)?,
                         outgoing: r.get(4)?,
-                        body: r.get(5)?,
+                        body,
                         sent_ms: r.get(6)?,
                         state: r.get(7)?,
                     },
-                    snippet: r.get(8)?,
                 })
             })
             .map_err(|e| self.err(e))?;
@@ -97,5 +133,13 @@ mod tests {
         assert_eq!(fts_query("sou*").as_deref(), Some("\"sou\"*"));
         assert_eq!(fts_query("\" OR x NEAR(").as_deref(), Some("\"OR\" \"x\" \"NEAR(\""));
         assert_eq!(fts_query("   "), None);
+    }
+
+    #[test]
+    fn snippets_mark_the_matches_and_cut_long_text() {
+        let terms = super::search_terms("Sour*");
+        let text = "one two three four five six sourdough starter seven eight nine ten eleven twelve thirteen";
+        let s = super::snippet(text, &terms);
+        assert!(s.starts_with("… three") && s.contains("[sourdough]") && s.ends_with('…'), "{s}");
     }
 }

@@ -95,6 +95,22 @@ export interface Linked {
   open_chat: OpenChat | null;
   /** The phone has been offline so long that this desktop will be logged out soon. */
   inactivity_warning: string | null;
+  /** History sync from the phone, once it started. */
+  history: HistoryStatus | null;
+}
+
+export interface HistoryStatus {
+  chunks_total: number;
+  chunks_announced: number;
+  chunks_imported: number;
+  chunks_failed: number;
+  messages_total: number;
+  messages_imported: number;
+  state: "none" | "syncing" | "complete" | "failed";
+  /** Why chunks were refused (untrusted text). */
+  failures: string[];
+  /** Chats whose older history remains on the phone. */
+  partial_chats: string[];
 }
 
 /** Codes the UI switches on. Unknown codes are possible and must be handled. */

@@ -93,6 +93,7 @@ export function linkedView(devices: Device[], over: Partial<Linked> = {}): View 
       chats: [],
       open_chat: null,
       inactivity_warning: null,
+      history: null,
       ...over,
     },
   });

@@ -49,3 +49,37 @@ describe("logging out", () => {
     expect(queryTestId("logged-out-notice")).toBeNull();
   });
 });
+
+describe("history sync", () => {
+  const base = {
+    chunks_total: 4,
+    chunks_announced: 4,
+    chunks_imported: 1,
+    chunks_failed: 0,
+    messages_total: 8000,
+    messages_imported: 2000,
+    failures: [] as string[],
+    partial_chats: [] as string[],
+  };
+
+  it("shows progress while the phone's history arrives", () => {
+    mount(linkedView([device()], { history: { ...base, state: "syncing" } }));
+    expect(byTestId("history-label").textContent).toContain("2000 of 8000");
+    const bar = byTestId<HTMLProgressElement>("history-progress");
+    expect(bar.getAttribute("value")).toBe("2000");
+    expect(bar.getAttribute("max")).toBe("8000");
+  });
+
+  it("says when it is complete, which chats have more on the phone, and what was refused", () => {
+    mount(
+      linkedView([device()], {
+        history: { ...base, state: "failed", messages_imported: 6000, failures: ["chunk 2: <b>tampered</b>"], partial_chats: ["x"] },
+      }),
+    );
+    expect(byTestId("history-failure").textContent).toBe("Not imported: chunk 2: <b>tampered</b>");
+    expect(byTestId("history-partial").textContent).toContain("1 chat(s)");
+    mount(linkedView([device()], { history: { ...base, state: "complete", messages_imported: 8000 } }));
+    expect(byTestId("history-label").textContent).toBe("History synced: 8000 messages");
+    expect(queryTestId("history-progress")).toBeNull();
+  });
+});

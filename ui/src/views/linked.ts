@@ -2,7 +2,7 @@ import type { RenderContext } from "../context";
 import { button, el } from "../dom";
 import { toAppError } from "../errors";
 import { formatDateTime, kindLabel, lastActive } from "../format";
-import type { Device, Linked, View } from "../types";
+import type { Device, HistoryStatus, Linked, View } from "../types";
 import { renderChatList, renderNewChat } from "./chatList";
 import { renderConversation } from "./conversation";
 
@@ -127,6 +127,33 @@ function devicesSection(linked: Linked, ctx: RenderContext): HTMLElement {
   return details;
 }
 
+/** History sync from the phone: a progress bar while it runs, and what went wrong if it did. */
+export function historySection(h: HistoryStatus): HTMLElement {
+  const label =
+    h.state === "complete"
+      ? `History synced: ${h.messages_imported} messages`
+      : `Syncing history from your phone: ${h.messages_imported} of ${h.messages_total} messages`;
+  const bar = el("progress", {
+    testid: "history-progress",
+    attrs: { max: String(Math.max(h.messages_total, 1)), value: String(h.messages_imported), "aria-label": "History sync" },
+  });
+  const section = el(
+    "section",
+    { class: "history", testid: "history", attrs: { "data-state": h.state } },
+    el("p", { testid: "history-label" }, label),
+    h.state !== "complete" && bar,
+  );
+  if (h.partial_chats.length > 0) {
+    section.append(
+      el("p", { class: "muted", testid: "history-partial" }, `${h.partial_chats.length} chat(s) have older messages still on the phone.`),
+    );
+  }
+  for (const f of h.failures) {
+    section.append(el("p", { class: "inline-error", testid: "history-failure" }, `Not imported: ${f}`));
+  }
+  return section;
+}
+
 export function renderLinked(view: View, ctx: RenderContext): HTMLElement {
   const root = el("main", { class: "screen screen-linked", testid: "screen-linked" });
   const linked = view.linked;
@@ -155,6 +182,7 @@ export function renderLinked(view: View, ctx: RenderContext): HTMLElement {
   };
 
   root.append(title);
+  if (linked.history !== null) root.append(historySection(linked.history));
   if (linked.inactivity_warning !== null) {
     root.append(
       el("p", { class: "notice notice-warning", testid: "inactivity-warning", attrs: { role: "alert" } }, linked.inactivity_warning),

@@ -70,16 +70,27 @@ impl Relay {
         let Relay { url, data, mut process } = self;
         process.kill();
         let copy = tempfile::tempdir().expect("snapshot dir");
-        for entry in std::fs::read_dir(data.path()).expect("relay data") {
-            let entry = entry.expect("entry");
-            std::fs::copy(entry.path(), copy.path().join(entry.file_name())).expect("copy");
-        }
+        copy_tree(data.path(), copy.path());
         let listen = url.trim_start_matches("http://").to_owned();
         (Self::start_in(data, &listen), copy)
     }
 
     pub fn stderr(&self) -> String {
         self.process.stderr()
+    }
+}
+
+/// Copies a folder and its subfolders (the relay's database files and blobs).
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).expect("relay data") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
     }
 }
 

@@ -10,64 +10,18 @@
 
 use std::time::{Duration, Instant};
 
+use tandem_client::{SeedSpec, demo_history};
 use tandem_proto::history::{
     CHUNK_MESSAGES, ChunkRef, HistoryChat, HistoryChunkBody, HistoryMessage, open_chunk, seal_chunk,
 };
 use tandem_proto::ids::AccountId;
 use tandem_store::{HistoryChatRow, Store, StoredMessage};
 
-const WORDS: &[&str] = &[
-    "hey",
-    "are",
-    "we",
-    "still",
-    "on",
-    "for",
-    "tonight",
-    "the",
-    "train",
-    "is",
-    "late",
-    "again",
-    "bring",
-    "snacks",
-    "climbing",
-    "saturday",
-    "sounds",
-    "good",
-    "see",
-    "you",
-    "at",
-    "eight",
-    "sourdough",
-    "starter",
-    "coffee",
-    "soon",
-];
-
+/// `n` messages of demo history (the same generator as `tandem-cli seed-history`), in 500 chats.
 fn messages(n: usize) -> Vec<HistoryMessage> {
-    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-    (0..n)
-        .map(|i| {
-            let mut words = Vec::new();
-            for _ in 0..(3 + i % 17) {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                words.push(WORDS[(x % WORDS.len() as u64) as usize]);
-            }
-            HistoryMessage {
-                chat_id: format!("chat{:05}", i % 500),
-                message_id: format!("m{i:08}"),
-                sender_account: "abcdefghijklmnop".into(),
-                sender_device: 0,
-                outgoing: i % 3 == 0,
-                body: words.join(" "),
-                sent_ms: 1_700_000_000_000 + i as u64 * 1000,
-                state: "read".into(),
-            }
-        })
-        .collect()
+    let own = AccountId::from_account_key(&[2; 32]);
+    let spec = SeedSpec { chats: 500, messages_per_chat: (n / 500) as u32, days: 365, seed: 1 };
+    demo_history(spec, &own, 1_800_000_000_000).1.iter().map(HistoryMessage::from).collect()
 }
 
 fn percentile(mut samples: Vec<Duration>, p: f64) -> Duration {
@@ -118,20 +72,7 @@ fn main() {
         let opened = Instant::now();
         let body = open_chunk(blob, r, target).unwrap();
         opening += opened.elapsed();
-        let rows: Vec<StoredMessage> = body
-            .messages
-            .into_iter()
-            .map(|m| StoredMessage {
-                chat_id: m.chat_id,
-                message_id: m.message_id,
-                sender_account: m.sender_account,
-                sender_device: m.sender_device,
-                outgoing: m.outgoing,
-                body: m.body,
-                sent_ms: m.sent_ms,
-                state: m.state,
-            })
-            .collect();
+        let rows: Vec<StoredMessage> = body.messages.into_iter().map(StoredMessage::from).collect();
         let chats = vec![HistoryChatRow { chat_id: "chat00000".into(), title: None, complete: true }];
         store.import_history_chunk("bench", r.index, &rows, &chats, 0).unwrap();
     }

@@ -12,20 +12,10 @@ use tandem_proto::appstate::{self, Kind, LtHash, Mutation, Patch, Snapshot};
 use tandem_proto::wire::{AppStateBlob, AppStatePatches, ErrorCode};
 use tandem_store::AppState;
 
-use crate::device::{Device, now_ms};
+use crate::device::{Device, now_ms, random_bytes};
 use crate::error::{ClientError, Result};
 
 const WRITE_RETRIES: usize = 5;
-
-fn internal(e: impl std::fmt::Display) -> ClientError {
-    ClientError::Internal(e.to_string())
-}
-
-fn random<const N: usize>() -> Result<[u8; N]> {
-    let mut bytes = [0u8; N];
-    getrandom::fill(&mut bytes).map_err(internal)?;
-    Ok(bytes)
-}
 
 /// What a sync did.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
@@ -91,7 +81,7 @@ impl Device {
     pub async fn set_contact_name(&self, account: &str, name: &str) -> Result<AppStateSync> {
         let account = tandem_proto::ids::AccountId::parse(account.trim())?;
         tandem_proto::identity::validate_name(name)?;
-        let value = serde_json::to_string(name).map_err(internal)?;
+        let value = serde_json::to_string(name).map_err(ClientError::internal)?;
         self.write_app_state(vec![Mutation::Set { index: format!("name:{account}"), value }]).await
     }
 
@@ -150,8 +140,8 @@ impl Device {
             appstate::apply(&mut entries, &mut hash, &mutations)?;
             let version = held.version + 1;
             let patch = Patch { version, mutations: mutations.clone(), lthash_after: hash.to_bytes() };
-            let json = serde_json::to_vec(&patch).map_err(internal)?;
-            let sealed = appstate::seal(&key, &own, Kind::Patch, version, &json, random()?)?;
+            let json = serde_json::to_vec(&patch).map_err(ClientError::internal)?;
+            let sealed = appstate::seal(&key, &own, Kind::Patch, version, &json, random_bytes()?)?;
             let path = format!("/v1/appstate/patches/{version}");
             let put: Result<serde_json::Value> = self.put_authed(&path, &AppStateBlob { version, sealed }).await;
             match put {
@@ -167,13 +157,13 @@ impl Device {
                 Err(e) => return Err(e),
             }
         }
-        Err(internal("the synced settings kept changing on other devices; try again"))
+        Err(ClientError::internal("the synced settings kept changing on other devices; try again"))
     }
 
     async fn upload_snapshot(&self, key: &[u8; 32], snapshot: &Snapshot) -> Result<()> {
         let (own, _, _) = self.whoami()?;
-        let json = serde_json::to_vec(snapshot).map_err(internal)?;
-        let sealed = appstate::seal(key, &own, Kind::Snapshot, snapshot.version, &json, random()?)?;
+        let json = serde_json::to_vec(snapshot).map_err(ClientError::internal)?;
+        let sealed = appstate::seal(key, &own, Kind::Snapshot, snapshot.version, &json, random_bytes()?)?;
         let _: serde_json::Value =
             self.put_authed("/v1/appstate/snapshot", &AppStateBlob { version: snapshot.version, sealed }).await?;
         Ok(())
@@ -248,7 +238,8 @@ impl Device {
         let blob: AppStateBlob = self.get_authed("/v1/appstate/snapshot").await?;
         let held_version = self.state().store.app_state()?.version;
         let plain = appstate::open(key, &own, Kind::Snapshot, blob.version, &blob.sealed)?;
-        let snapshot: Snapshot = serde_json::from_slice(&plain).map_err(|_| internal("an unreadable snapshot"))?;
+        let snapshot: Snapshot =
+            serde_json::from_slice(&plain).map_err(|_| ClientError::internal("an unreadable snapshot"))?;
         if snapshot.version != blob.version
             || LtHash::of(&snapshot.entries).to_bytes() != snapshot.lthash
             || snapshot.version < held_version

@@ -68,6 +68,11 @@ pub enum ClientError {
 }
 
 impl ClientError {
+    /// Something that should not happen (a bug, or a broken local file), with what it was.
+    pub(crate) fn internal(e: impl std::fmt::Display) -> Self {
+        ClientError::Internal(e.to_string())
+    }
+
     /// A stable code for user interfaces.
     pub fn code(&self) -> &'static str {
         match self {

@@ -16,19 +16,9 @@ use tandem_proto::message::Payload;
 use tandem_proto::wire::{BlobCreated, ErrorCode};
 use tandem_store::{HistoryChatRow, HistoryTotals, StoredMessage};
 
-use crate::device::{Device, now_ms};
+use crate::device::{Device, now_ms, random_bytes};
 use crate::error::{ClientError, Result};
 use crate::events::ClientEvent;
-
-fn internal(e: impl std::fmt::Display) -> ClientError {
-    ClientError::Internal(e.to_string())
-}
-
-fn random<const N: usize>() -> Result<[u8; N]> {
-    let mut bytes = [0u8; N];
-    getrandom::fill(&mut bytes).map_err(internal)?;
-    Ok(bytes)
-}
 
 /// How far the phone got sending history.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -48,32 +38,6 @@ pub struct HistoryStatus {
     pub failures: Vec<String>,
     /// Chats whose history is only partly here (more remains on the phone).
     pub partial_chats: Vec<String>,
-}
-
-fn to_history(m: &StoredMessage) -> HistoryMessage {
-    HistoryMessage {
-        chat_id: m.chat_id.clone(),
-        message_id: m.message_id.clone(),
-        sender_account: m.sender_account.clone(),
-        sender_device: m.sender_device,
-        outgoing: m.outgoing,
-        body: m.body.clone(),
-        sent_ms: m.sent_ms,
-        state: m.state.clone(),
-    }
-}
-
-fn from_history(m: HistoryMessage) -> StoredMessage {
-    StoredMessage {
-        chat_id: m.chat_id,
-        message_id: m.message_id,
-        sender_account: m.sender_account,
-        sender_device: m.sender_device,
-        outgoing: m.outgoing,
-        body: m.body,
-        sent_ms: m.sent_ms,
-        state: m.state,
-    }
 }
 
 /// Splits the phone's messages into the bootstrap (newest messages of the newest chats) and the
@@ -125,12 +89,12 @@ impl Device {
         let title = |chat: &str| groups.iter().find(|g| g.group_id == chat).map(|g| g.name.clone());
         let total = messages.len() as u64;
         let chunks = plan_chunks(messages);
-        let count = u32::try_from(chunks.len()).map_err(internal)?;
-        let bundle_id: String = random::<16>()?.iter().map(|b| format!("{b:02x}")).collect();
+        let count = u32::try_from(chunks.len()).map_err(ClientError::internal)?;
+        let bundle_id: String = random_bytes::<16>()?.iter().map(|b| format!("{b:02x}")).collect();
         let mut sent = HistorySent { chunk: 0, chunks: count, messages: 0 };
         let mut chats_seen: Vec<String> = Vec::new();
         for (index, chunk) in chunks.iter().enumerate() {
-            let index = u32::try_from(index).map_err(internal)?;
+            let index = u32::try_from(index).map_err(ClientError::internal)?;
             let last = index + 1 == count;
             // Chat status: in the last chunk for every chat; earlier, for the chats it holds.
             let mut chat_ids: Vec<String> = chunk.iter().map(|m| m.chat_id.clone()).collect();
@@ -147,10 +111,10 @@ impl Device {
                     .iter()
                     .map(|c| HistoryChat { chat_id: c.clone(), title: title(c), complete: last && !older.contains(c) })
                     .collect(),
-                messages: chunk.iter().map(to_history).collect(),
+                messages: chunk.iter().map(HistoryMessage::from).collect(),
             };
-            let key: [u8; 32] = random()?;
-            let (blob, digest) = seal_chunk(&body, &key, random()?, (&own, companion), &bundle_id, index, last)?;
+            let key: [u8; 32] = random_bytes()?;
+            let (blob, digest) = seal_chunk(&body, &key, random_bytes()?, (&own, companion), &bundle_id, index, last)?;
             let created: BlobCreated = self.post_bytes_authed(&format!("/v1/blobs?device={companion}"), &blob).await?;
             let reference = ChunkRef {
                 bundle_id: bundle_id.clone(),
@@ -160,7 +124,7 @@ impl Device {
                 key: key.to_vec(),
                 digest: digest.to_vec(),
                 size: blob.len() as u64,
-                messages: u32::try_from(chunk.len()).map_err(internal)?,
+                messages: u32::try_from(chunk.len()).map_err(ClientError::internal)?,
                 bundle_messages: total,
                 bundle_chunks: count,
             };
@@ -192,7 +156,7 @@ impl Device {
         let (own, own_device, _) = self.whoami()?;
         let pending = self.state().store.pending_history_chunks()?;
         for row in pending {
-            let chunk: ChunkRef = serde_json::from_str(&row.chunk).map_err(internal)?;
+            let chunk: ChunkRef = serde_json::from_str(&row.chunk).map_err(ClientError::internal)?;
             let result = self.download_chunk(&chunk).await;
             let blob = match result {
                 Ok(blob) => blob,
@@ -215,7 +179,7 @@ impl Device {
                         .into_iter()
                         .map(|c| HistoryChatRow { chat_id: c.chat_id, title: c.title, complete: c.complete })
                         .collect();
-                    let messages: Vec<StoredMessage> = body.messages.into_iter().map(from_history).collect();
+                    let messages: Vec<StoredMessage> = body.messages.into_iter().map(StoredMessage::from).collect();
                     self.state().store.import_history_chunk(&row.bundle_id, row.index, &messages, &chats, now_ms())?;
                 }
                 Err(e) => {

@@ -57,7 +57,7 @@ pub use lifecycle::{InactivityWarning, LoggedOutNote, clear_logged_out_note, log
 pub use messaging::Message;
 pub use primary::{LinkedCompanion, PendingLink, create_account};
 pub use profile::Profile;
-pub use seed::SeedSpec;
+pub use seed::{SeedSpec, demo_history};
 pub use tandem_proto::identity::DeviceKind;
 pub use tandem_proto::ids::AccountId;
 pub use tandem_proto::wire::LogoutReason;

@@ -24,10 +24,6 @@ const STALE_RETRIES: usize = 3;
 
 type Targets = BTreeSet<(AccountId, DeviceId)>;
 
-fn internal(e: impl std::fmt::Display) -> ClientError {
-    ClientError::Internal(e.to_string())
-}
-
 /// What a pairwise group payload (a membership state or a room key) changes, or why it was refused.
 #[derive(Default)]
 pub(crate) struct GroupEffect {
@@ -93,7 +89,7 @@ impl Device {
                 Err(e) => return Err(e),
             }
         }
-        Err(last.unwrap_or_else(|| internal("the group send was not accepted")))
+        Err(last.unwrap_or_else(|| ClientError::internal("the group send was not accepted")))
     }
 
     /// The group's sending session if exactly `targets` hold its key; otherwise a new one whose
@@ -105,9 +101,9 @@ impl Device {
         targets: &Targets,
     ) -> Result<Option<GroupSession>> {
         if let Some(stored) = self.state().store.outbound_group_session(group_id.as_str())? {
-            let shared: Targets = serde_json::from_str(&stored.shared_with).map_err(internal)?;
+            let shared: Targets = serde_json::from_str(&stored.shared_with).map_err(ClientError::internal)?;
             if shared == *targets {
-                let pickle: GroupSessionPickle = serde_json::from_str(&stored.pickle).map_err(internal)?;
+                let pickle: GroupSessionPickle = serde_json::from_str(&stored.pickle).map_err(ClientError::internal)?;
                 return Ok(Some(GroupSession::from_pickle(pickle)));
             }
         }
@@ -131,8 +127,8 @@ impl Device {
         let stored = OutboundGroupSession {
             group_id: group_id.to_string(),
             session_id: session.session_id(),
-            pickle: serde_json::to_string(&session.pickle()).map_err(internal)?,
-            shared_with: serde_json::to_string(shared).map_err(internal)?,
+            pickle: serde_json::to_string(&session.pickle()).map_err(ClientError::internal)?,
+            shared_with: serde_json::to_string(shared).map_err(ClientError::internal)?,
         };
         self.state().store.save_outbound_group_session(&stored, None, now_ms())?;
         Ok(())
@@ -152,7 +148,7 @@ impl Device {
             return Ok(());
         }
         let Some(stored) = self.state().store.outbound_group_session(group_id.as_str())? else { return Ok(()) };
-        let pickle: GroupSessionPickle = serde_json::from_str(&stored.pickle).map_err(internal)?;
+        let pickle: GroupSessionPickle = serde_json::from_str(&stored.pickle).map_err(ClientError::internal)?;
         let mut session = GroupSession::from_pickle(pickle);
         let key = Payload::RoomKey {
             group_id: group_id.clone(),
@@ -167,7 +163,7 @@ impl Device {
             text: message.body.clone(),
         };
         let encrypted = session.encrypt(payload.encode()?);
-        let shared: Targets = serde_json::from_str(&stored.shared_with).map_err(internal)?;
+        let shared: Targets = serde_json::from_str(&stored.shared_with).map_err(ClientError::internal)?;
         self.save_sending_session(&group_id, &session, &shared)?;
         let sealed =
             GroupEnvelope { group_id, session_id: session.session_id(), message: encrypted.to_bytes() }.encode()?;
@@ -187,11 +183,9 @@ impl Device {
     pub(crate) fn receive_group(&self, envelope: &InboxEnvelope) -> Result<Option<StoredMessage>> {
         let sealed = GroupEnvelope::decode(&envelope.ciphertext)?;
         let sender = &envelope.sender_account;
-        let mut stored = self
-            .state()
-            .store
-            .inbound_group_session(&sealed.session_id)?
-            .ok_or_else(|| internal("a group message whose key has not arrived (it is asked for again)"))?;
+        let mut stored = self.state().store.inbound_group_session(&sealed.session_id)?.ok_or_else(|| {
+            ClientError::internal("a group message whose key has not arrived (it is asked for again)")
+        })?;
         if stored.group_id != sealed.group_id.as_str()
             || stored.sender_account != sender.as_str()
             || stored.sender_device != envelope.sender_device
@@ -204,10 +198,10 @@ impl Device {
         if !state.is_member(sender) {
             return Err(ClientError::Untrusted(format!("a group message from {sender}, who is not a member")));
         }
-        let pickle: InboundGroupSessionPickle = serde_json::from_str(&stored.pickle).map_err(internal)?;
+        let pickle: InboundGroupSessionPickle = serde_json::from_str(&stored.pickle).map_err(ClientError::internal)?;
         let mut session = Inbound::from_pickle(pickle);
-        let message = MegolmMessage::from_bytes(&sealed.message).map_err(internal)?;
-        let decrypted = session.decrypt(&message).map_err(|e| internal(format!("cannot decrypt: {e}")))?;
+        let message = MegolmMessage::from_bytes(&sealed.message).map_err(ClientError::internal)?;
+        let decrypted = session.decrypt(&message).map_err(|e| ClientError::internal(format!("cannot decrypt: {e}")))?;
         let Payload::GroupText { group_id, message_id, sent_ms, text } =
             Payload::decode(&decrypted.plaintext, Channel::Group)?
         else {
@@ -228,7 +222,7 @@ impl Device {
             sent_ms,
             state: if outgoing { "sent" } else { "received" }.into(),
         };
-        stored.pickle = serde_json::to_string(&session.pickle()).map_err(internal)?;
+        stored.pickle = serde_json::to_string(&session.pickle()).map_err(ClientError::internal)?;
         let received = Received {
             relay_id: envelope.id,
             session: None,
@@ -295,7 +289,7 @@ impl Device {
             }
             return Err(ClientError::Untrusted("a key for a session another device already owns".into()));
         }
-        let key = SessionKey::from_base64(session_key).map_err(internal)?;
+        let key = SessionKey::from_base64(session_key).map_err(ClientError::internal)?;
         let session = Inbound::new(&key, SessionConfig::version_1());
         if session.session_id() != session_id {
             return Err(ClientError::Untrusted("the key does not match its session id".into()));
@@ -305,7 +299,7 @@ impl Device {
             group_id: group_id.to_string(),
             sender_account: sender.to_string(),
             sender_device: device,
-            pickle: serde_json::to_string(&session.pickle()).map_err(internal)?,
+            pickle: serde_json::to_string(&session.pickle()).map_err(ClientError::internal)?,
         })
     }
 }

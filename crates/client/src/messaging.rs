@@ -23,10 +23,6 @@ pub type Message = StoredMessage;
 /// An account's verified device list, its devices' verified identities, and its account key.
 pub(crate) type Verified = (DeviceList, Vec<StoredIdentity>, [u8; 32]);
 
-fn internal(what: &str) -> ClientError {
-    ClientError::Internal(what.to_owned())
-}
-
 /// The list versions a batch was planned from, which the relay checks.
 pub(crate) fn list_versions(verified: &[Verified]) -> Vec<ListVersion> {
     verified.iter().map(|v| ListVersion { account_id: v.0.account_id.clone(), version: v.0.version }).collect()
@@ -47,7 +43,7 @@ impl Device {
         } else {
             let to = AccountId::parse(to)?;
             if to == own {
-                return Err(internal("sending to this device's own account is not supported yet"));
+                return Err(ClientError::internal("sending to this device's own account is not supported yet"));
             }
             to.to_string()
         };
@@ -164,8 +160,10 @@ impl Device {
         let mut envelopes = Vec::new();
         let mut sessions = Vec::new();
         for (account, device) in &targets {
-            let (_, ids, key) =
-                verified.iter().find(|v| v.0.account_id == *account).ok_or_else(|| internal("a list went missing"))?;
+            let (_, ids, key) = verified
+                .iter()
+                .find(|v| v.0.account_id == *account)
+                .ok_or_else(|| ClientError::internal("a list went missing"))?;
             let identity = ids.iter().find(|i| i.device_id == *device).ok_or_else(|| {
                 ClientError::Untrusted(format!("no verified identity for device {device} of {account}"))
             })?;

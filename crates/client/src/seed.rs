@@ -81,6 +81,40 @@ impl Rng {
     }
 }
 
+/// The demo contacts and messages for `spec`, as `own` would hold them at `now_ms` (pure: the
+/// same arguments give the same history).
+pub fn demo_history(spec: SeedSpec, own: &AccountId, now_ms: u64) -> (Vec<AccountId>, Vec<StoredMessage>) {
+    let mut rng = Rng(spec.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let span = u64::from(spec.days.max(1)) * 24 * 3600 * 1000;
+    let step = span / u64::from(spec.messages_per_chat.max(1));
+    let mut contacts = Vec::new();
+    let mut messages = Vec::new();
+    for chat in 0..spec.chats {
+        let mut key = [0u8; 32];
+        key[..8].copy_from_slice(&spec.seed.to_le_bytes());
+        key[8..12].copy_from_slice(&chat.to_le_bytes());
+        let contact = AccountId::from_account_key(&key);
+        for i in 0..spec.messages_per_chat {
+            let longest = if rng.below(10) == 0 { 60 } else { 12 };
+            let words = 1 + rng.below(longest);
+            let body: Vec<&str> = (0..words).map(|_| WORDS[rng.below(WORDS.len() as u64) as usize]).collect();
+            let outgoing = rng.below(2) == 0;
+            messages.push(StoredMessage {
+                chat_id: contact.to_string(),
+                message_id: format!("seed{:x}c{chat}m{i}", spec.seed),
+                sender_account: if outgoing { own.to_string() } else { contact.to_string() },
+                sender_device: 0,
+                outgoing,
+                body: body.join(" "),
+                sent_ms: now_ms - span + u64::from(i) * step + rng.below(step.max(1)),
+                state: "read".into(),
+            });
+        }
+        contacts.push(contact);
+    }
+    (contacts, messages)
+}
+
 impl Device {
     /// As the phone: adds demo history (contacts and messages) to this device. Returns how many
     /// messages were added.
@@ -89,34 +123,10 @@ impl Device {
         if own_device != PRIMARY_DEVICE_ID {
             return Err(ClientError::NotPrimary);
         }
-        let mut rng = Rng(spec.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
         let now = now_ms();
-        let span = u64::from(spec.days.max(1)) * 24 * 3600 * 1000;
-        let mut messages = Vec::new();
-        for chat in 0..spec.chats {
-            let mut key = [0u8; 32];
-            key[..8].copy_from_slice(&spec.seed.to_le_bytes());
-            key[8..12].copy_from_slice(&chat.to_le_bytes());
-            let contact = AccountId::from_account_key(&key);
-            self.state().store.add_contact(&contact, now)?;
-            for i in 0..spec.messages_per_chat {
-                let longest = if rng.below(10) == 0 { 60 } else { 12 };
-                let words = 1 + rng.below(longest);
-                let body: Vec<&str> = (0..words).map(|_| WORDS[rng.below(WORDS.len() as u64) as usize]).collect();
-                let outgoing = rng.below(2) == 0;
-                let step = span / u64::from(spec.messages_per_chat.max(1));
-                let sent_ms = now - span + u64::from(i) * step + rng.below(step.max(1));
-                messages.push(StoredMessage {
-                    chat_id: contact.to_string(),
-                    message_id: format!("seed{:x}c{chat}m{i}", spec.seed),
-                    sender_account: if outgoing { own.to_string() } else { contact.to_string() },
-                    sender_device: 0,
-                    outgoing,
-                    body: body.join(" "),
-                    sent_ms,
-                    state: "read".into(),
-                });
-            }
+        let (contacts, messages) = demo_history(spec, &own, now);
+        for contact in &contacts {
+            self.state().store.add_contact(contact, now)?;
         }
         Ok(self.state().store.add_messages(&messages, now)?)
     }

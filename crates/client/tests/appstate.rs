@@ -3,16 +3,9 @@
 
 mod common;
 
-use common::{Actor, TestRelay, next_code};
+use common::{Actor, TestRelay, link};
 use rusqlite::params;
 use tandem_client::{ChatAction, Device};
-
-async fn link(phone: &Device, actor: &Actor, relay: &str) -> Device {
-    let (task, mut progress) = actor.start_linking(relay);
-    let (uri, _, _) = next_code(&mut progress).await;
-    phone.begin_link(&uri).await.unwrap().approve().await.unwrap();
-    task.await.unwrap().unwrap()
-}
 
 struct Alice {
     relay: TestRelay,

@@ -107,3 +107,38 @@ pub async fn wait_for_view(
         _ => panic!("no view where {what}; last view: {:?}", views.borrow()),
     }
 }
+
+/// The desktop app's settings for a test: this relay, this profile folder, this name.
+pub fn desktop_config(
+    relay_url: &str,
+    profile: &std::path::Path,
+    name: &str,
+    key_storage: KeyStorage,
+) -> tandem_client::desktop::DesktopConfig {
+    tandem_client::desktop::DesktopConfig {
+        relay_url: relay_url.to_owned(),
+        profile_dir: profile.to_owned(),
+        device_name: name.into(),
+        key_storage,
+        app_version: "0.0.0-test".into(),
+    }
+}
+
+/// The window shows a QR code, `phone` links it, and it is linked and online: that view.
+pub async fn link_window(
+    views: &mut tokio::sync::watch::Receiver<tandem_client::desktop::View>,
+    phone: &Device,
+) -> tandem_client::desktop::View {
+    use tandem_client::desktop::Screen;
+    let linking = wait_for_view(views, "a QR code shows", |v| v.screen == Screen::Linking).await;
+    phone.begin_link(&linking.linking.expect("a code").uri).await.unwrap().approve().await.unwrap();
+    wait_for_view(views, "linked and online", |v| v.screen == Screen::Linked && v.connection.state == "online").await
+}
+
+/// `phone` links the companion `actor` (through the real linking flow); returns the companion.
+pub async fn link(phone: &Device, actor: &Actor, relay: &str) -> Device {
+    let (task, mut progress) = actor.start_linking(relay);
+    let (uri, _, _) = next_code(&mut progress).await;
+    phone.begin_link(&uri).await.unwrap().approve().await.unwrap();
+    task.await.unwrap().unwrap()
+}

@@ -9,7 +9,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{Actor, TestRelay, next_code};
+use common::{Actor, TestRelay, link};
 use rusqlite::params;
 use tandem_client::Device;
 
@@ -23,13 +23,6 @@ impl Rng {
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n
     }
-}
-
-async fn link(phone: &Device, actor: &Actor, relay: &str) -> Device {
-    let (task, mut progress) = actor.start_linking(relay);
-    let (uri, _, _) = next_code(&mut progress).await;
-    phone.begin_link(&uri).await.unwrap().approve().await.unwrap();
-    task.await.unwrap().unwrap()
 }
 
 /// (message id, body, outgoing) of a chat, as a set: order is checked separately.

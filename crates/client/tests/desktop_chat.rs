@@ -3,9 +3,9 @@
 
 mod common;
 
-use common::{Actor, TestRelay, wait_for_view};
+use common::{Actor, TestRelay, desktop_config, link_window, wait_for_view};
 use tandem_client::KeyStorage;
-use tandem_client::desktop::{DesktopApp, DesktopConfig, Screen, View};
+use tandem_client::desktop::{DesktopApp, View};
 
 fn bodies(view: &View) -> Vec<(bool, String, String)> {
     let open = view.linked.as_ref().and_then(|l| l.open_chat.as_ref());
@@ -19,21 +19,9 @@ async fn alice_desktop_chats_with_bob_and_sees_his_reply_live() {
     let bob_phone = Actor::new("bob_phone").create_phone(&relay.url()).await;
     let (alice, bob) = (alice_phone.info().account_id.unwrap(), bob_phone.info().account_id.unwrap());
     let profile = tempfile::tempdir().unwrap();
-    let config = DesktopConfig {
-        relay_url: relay.url(),
-        profile_dir: profile.path().to_owned(),
-        device_name: "alice_desktop".into(),
-        key_storage: KeyStorage::File,
-        app_version: "0.0.0-test".into(),
-    };
-    let app = DesktopApp::start(config);
+    let app = DesktopApp::start(desktop_config(&relay.url(), profile.path(), "alice_desktop", KeyStorage::File));
     let mut views = app.watch();
-    let linking = wait_for_view(&mut views, "a QR code shows", |v| v.screen == Screen::Linking).await;
-    alice_phone.begin_link(&linking.linking.unwrap().uri).await.unwrap().approve().await.unwrap();
-    wait_for_view(&mut views, "it is linked and online", |v| {
-        v.screen == Screen::Linked && v.connection.state == "online"
-    })
-    .await;
+    link_window(&mut views, &alice_phone).await;
 
     let err = app.add_contact("not-an-account").await.unwrap_err();
     assert_eq!(err.code, "invalid_data");
@@ -67,21 +55,9 @@ async fn a_group_bob_creates_appears_on_alice_desktop_by_name_and_works_both_way
     let bob_phone = Actor::new("bob_phone").create_phone(&relay.url()).await;
     let alice = alice_phone.info().account_id.unwrap();
     let profile = tempfile::tempdir().unwrap();
-    let config = DesktopConfig {
-        relay_url: relay.url(),
-        profile_dir: profile.path().to_owned(),
-        device_name: "alice_desktop".into(),
-        key_storage: KeyStorage::File,
-        app_version: "0.0.0-test".into(),
-    };
-    let app = DesktopApp::start(config);
+    let app = DesktopApp::start(desktop_config(&relay.url(), profile.path(), "alice_desktop", KeyStorage::File));
     let mut views = app.watch();
-    let linking = wait_for_view(&mut views, "a QR code shows", |v| v.screen == Screen::Linking).await;
-    alice_phone.begin_link(&linking.linking.unwrap().uri).await.unwrap().approve().await.unwrap();
-    wait_for_view(&mut views, "it is linked and online", |v| {
-        v.screen == Screen::Linked && v.connection.state == "online"
-    })
-    .await;
+    link_window(&mut views, &alice_phone).await;
 
     let group = bob_phone.create_group("Dinner <b>plans</b>", &[alice.as_str()]).await.unwrap();
     let view = wait_for_view(&mut views, "the group shows in the chat list", |v| {

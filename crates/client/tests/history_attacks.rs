@@ -3,17 +3,9 @@
 
 mod common;
 
-use common::{Actor, TestRelay, next_code};
-use tandem_client::Device;
+use common::{Actor, TestRelay, link};
 use tandem_proto::history::ChunkRef;
 use tandem_proto::message::Payload;
-
-async fn link(phone: &Device, actor: &Actor, relay: &str) -> Device {
-    let (task, mut progress) = actor.start_linking(relay);
-    let (uri, _, _) = next_code(&mut progress).await;
-    phone.begin_link(&uri).await.unwrap().approve().await.unwrap();
-    task.await.unwrap().unwrap()
-}
 
 fn chunk() -> Payload {
     Payload::HistoryChunk {

@@ -4,18 +4,11 @@
 
 mod common;
 
-use common::{Actor, TestRelay, next_code, wait_for_view};
-use tandem_client::desktop::{DesktopApp, DesktopConfig, Screen};
-use tandem_client::{ClientError, Device, KeyStorage, LogoutReason, keychain_has_key, logged_out_note};
+use common::{Actor, TestRelay, desktop_config, link, link_window, wait_for_view};
+use tandem_client::desktop::{DesktopApp, Screen};
+use tandem_client::{ClientError, KeyStorage, LogoutReason, keychain_has_key, logged_out_note};
 
 const DAY_SECS: u64 = 24 * 3600;
-
-async fn link(phone: &Device, actor: &Actor, relay: &str) -> Device {
-    let (task, mut progress) = actor.start_linking(relay);
-    let (uri, _, _) = next_code(&mut progress).await;
-    phone.begin_link(&uri).await.unwrap().approve().await.unwrap();
-    task.await.unwrap().unwrap()
-}
 
 fn logged_out(result: tandem_client::Result<impl std::fmt::Debug>) -> LogoutReason {
     match result {
@@ -31,21 +24,9 @@ async fn the_phone_logs_alice_desktop_out_and_it_wipes_itself_and_shows_linking_
     let bob_phone = Actor::new("bob_phone").create_phone(&relay.url()).await;
     let alice = alice_phone.info().account_id.unwrap();
     let profile = tempfile::tempdir().unwrap();
-    let config = DesktopConfig {
-        relay_url: relay.url(),
-        profile_dir: profile.path().to_owned(),
-        device_name: "alice_desktop".into(),
-        key_storage: KeyStorage::Keychain,
-        app_version: "0.0.0-test".into(),
-    };
-    let app = DesktopApp::start(config);
+    let app = DesktopApp::start(desktop_config(&relay.url(), profile.path(), "alice_desktop", KeyStorage::Keychain));
     let mut views = app.watch();
-    let linking = wait_for_view(&mut views, "a QR code shows", |v| v.screen == Screen::Linking).await;
-    alice_phone.begin_link(&linking.linking.unwrap().uri).await.unwrap().approve().await.unwrap();
-    let linked = wait_for_view(&mut views, "linked and online", |v| {
-        v.screen == Screen::Linked && v.connection.state == "online"
-    })
-    .await;
+    let linked = link_window(&mut views, &alice_phone).await;
     let desktop_id = linked.linked.unwrap().device_id;
     bob_phone.add_contact(alice.as_str()).await.unwrap(); // bob knows both of alice's devices
     let profile_id = std::fs::read_to_string(profile.path().join("profile-id")).unwrap().trim().to_owned();

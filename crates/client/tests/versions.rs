@@ -3,15 +3,7 @@
 
 mod common;
 
-use common::{Actor, TestRelay, next_code};
-use tandem_client::Device;
-
-async fn link(phone: &Device, actor: &Actor, relay: &str) -> Device {
-    let (task, mut progress) = actor.start_linking(relay);
-    let (uri, _, _) = next_code(&mut progress).await;
-    phone.begin_link(&uri).await.unwrap().approve().await.unwrap();
-    task.await.unwrap().unwrap()
-}
+use common::{Actor, TestRelay, link};
 
 fn bodies(messages: &[tandem_client::Message]) -> Vec<&str> {
     messages.iter().map(|m| m.body.as_str()).collect()

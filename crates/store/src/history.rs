@@ -58,12 +58,17 @@ pub(crate) fn add_chunk(conn: &rusqlite::Connection, c: &NewHistoryChunk<'_>, no
 impl Store {
     /// Chunks not imported yet, in order.
     pub fn pending_history_chunks(&self) -> Result<Vec<HistoryChunkRow>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT bundle_id, idx, chunk, state, error FROM history_chunks WHERE state = 'pending' ORDER BY received_ms, bundle_id, idx",
-            )
-            .map_err(|e| self.err(e))?;
+        self.history_chunks("WHERE state = 'pending' ORDER BY received_ms, bundle_id, idx")
+    }
+
+    /// Chunks that failed, with why.
+    pub fn failed_history_chunks(&self) -> Result<Vec<HistoryChunkRow>, StoreError> {
+        self.history_chunks("WHERE state = 'failed' ORDER BY idx")
+    }
+
+    fn history_chunks(&self, tail: &str) -> Result<Vec<HistoryChunkRow>, StoreError> {
+        let sql = format!("SELECT bundle_id, idx, chunk, state, error FROM history_chunks {tail}");
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([], |r| {
                 Ok(HistoryChunkRow {
@@ -154,28 +159,6 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
-    /// Chunks that failed, with why.
-    pub fn failed_history_chunks(&self) -> Result<Vec<HistoryChunkRow>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT bundle_id, idx, chunk, state, error FROM history_chunks WHERE state = 'failed' ORDER BY idx",
-            )
-            .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok(HistoryChunkRow {
-                    bundle_id: r.get(0)?,
-                    index: r.get(1)?,
-                    chunk: r.get(2)?,
-                    state: r.get(3)?,
-                    error: r.get(4)?,
-                })
-            })
-            .map_err(|e| self.err(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
-    }
-
     /// Each chat's history status.
     pub fn history_chats(&self) -> Result<Vec<HistoryChatRow>, StoreError> {
         let mut stmt = self
@@ -228,5 +211,35 @@ impl Store {
                 r.get(0)
             })
             .map_err(|e| self.err(e))
+    }
+}
+
+impl From<tandem_proto::history::HistoryMessage> for StoredMessage {
+    fn from(m: tandem_proto::history::HistoryMessage) -> Self {
+        StoredMessage {
+            chat_id: m.chat_id,
+            message_id: m.message_id,
+            sender_account: m.sender_account,
+            sender_device: m.sender_device,
+            outgoing: m.outgoing,
+            body: m.body,
+            sent_ms: m.sent_ms,
+            state: m.state,
+        }
+    }
+}
+
+impl From<&StoredMessage> for tandem_proto::history::HistoryMessage {
+    fn from(m: &StoredMessage) -> Self {
+        tandem_proto::history::HistoryMessage {
+            chat_id: m.chat_id.clone(),
+            message_id: m.message_id.clone(),
+            sender_account: m.sender_account.clone(),
+            sender_device: m.sender_device,
+            outgoing: m.outgoing,
+            body: m.body.clone(),
+            sent_ms: m.sent_ms,
+            state: m.state.clone(),
+        }
     }
 }

@@ -112,7 +112,7 @@ fn main() {
     }
     let baseline = start.elapsed();
 
-    let runs = 50;
+    let runs = 20;
     let time = |query: &str| -> Vec<Duration> {
         (0..runs)
             .map(|_| {

@@ -89,13 +89,14 @@ impl Store {
     /// The newest `limit` messages matching `text`, with snippets.
     pub fn search(&self, text: &str, limit: u32) -> Result<Vec<SearchHit>, StoreError> {
         let Some(query) = fts_query(text) else { return Ok(Vec::new()) };
-        // The matches' rowids (cheap), then the newest `limit` of them by send time. Snippets are
-        // made here for those few: FTS5's snippet() would run the match again for each row.
+        // The matches' rowids (cheap), then walk the send-time index from the newest until `limit`
+        // of them are found. Snippets are made here for those few: FTS5's snippet() would run the
+        // match again for each row.
         let mut stmt = self
             .conn
             .prepare_cached(
                 "SELECT m.chat_id, m.message_id, m.sender_account, m.sender_device, m.outgoing, m.body, m.sent_ms, m.state
-                 FROM messages m
+                 FROM messages m INDEXED BY messages_by_sent
                  WHERE m.rowid IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1)
                  ORDER BY m.sent_ms DESC LIMIT ?2",
             )

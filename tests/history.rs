@@ -106,3 +106,15 @@ fn a_broken_download_resumes_and_a_killed_import_finishes_exactly() {
     assert_eq!(s["messages_stored"].as_u64().unwrap(), 6000, "no duplicates, no gaps");
     assert!(blob_files(&relay).is_empty(), "every blob was acked and deleted");
 }
+
+#[test]
+fn history_waits_on_the_relay_across_a_restart() {
+    let (relay, _alice_phone, alice_desktop) = seeded(2, 1000, 30);
+    // The relay goes down (SIGKILL) and comes back before the desktop fetches anything.
+    let relay = relay.restart();
+    alice_desktop.ok(&["sync"]);
+    let s = status(&alice_desktop);
+    assert_eq!(s["history"]["state"], "complete", "{s}");
+    assert_eq!(s["messages_stored"].as_u64().unwrap(), 2000);
+    drop(relay);
+}

@@ -47,3 +47,24 @@ async fn history_keys_from_another_account_or_a_sibling_companion_are_refused() 
     let from_sibling = alice_desktop.messages(alice.as_str()).unwrap();
     assert!(from_sibling.iter().any(|m| m.body.contains("History chunk") || m.body.contains("history chunk")));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn history_that_expired_on_the_relay_is_reported_not_half_imported() {
+    let relay = TestRelay::with_manual_clock().await;
+    let url = relay.url();
+    let phone_actor = Actor::new("alice_phone");
+    let alice_phone = phone_actor.create_phone(&url).await;
+    let alice_desktop = link(&alice_phone, &Actor::new("alice_desktop"), &url).await;
+    let desktop_id = alice_desktop.info().device_id.unwrap();
+    alice_phone.seed_history(tandem_client::SeedSpec { chats: 2, messages_per_chat: 30, days: 10, seed: 3 }).unwrap();
+    let sent = alice_phone.send_history(desktop_id, None, &mut |_| {}).await.unwrap();
+    assert_eq!(sent.messages, 60);
+    // The desktop stays away longer than the relay keeps blobs (7 days); its phone stays online.
+    relay.advance_secs(8 * 24 * 3600);
+    alice_phone.refresh_devices().await.unwrap();
+    alice_desktop.sync().await.unwrap();
+    let status = alice_desktop.history_status().unwrap();
+    assert_eq!(status.state, "failed", "{status:?}");
+    assert!(status.failures[0].contains("expired"), "{:?}", status.failures);
+    assert_eq!(alice_desktop.message_count().unwrap(), 0, "nothing half-imported");
+}

@@ -56,3 +56,8 @@ pub async fn add_contact(app: App<'_>, account_id: String) -> Result<(), ErrorVi
 pub async fn log_out(app: App<'_>) -> Result<(), ErrorView> {
     app.log_out().await
 }
+
+#[tauri::command]
+pub async fn chat_action(app: App<'_>, chat_id: String, action: String) -> Result<(), ErrorView> {
+    app.chat_action(&chat_id, &action).await
+}

@@ -45,7 +45,8 @@ pub fn run() -> std::process::ExitCode {
             commands::open_chat,
             commands::send_message,
             commands::add_contact,
-            commands::log_out
+            commands::log_out,
+            commands::chat_action
         ])
         .run(tauri::generate_context!());
     match result {

@@ -24,7 +24,11 @@ export interface Backend {
   addContact(accountId: string): Promise<void>;
   /** Logs this desktop out; it wipes itself and the core pushes the linking screen. */
   logOut(): Promise<void>;
+  /** Archives, pins or mutes a chat on every device of the account; the core pushes a View. */
+  chatAction(chatId: string, action: ChatAction): Promise<void>;
 }
+
+export type ChatAction = "archive" | "unarchive" | "pin" | "unpin" | "mute" | "unmute";
 
 /** invoke() with rejections converted to AppError. */
 async function call<T>(cmd: string, args?: InvokeArgs): Promise<T> {
@@ -48,4 +52,5 @@ export const tauriBackend: Backend = {
   sendMessage: (chatId, text) => call<void>("send_message", { chatId, text }),
   addContact: (accountId) => call<void>("add_contact", { accountId }),
   logOut: () => call<void>("log_out"),
+  chatAction: (chatId, action) => call<void>("chat_action", { chatId, action }),
 };

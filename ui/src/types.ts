@@ -52,9 +52,15 @@ export interface LastMessage {
 export interface ChatSummary {
   /** The other account's id (16 lowercase base32 chars), or a group's id ("group-…"): untrusted text. */
   chat_id: string;
-  /** A group's name (untrusted text); null for a chat with one account. */
+  /** A group's name or the contact's synced name (untrusted text); null otherwise. */
   title: string | null;
+  group: boolean;
   last_message: LastMessage | null;
+  /** Synced settings (the same on every device of the account). */
+  archived: boolean;
+  pinned: boolean;
+  muted: boolean;
+  unread: number;
 }
 
 /**
@@ -81,6 +87,9 @@ export interface OpenChat {
   title: string | null;
   /** A group's member account ids; empty for a chat with one account. */
   members: string[];
+  archived: boolean;
+  pinned: boolean;
+  muted: boolean;
   /** Oldest first. */
   messages: ChatMessage[];
 }
@@ -97,6 +106,8 @@ export interface Linked {
   inactivity_warning: string | null;
   /** History sync from the phone, once it started. */
   history: HistoryStatus | null;
+  /** The key for synced settings has arrived from the phone (pin, archive and mute work). */
+  settings_ready: boolean;
 }
 
 export interface HistoryStatus {

@@ -27,6 +27,8 @@ export class UiState {
   /** Error from openChat, shown under the chat list; "" for none. */
   chatListError = "";
   devicesOpen = true;
+  /** The archived chats are shown. */
+  showArchived = false;
   /** The "log out of this desktop" confirmation is showing. */
   confirmingLogOut = false;
   /** Error from logOut, shown beside the button; "" for none. */

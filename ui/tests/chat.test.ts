@@ -48,7 +48,7 @@ describe("chat list", () => {
   });
 
   it("highlights the open chat with aria-current", () => {
-    mount(chatView(chats, { chat_id: CHAT_B, title: null, members: [], messages: [] }));
+    mount(chatView(chats, { chat_id: CHAT_B, title: null, members: [], archived: false, pinned: false, muted: false, messages: [] }));
     expect(rows().map((b) => b.getAttribute("aria-current"))).toEqual([null, "true", null]);
     expect(rows()[1]?.classList.contains("chat-row-open")).toBe(true);
     expect(queryTestId("no-chat")).toBeNull();
@@ -75,7 +75,7 @@ describe("chat list", () => {
     rows()[1]?.click();
     await flush();
     expect(backend.openChat).toHaveBeenCalledWith(CHAT_B);
-    app.render(chatView(chats, { chat_id: CHAT_B, title: null, members: [], messages: [] }));
+    app.render(chatView(chats, { chat_id: CHAT_B, title: null, members: [], archived: false, pinned: false, muted: false, messages: [] }));
     expect(document.activeElement).toBe(rows()[1]);
   });
 
@@ -109,7 +109,7 @@ describe("new chat form", () => {
     expect(backend.addContact).toHaveBeenCalledWith(CHAT_A);
     expect(byTestId<HTMLInputElement>("new-chat-input").value).toBe("");
     expect(byTestId("new-chat-error").textContent).toBe("");
-    app.render(chatView([chatSummary(CHAT_A)], { chat_id: CHAT_A, title: null, members: [], messages: [] }));
+    app.render(chatView([chatSummary(CHAT_A)], { chat_id: CHAT_A, title: null, members: [], archived: false, pinned: false, muted: false, messages: [] }));
     expect(queryTestId("conversation")).not.toBeNull();
   });
 
@@ -120,7 +120,7 @@ describe("new chat form", () => {
     const { app } = mount(chatView([]), backend);
     typeInto(byTestId<HTMLInputElement>("new-chat-input"), CHAT_A);
     byTestId<HTMLButtonElement>("new-chat-add").click();
-    app.render(chatView([chatSummary(CHAT_A)], { chat_id: CHAT_A, title: null, members: [], messages: [] }));
+    app.render(chatView([chatSummary(CHAT_A)], { chat_id: CHAT_A, title: null, members: [], archived: false, pinned: false, muted: false, messages: [] }));
     expect(byTestId<HTMLButtonElement>("new-chat-add").disabled).toBe(true);
     done();
     await flush();
@@ -169,7 +169,7 @@ describe("conversation", () => {
   ];
 
   it("renders the messages oldest first with state, direction and status line", () => {
-    mount(chatView([chatSummary(CHAT_A)], { chat_id: CHAT_A, title: null, members: [], messages }));
+    mount(chatView([chatSummary(CHAT_A)], { chat_id: CHAT_A, title: null, members: [], archived: false, pinned: false, muted: false, messages }));
     expect(byTestId("conversation-chat-id").textContent).toBe(CHAT_A);
     const list = byTestId("message-list");
     expect(list.getAttribute("role")).toBe("log");
@@ -188,7 +188,7 @@ describe("conversation", () => {
 
   it("shows a chat event as a note, not as a message", () => {
     const event = { message_id: "devicesv3", sender: "", outgoing: false, body: "x linked \"laptop\".", sent_ms: NOW, state: "event" as const };
-    mount(chatView([chatSummary(CHAT_A)], { chat_id: CHAT_A, title: null, members: [], messages: [event] }));
+    mount(chatView([chatSummary(CHAT_A)], { chat_id: CHAT_A, title: null, members: [], archived: false, pinned: false, muted: false, messages: [event] }));
     const row = byTestId("message-row");
     expect(row.getAttribute("role")).toBe("note");
     expect(row.classList.contains("chat-event")).toBe(true);
@@ -205,14 +205,14 @@ describe("conversation", () => {
 
   it("renders a hostile body as literal text", () => {
     const evil = "<img src=x onerror=alert(1)>";
-    mount(chatView([chatSummary(CHAT_A)], { chat_id: CHAT_A, title: null, members: [], messages: [message({ body: evil })] }));
+    mount(chatView([chatSummary(CHAT_A)], { chat_id: CHAT_A, title: null, members: [], archived: false, pinned: false, muted: false, messages: [message({ body: evil })] }));
     expect(document.querySelector("img")).toBeNull();
     expect(byTestId("message-body").textContent).toBe(evil);
     expect(byTestId("message-body").children).toHaveLength(0);
   });
 
   it("says so when the chat has no messages", () => {
-    mount(chatView([chatSummary(CHAT_A)], { chat_id: CHAT_A, title: null, members: [], messages: [] }));
+    mount(chatView([chatSummary(CHAT_A)], { chat_id: CHAT_A, title: null, members: [], archived: false, pinned: false, muted: false, messages: [] }));
     expect(byTestId("no-messages").textContent).toBe("No messages yet.");
   });
 });
@@ -244,7 +244,7 @@ describe("group chats", () => {
       message({ message_id: "m1", sender: "bobbbbbbbbbbbbbb", body: "hi all" }),
       message({ message_id: "m2", sender: "aliceaaaaaaaaaaa", outgoing: true, body: "hello", state: "sent" }),
     ];
-    mount(chatView(chats, { chat_id: GROUP, title: evilName, members: ["a", "b", "c"], messages }));
+    mount(chatView(chats, { chat_id: GROUP, title: evilName, members: ["a", "b", "c"], archived: false, pinned: false, muted: false, messages }));
     expect(byTestId("chat-row-title").textContent).toBe(evilName);
     expect(document.querySelector("img")).toBeNull();
     expect(byTestId("conversation-group-name").textContent).toBe(evilName);
@@ -254,7 +254,7 @@ describe("group chats", () => {
   });
 
   it("shows no sender line in a chat with one account", () => {
-    mount(chatView([chatSummary(CHAT_A)], { chat_id: CHAT_A, title: null, members: [], messages: [message()] }));
+    mount(chatView([chatSummary(CHAT_A)], { chat_id: CHAT_A, title: null, members: [], archived: false, pinned: false, muted: false, messages: [message()] }));
     expect(queryTestId("message-sender")).toBeNull();
     expect(byTestId("conversation-chat-id").textContent).toBe(CHAT_A);
   });

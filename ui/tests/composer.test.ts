@@ -6,7 +6,7 @@ import { CHAT_A, CHAT_B, byTestId, chatSummary, chatView, fakeBackend, flush, me
 const chats = [chatSummary(CHAT_A), chatSummary(CHAT_B)];
 
 function open(chatId: string, messages: ChatMessage[] = []) {
-  return chatView(chats, { chat_id: chatId, title: null, members: [], messages });
+  return chatView(chats, { chat_id: chatId, title: null, members: [], archived: false, pinned: false, muted: false, messages });
 }
 
 function composer(): HTMLTextAreaElement {
@@ -163,11 +163,11 @@ describe("message list", () => {
     expect(byTestId("announcer").textContent).toBe("New message: Lunch?");
 
     const other = chatSummary(CHAT_B, { body: "psst", outgoing: false, sent_ms: 1 });
-    app.render(chatView([chatSummary(CHAT_A), other], { chat_id: CHAT_A, title: null, members: [], messages: [] }));
+    app.render(chatView([chatSummary(CHAT_A), other], { chat_id: CHAT_A, title: null, members: [], archived: false, pinned: false, muted: false, messages: [] }));
     expect(byTestId("announcer").textContent).toBe(`New message from ${CHAT_B}`);
 
     const mine = message({ message_id: "c", outgoing: true, body: "sure" });
-    app.render(chatView([chatSummary(CHAT_A), other], { chat_id: CHAT_A, title: null, members: [], messages: [mine] }));
+    app.render(chatView([chatSummary(CHAT_A), other], { chat_id: CHAT_A, title: null, members: [], archived: false, pinned: false, muted: false, messages: [mine] }));
     expect(byTestId("announcer").textContent).toBe(`New message from ${CHAT_B}`);
   });
 });

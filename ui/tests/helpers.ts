@@ -1,6 +1,6 @@
 import { vi } from "vitest";
 import { createApp, type App } from "../src/app";
-import type { Backend } from "../src/backend";
+import type { Backend, ChatAction } from "../src/backend";
 import type { ChatMessage, ChatSummary, Device, Linked, Linking, OpenChat, View } from "../src/types";
 
 export const NOW = Date.UTC(2025, 2, 4, 12, 0, 0);
@@ -16,6 +16,7 @@ export interface FakeBackend extends Backend {
   sendMessage: ReturnType<typeof vi.fn<(chatId: string, text: string) => Promise<void>>>;
   addContact: ReturnType<typeof vi.fn<(accountId: string) => Promise<void>>>;
   logOut: ReturnType<typeof vi.fn<() => Promise<void>>>;
+  chatAction: ReturnType<typeof vi.fn<(chatId: string, action: ChatAction) => Promise<void>>>;
 }
 
 /** A plain object implementing Backend; `push` plays the core sending a View. */
@@ -32,6 +33,7 @@ export function fakeBackend(initial: View = baseView()): FakeBackend {
     sendMessage: vi.fn(async (_chatId: string, _text: string) => {}),
     addContact: vi.fn(async (_accountId: string) => {}),
     logOut: vi.fn(async () => {}),
+    chatAction: vi.fn(async (_chatId: string, _action: ChatAction) => {}),
     push(v) {
       listener?.(v);
     },
@@ -94,6 +96,7 @@ export function linkedView(devices: Device[], over: Partial<Linked> = {}): View 
       open_chat: null,
       inactivity_warning: null,
       history: null,
+      settings_ready: true,
       ...over,
     },
   });
@@ -103,7 +106,7 @@ export const CHAT_A = "abcdefghijklmnop";
 export const CHAT_B = "qrstuvwxyz234567";
 
 export function chatSummary(chat_id: string, last: ChatSummary["last_message"] = null): ChatSummary {
-  return { chat_id, title: null, last_message: last };
+  return { chat_id, title: null, group: false, last_message: last, archived: false, pinned: false, muted: false, unread: 0 };
 }
 
 export function message(over: Partial<ChatMessage> = {}): ChatMessage {

@@ -83,3 +83,74 @@ describe("history sync", () => {
     expect(queryTestId("history-progress")).toBeNull();
   });
 });
+
+describe("synced chat settings", () => {
+  const A = "abcdefghijklmnop";
+  const B = "qrstuvwxyz234567";
+  const summary = (chat_id: string, over: Record<string, unknown> = {}) => ({
+    chat_id,
+    title: null,
+    group: false,
+    last_message: null,
+    archived: false,
+    pinned: false,
+    muted: false,
+    unread: 0,
+    ...over,
+  });
+  const open = (over: Record<string, unknown> = {}) => ({
+    chat_id: A,
+    title: null,
+    members: [],
+    archived: false,
+    pinned: false,
+    muted: false,
+    messages: [],
+    ...over,
+  });
+
+  it("pins, archives and mutes the open chat through the backend", async () => {
+    const backend = fakeBackend();
+    mount(linkedView([device()], { chats: [summary(A)], open_chat: open() }), backend);
+    byTestId("chat-pin").click();
+    byTestId("chat-archive").click();
+    byTestId("chat-mute").click();
+    await flush();
+    expect(backend.chatAction.mock.calls).toEqual([
+      [A, "pin"],
+      [A, "archive"],
+      [A, "mute"],
+    ]);
+    mount(linkedView([device()], { chats: [summary(A, { pinned: true })], open_chat: open({ pinned: true, archived: true, muted: true }) }), backend);
+    expect(queryTestId("chat-unpin")).not.toBeNull();
+    expect(queryTestId("chat-unarchive")).not.toBeNull();
+    expect(queryTestId("chat-unmute")).not.toBeNull();
+  });
+
+  it("keeps archived chats out of the list until asked, and shows pinned, muted and unread", () => {
+    mount(
+      linkedView([device()], {
+        chats: [summary(A, { pinned: true, muted: true, unread: 3 }), summary(B, { archived: true })],
+        open_chat: null,
+      }),
+    );
+    const visible = byTestId("chat-list").querySelectorAll('[data-testid="chat-row"]');
+    expect(visible).toHaveLength(1);
+    expect(byTestId("chat-unread").textContent).toBe("3");
+    expect(queryTestId("chat-pinned")).not.toBeNull();
+    expect(queryTestId("chat-muted")).not.toBeNull();
+    expect(byTestId<HTMLUListElement>("archived-list").hidden).toBe(true);
+    byTestId("archived-toggle").click();
+    expect(byTestId<HTMLUListElement>("archived-list").hidden).toBe(false);
+    expect(byTestId("archived-toggle").textContent).toBe("Archived (1)");
+  });
+
+  it("says when a change could not be made", async () => {
+    const backend = fakeBackend();
+    backend.chatAction.mockRejectedValueOnce(new AppError("no_app_state_key", "the key has not arrived"));
+    mount(linkedView([device()], { chats: [summary(A)], open_chat: open() }), backend);
+    byTestId("chat-pin").click();
+    await flush();
+    expect(byTestId("chat-action-error").textContent).toContain("the key has not arrived");
+  });
+});

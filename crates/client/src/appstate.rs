@@ -116,10 +116,17 @@ impl Device {
         }
         let bytes = tandem_proto::b64_decode(key, "app state key").ok()?;
         let key = <[u8; 32]>::try_from(bytes.as_slice()).ok()?;
-        if let Err(e) = self.state().store.set_app_state_key(&key) {
-            tracing::warn!(code = e.to_string(), "the settings key could not be stored");
+        match self.state().store.set_app_state_key(&key) {
+            Ok(true) => self.emit(crate::events::ClientEvent::AppStateChanged),
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, "the settings key could not be stored"),
         }
         None
+    }
+
+    /// Whether the account's app-state key has arrived (settings can be changed).
+    pub fn settings_ready(&self) -> bool {
+        self.state().store.app_state_key().ok().flatten().is_some()
     }
 
     fn app_state_key(&self) -> Result<[u8; 32]> {

@@ -22,6 +22,7 @@ impl Device {
     pub fn chat_list(&self) -> Result<Vec<ChatInfo>> {
         let groups = self.groups().unwrap_or_default();
         let state = self.state().store.app_state()?;
+        let unread = self.state().store.unread_counts()?;
         let now = now_ms();
         let mut chats = Vec::new();
         for (chat_id, last) in self.chats()? {
@@ -29,8 +30,7 @@ impl Device {
                 Some(g) => Some(g.name.clone()),
                 None => state.entries.get(&format!("name:{chat_id}")).and_then(|v| serde_json::from_str(v).ok()),
             };
-            let unread =
-                self.state().store.messages(&chat_id)?.iter().filter(|m| !m.outgoing && m.state == "received").count();
+            let unread = unread.get(&chat_id).copied().unwrap_or(0);
             chats.push(ChatInfo {
                 settings: chat_settings(&state.entries, &chat_id, now),
                 chat_id,

@@ -154,3 +154,30 @@ async fn a_relay_that_also_spoils_the_snapshot_gets_a_clear_error_and_nothing_is
     assert!(!a.laptop.chat_settings(&a.carol).unwrap().pinned);
     a.laptop.sync().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn archiving_in_the_desktop_window_archives_on_the_phone() {
+    use common::{desktop_config, link_window, wait_for_view};
+    use tandem_client::KeyStorage;
+    use tandem_client::desktop::DesktopApp;
+
+    let relay = TestRelay::start().await;
+    let alice_phone = Actor::new("alice_phone").create_phone(&relay.url()).await;
+    let bob = Actor::new("bob_phone").create_phone(&relay.url()).await.info().account_id.unwrap().to_string();
+    let profile = tempfile::tempdir().unwrap();
+    let app = DesktopApp::start(desktop_config(&relay.url(), profile.path(), "alice_desktop", KeyStorage::File));
+    let mut views = app.watch();
+    link_window(&mut views, &alice_phone).await;
+    wait_for_view(&mut views, "the settings key arrived", |v| v.linked.as_ref().is_some_and(|l| l.settings_ready))
+        .await;
+    app.add_contact(&bob).await.unwrap();
+    app.chat_action(&bob, "archive").await.unwrap();
+    let view = wait_for_view(&mut views, "the chat shows archived", |v| {
+        v.linked.as_ref().is_some_and(|l| l.chats.iter().any(|c| c.chat_id == bob && c.archived))
+    })
+    .await;
+    assert!(view.linked.unwrap().open_chat.unwrap().archived);
+    alice_phone.sync_app_state().await.unwrap();
+    assert!(alice_phone.chat_settings(&bob).unwrap().archived);
+    assert_eq!(app.chat_action(&bob, "shred").await.unwrap_err().code, "invalid_data");
+}

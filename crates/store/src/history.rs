@@ -204,6 +204,18 @@ impl Store {
         Ok(new)
     }
 
+    /// Unread incoming messages per chat.
+    pub fn unread_counts(&self) -> Result<std::collections::HashMap<String, usize>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT chat_id, COUNT(*) FROM messages WHERE outgoing = 0 AND state = 'received' GROUP BY chat_id",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
     /// Messages held, without events and placeholders.
     pub fn message_count(&self) -> Result<u64, StoreError> {
         self.conn

@@ -1,5 +1,5 @@
 import type { RenderContext } from "../context";
-import { el } from "../dom";
+import { button, el } from "../dom";
 import { toAppError } from "../errors";
 import type { ChatSummary, Linked } from "../types";
 
@@ -110,6 +110,14 @@ function chatRow(chat: ChatSummary, open: boolean, ctx: RenderContext): HTMLElem
       ? el("code", { class: "chat-row-id", testid: "chat-row-id" }, chat.chat_id)
       : el("span", { class: "chat-row-title", testid: "chat-row-title" }, chat.title),
     el("span", { class: "chat-row-preview", testid: "chat-row-preview" }, previewText(chat)),
+    el(
+      "span",
+      { class: "chat-row-flags" },
+      chat.pinned && el("span", { class: "flag", testid: "chat-pinned", attrs: { title: "Pinned" } }, "Pinned"),
+      chat.muted && el("span", { class: "flag", testid: "chat-muted", attrs: { title: "Muted" } }, "Muted"),
+      chat.unread > 0 &&
+        el("span", { class: "badge", testid: "chat-unread", attrs: { "aria-label": `${chat.unread} unread` } }, String(chat.unread)),
+    ),
   );
   btn.addEventListener("click", () => {
     ctx.ui.chatListError = "";
@@ -128,11 +136,24 @@ export function renderChatList(linked: Linked, ctx: RenderContext): Section {
   const apply = () => {
     error.textContent = ctx.ui.chatListError;
   };
+  const active = linked.chats.filter((c) => !c.archived);
+  const archived = linked.chats.filter((c) => c.archived);
   const list = el(
     "ul",
     { class: "chat-list", testid: "chat-list" },
-    ...linked.chats.map((c) => chatRow(c, c.chat_id === openId, ctx)),
+    ...active.map((c) => chatRow(c, c.chat_id === openId, ctx)),
   );
+  const archivedList = el(
+    "ul",
+    { class: "chat-list", testid: "archived-list" },
+    ...archived.map((c) => chatRow(c, c.chat_id === openId, ctx)),
+  );
+  archivedList.hidden = !ctx.ui.showArchived;
+  const toggle = button(`Archived (${archived.length})`, { testid: "archived-toggle", attrs: { "aria-expanded": String(ctx.ui.showArchived) } }, (btn) => {
+    ctx.ui.showArchived = !ctx.ui.showArchived;
+    archivedList.hidden = !ctx.ui.showArchived;
+    btn.setAttribute("aria-expanded", String(ctx.ui.showArchived));
+  });
   apply();
   const node = el(
     "nav",
@@ -140,6 +161,8 @@ export function renderChatList(linked: Linked, ctx: RenderContext): Section {
     el("h2", { attrs: { id: "chats-heading" } }, "Chats"),
     linked.chats.length === 0 && el("p", { class: "muted", testid: "no-chats" }, "No chats yet."),
     list,
+    archived.length > 0 && toggle,
+    archived.length > 0 && archivedList,
     error,
   );
   return { node, apply };

@@ -1,7 +1,8 @@
 import type { RenderContext } from "../context";
-import { el } from "../dom";
+import { button, el } from "../dom";
 import { toAppError } from "../errors";
 import { formatDateTime, formatTime } from "../format";
+import type { ChatAction } from "../backend";
 import type { ChatMessage, OpenChat } from "../types";
 import type { Section } from "./chatList";
 
@@ -160,6 +161,30 @@ function composer(chatId: string, ctx: RenderContext): Section & { input: HTMLTe
   return { node: form, apply, input };
 }
 
+/** Pin, archive and mute: synced to every device of the account. */
+function chatActions(chat: OpenChat, ctx: RenderContext): HTMLElement {
+  const status = el("span", { class: "inline-error", testid: "chat-action-error", attrs: { "aria-live": "polite" } });
+  const act = (label: string, action: ChatAction, testid: string) =>
+    button(label, { testid }, async (btn) => {
+      btn.disabled = true;
+      status.textContent = "";
+      try {
+        await ctx.backend.chatAction(chat.chat_id, action);
+      } catch (e) {
+        status.textContent = `Couldn't change the chat: ${toAppError(e).message}`;
+        btn.disabled = false;
+      }
+    });
+  return el(
+    "div",
+    { class: "row chat-actions", testid: "chat-actions" },
+    chat.pinned ? act("Unpin", "unpin", "chat-unpin") : act("Pin", "pin", "chat-pin"),
+    chat.archived ? act("Unarchive", "unarchive", "chat-unarchive") : act("Archive", "archive", "chat-archive"),
+    chat.muted ? act("Unmute", "unmute", "chat-unmute") : act("Mute", "mute", "chat-mute"),
+    status,
+  );
+}
+
 export function renderConversation(chat: OpenChat | null, ctx: RenderContext): Section & { focus(): void } {
   if (chat === null) {
     const node = el("section", { class: "conversation-empty", testid: "no-chat" }, el("p", { class: "muted" }, NO_CHAT_TEXT));
@@ -179,6 +204,7 @@ export function renderConversation(chat: OpenChat | null, ctx: RenderContext): S
             el("span", { class: "muted conversation-members", testid: "conversation-members" }, ` · group of ${chat.members.length}`),
           ]),
     ),
+    chatActions(chat, ctx),
     messageList(chat, ctx),
     chat.messages.length === 0 && el("p", { class: "muted", testid: "no-messages" }, "No messages yet."),
     c.node,

@@ -2,6 +2,7 @@
 
 use super::DesktopApp;
 use super::view::{ChatMessage, ChatSummary, ErrorView, LastMessage, LinkedView, OpenChat};
+use crate::appstate::ChatAction;
 use crate::device::Device;
 use crate::devices::AccountDevices;
 
@@ -10,24 +11,39 @@ impl DesktopApp {
     pub(super) fn linked_view(&self, device: &Device, devices: &AccountDevices, device_name: &str) -> LinkedView {
         let mut view = LinkedView::from_devices(devices, device_name);
         view.history = device.history_status().ok().filter(|h| h.state != "none");
+        view.settings_ready = device.settings_ready();
         let groups = device.groups().unwrap_or_default();
         let group = |chat_id: &str| groups.iter().find(|g| g.group_id == chat_id);
-        view.chats = device
-            .chats()
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(chat_id, last)| ChatSummary {
-                title: group(&chat_id).map(|g| g.name.clone()),
-                chat_id,
-                last_message: last.map(|m| LastMessage { body: m.body, outgoing: m.outgoing, sent_ms: m.sent_ms }),
+        let chats = device.chat_list().unwrap_or_default();
+        view.chats = chats
+            .iter()
+            .map(|c| ChatSummary {
+                chat_id: c.chat_id.clone(),
+                title: c.title.clone(),
+                group: group(&c.chat_id).is_some(),
+                last_message: c.last_message.as_ref().map(|m| LastMessage {
+                    body: m.body.clone(),
+                    outgoing: m.outgoing,
+                    sent_ms: m.sent_ms,
+                }),
+                archived: c.settings.archived,
+                pinned: c.settings.pinned,
+                muted: c.settings.muted_until_ms.is_some(),
+                unread: c.unread,
             })
             .collect();
         let open = self.open_chat.lock().unwrap_or_else(|p| p.into_inner()).clone();
-        view.open_chat = open.map(|chat_id| OpenChat {
-            messages: device.messages(&chat_id).unwrap_or_default().iter().map(ChatMessage::from).collect(),
-            title: group(&chat_id).map(|g| g.name.clone()),
-            members: group(&chat_id).map(|g| g.members.clone()).unwrap_or_default(),
-            chat_id,
+        view.open_chat = open.map(|chat_id| {
+            let settings = device.chat_settings(&chat_id).unwrap_or_default();
+            OpenChat {
+                messages: device.messages(&chat_id).unwrap_or_default().iter().map(ChatMessage::from).collect(),
+                title: group(&chat_id).map(|g| g.name.clone()),
+                members: group(&chat_id).map(|g| g.members.clone()).unwrap_or_default(),
+                archived: settings.archived,
+                pinned: settings.pinned,
+                muted: settings.muted_until_ms.is_some(),
+                chat_id,
+            }
         });
         view
     }
@@ -89,5 +105,25 @@ impl DesktopApp {
         let device = self.linked_device().await?;
         let account = device.add_contact(account_id).await.map_err(|e| ErrorView::from(&e))?;
         self.open_chat(account.as_str()).await
+    }
+
+    /// Archives, pins or mutes a chat on every device of the account: `action` is one of
+    /// archive, unarchive, pin, unpin, mute, unmute.
+    pub async fn chat_action(&self, chat_id: &str, action: &str) -> Result<(), ErrorView> {
+        let device = self.linked_device().await?;
+        let action = match action {
+            "archive" => ChatAction::Archive,
+            "unarchive" => ChatAction::Unarchive,
+            "pin" => ChatAction::Pin,
+            "unpin" => ChatAction::Unpin,
+            "mute" => ChatAction::Mute(None),
+            "unmute" => ChatAction::Unmute,
+            other => {
+                return Err(ErrorView { code: "invalid_data".into(), message: format!("no chat action \"{other}\"") });
+            }
+        };
+        let result = device.chat_action(chat_id, action).await;
+        self.refresh_linked(&device);
+        result.map(|_| ()).map_err(|e| ErrorView::from(&e))
     }
 }

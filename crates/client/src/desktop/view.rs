@@ -65,9 +65,16 @@ pub struct LastMessage {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ChatSummary {
     pub chat_id: String,
-    /// A group's name; `None` for a chat with one account.
+    /// A group's name, or the contact's synced display name; `None` otherwise.
     pub title: Option<String>,
+    /// Whether the chat is a group.
+    pub group: bool,
     pub last_message: Option<LastMessage>,
+    /// Synced settings (the same on every device of the account).
+    pub archived: bool,
+    pub pinned: bool,
+    pub muted: bool,
+    pub unread: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -86,6 +93,9 @@ pub struct OpenChat {
     pub chat_id: String,
     /// A group's name; `None` for a chat with one account.
     pub title: Option<String>,
+    pub archived: bool,
+    pub pinned: bool,
+    pub muted: bool,
     /// A group's members (account ids); empty for a chat with one account.
     pub members: Vec<String>,
     pub messages: Vec<ChatMessage>,
@@ -104,6 +114,8 @@ pub struct LinkedView {
     pub inactivity_warning: Option<String>,
     /// History sync from the phone, once it started.
     pub history: Option<crate::history::HistoryStatus>,
+    /// The key for synced settings has arrived from the phone (pin, archive, mute work).
+    pub settings_ready: bool,
 }
 
 impl LinkedView {
@@ -119,6 +131,7 @@ impl LinkedView {
             open_chat: None,
             inactivity_warning: None,
             history: None,
+            settings_ready: false,
         }
     }
 }

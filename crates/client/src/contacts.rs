@@ -22,7 +22,7 @@ impl Device {
         let path = format!("/v1/accounts/{account}/devices");
         let resp: AccountDevicesResponse = self.get_authed(&path).await?;
         let (list, identities) = verify_account_devices(&resp, account, pinned.as_ref())?;
-        self.note_logged_out(&resp);
+        self.note_logged_out(account, &resp);
         self.state().store.accept_device_list(&resp.account_key, &resp.device_list, &list, &identities, now_ms())?;
         if let Some(held) = held {
             self.note_device_change(account, &held.list, &list, &identities, &resp.account_key)?;

@@ -65,8 +65,7 @@ pub(crate) fn verify_account_devices(
 impl Device {
     /// Remembers which listed devices the relay logged out, so sends leave them out, and which
     /// cannot receive group messages.
-    pub(crate) fn note_logged_out(&self, resp: &AccountDevicesResponse) {
-        let Ok(list) = resp.device_list.verify(&resp.account_key) else { return };
+    pub(crate) fn note_logged_out(&self, account: &AccountId, resp: &AccountDevicesResponse) {
         let gone = resp.logged_out.iter().map(|l| l.device_id).collect();
         let no_groups = resp
             .activity
@@ -75,10 +74,10 @@ impl Device {
             .map(|a| a.device_id)
             .collect();
         if let Ok(mut map) = self.inner.no_groups.lock() {
-            map.insert(list.account_id.clone(), no_groups);
+            map.insert(account.clone(), no_groups);
         }
         if let Ok(mut map) = self.inner.logged_out.lock() {
-            map.insert(list.account_id, gone);
+            map.insert(account.clone(), gone);
         }
     }
 
@@ -107,7 +106,7 @@ impl Device {
                     ListFreshness::Newer | ListFreshness::Same => {}
                 }
             }
-            self.note_logged_out(&resp);
+            self.note_logged_out(&account_id, &resp);
             let gone: Vec<DeviceId> = resp.logged_out.iter().map(|l| l.device_id).collect();
             if own_device != tandem_proto::ids::PRIMARY_DEVICE_ID
                 || gone.is_empty()

@@ -29,7 +29,7 @@ pub async fn authenticate(State(relay): State<Relay>, Body(req): Body<AuthReques
         return Err(ApiFailure::unauthorized());
     }
     // Only a device that proved its key learns that (and why) it was logged out.
-    super::lifecycle::admit(&relay, &req.account_id, req.device_id, device.last_active_ms)?;
+    super::lifecycle::admit(&relay, &req.account_id, req.device_id)?;
     if let Some(caps) = &req.capabilities {
         let caps: Vec<String> = caps
             .iter()

@@ -65,8 +65,7 @@ impl FromRequestParts<Relay> for Authed {
         let (account, device_id) =
             relay.db.token_device(&token_hash(token), now)?.ok_or_else(ApiFailure::unauthorized)?;
         let account_id = AccountId::parse(&account).map_err(|_| ApiFailure::unauthorized())?;
-        let last_active = relay.db.device(&account_id, device_id)?.and_then(|d| d.last_active_ms);
-        super::lifecycle::admit(relay, &account_id, device_id, last_active)?;
+        super::lifecycle::admit(relay, &account_id, device_id)?;
         relay.db.touch_device(&account_id, device_id, now)?;
         Ok(Authed { account_id, device_id })
     }

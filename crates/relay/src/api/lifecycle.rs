@@ -36,14 +36,9 @@ pub(crate) fn log_out(
     Ok(())
 }
 
-/// Before a companion is served: refuses one that was logged out, and logs out one that the
-/// inactivity rules now catch. `last_active_ms` is the device's own, before this request.
-pub(crate) fn admit(
-    relay: &Relay,
-    account: &AccountId,
-    device: DeviceId,
-    last_active_ms: Option<u64>,
-) -> Result<(), ApiFailure> {
+/// Before a companion is served (and before its last-active time is updated): refuses one that
+/// was logged out, and logs out one that the inactivity rules now catch.
+pub(crate) fn admit(relay: &Relay, account: &AccountId, device: DeviceId) -> Result<(), ApiFailure> {
     if let Some(gone) = relay.db.logout_of(account, device)? {
         return Err(logged_out(gone.reason));
     }
@@ -51,7 +46,9 @@ pub(crate) fn admit(
         return Ok(());
     }
     let now = relay.now_ms();
-    let primary_active = relay.db.device(account, PRIMARY_DEVICE_ID)?.and_then(|p| p.last_active_ms);
+    let devices = relay.db.devices(account)?;
+    let active = |id: DeviceId| devices.iter().find(|d| d.device_id == id).and_then(|d| d.last_active_ms);
+    let (primary_active, last_active_ms) = (active(PRIMARY_DEVICE_ID), active(device));
     let reason = if primary_active.is_some_and(|at| now.saturating_sub(at) > relay.idle.primary_ms) {
         Some(LogoutReason::PhoneInactive)
     } else if last_active_ms.is_some_and(|at| now.saturating_sub(at) > relay.idle.companion_ms) {

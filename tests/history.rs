@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use serde_json::Value;
-use tandem_tests::actors::{Cli, Relay, link};
+use tandem_tests::actors::{Cli, Relay, STEP, link};
 use tandem_tests::process::Running;
 
 fn status(device: &Cli) -> Value {
@@ -21,6 +21,8 @@ fn seeded(chats: u32, messages: u32, days: u32) -> (Relay, Cli, Cli) {
     let (c, m, d) = (chats.to_string(), messages.to_string(), days.to_string());
     alice_phone.ok(&["seed-history", "--chats", &c, "--messages", &m, "--days", &d, "--seed", "7"]);
     link(&alice_phone, &alice_desktop, &relay);
+    // `link` sent the bootstrap; the phone's next sync sends the rest.
+    alice_phone.ok(&["sync"]);
     (relay, alice_phone, alice_desktop)
 }
 
@@ -117,4 +119,106 @@ fn history_waits_on_the_relay_across_a_restart() {
     assert_eq!(s["history"]["state"], "complete", "{s}");
     assert_eq!(s["messages_stored"].as_u64().unwrap(), 2000);
     drop(relay);
+}
+
+fn lines(output: &str) -> Vec<Value> {
+    output.lines().filter_map(|l| serde_json::from_str(l).ok()).collect()
+}
+
+fn chats(device: &Cli) -> Vec<Value> {
+    lines(&device.ok(&["--json", "chats"])).into_iter().map(|l| l["chat"].clone()).collect()
+}
+
+#[test]
+fn link_returns_after_the_bootstrap_and_the_rest_follows_while_the_phone_runs() {
+    let relay = Relay::start();
+    let (alice_phone, alice_desktop) = (Cli::new("alice_phone"), Cli::new("alice_desktop"));
+    alice_phone.init_phone(&relay);
+    alice_phone.ok(&["seed-history", "--chats", "3", "--messages", "1500", "--days", "400", "--seed", "7"]);
+    // The desktop asks for 3 months; the phone sends those, its recent chats first.
+    let mut cmd = alice_desktop.command();
+    cmd.args(["companion", "--relay", &relay.url, "--name", "alice_desktop", "--history-days", "90"]);
+    let mut companion = Running::spawn("alice_desktop companion", cmd);
+    let uri = companion.wait_line("a link URI", STEP, |l| l.starts_with("tandem://link?"));
+    let linked = lines(&alice_phone.ok(&["--json", "link", "--yes", &uri]));
+    assert!(companion.wait_exit(STEP).success(), "{}", companion.stderr());
+    let scanned = linked.iter().find(|l| l["event"] == "scanned").unwrap();
+    assert_eq!(scanned["history_days_asked"], 90);
+    let uploads: Vec<&Value> = linked.iter().filter(|l| l["event"] == "history_chunk").collect();
+    assert_eq!(uploads.len(), 1, "link returns once the bootstrap is uploaded: {linked:?}");
+    let chunks = uploads[0]["progress"]["chunks"].as_u64().unwrap();
+    assert!(chunks > 1, "{uploads:?}");
+    assert_eq!(uploads[0]["progress"]["messages"], 60, "20 newest of each of 3 chats");
+    // The recent chats are there at once.
+    alice_desktop.ok(&["sync"]);
+    let s = status(&alice_desktop);
+    assert_eq!(s["history"]["state"], "syncing", "{s}");
+    assert_eq!(s["messages_stored"], 60);
+    assert_eq!(chats(&alice_desktop).len(), 3);
+    // The phone comes online; the desktop, online too, imports the rest as it arrives.
+    let mut phone = Running::spawn("alice_phone run", {
+        let mut c = alice_phone.command();
+        c.args(["--json", "run"]);
+        c
+    });
+    let mut desktop = Running::spawn("alice_desktop run", {
+        let mut c = alice_desktop.command();
+        c.args(["--json", "run"]);
+        c
+    });
+    desktop.wait_line("history complete", Duration::from_secs(120), |l| {
+        l.contains("\"event\":\"history\"") && l.contains("\"state\":\"complete\"")
+    });
+    desktop.kill();
+    phone.kill();
+    let s = status(&alice_desktop);
+    let stored = s["messages_stored"].as_u64().unwrap();
+    assert_eq!(stored, s["history"]["messages_total"].as_u64().unwrap(), "{s}");
+    assert!(stored > 900 && stored < 1250, "about 90 of 400 days: {stored}");
+    assert!(chats(&alice_desktop).iter().all(|c| c["history"] == "more_on_phone"));
+}
+
+#[test]
+fn older_messages_come_on_demand_from_the_phone_or_a_sibling() {
+    let (relay, alice_phone, alice_desktop) = seeded(2, 1500, 400);
+    alice_desktop.ok(&["sync"]);
+    let chat = chats(&alice_desktop)[0]["chat_id"].as_str().unwrap().to_owned();
+    let before = status(&alice_desktop)["messages_stored"].as_u64().unwrap();
+    let oldest = |device: &Cli| -> u64 {
+        let all = lines(&device.ok(&["--json", "messages", "--chat", &chat]));
+        all.iter().filter_map(|m| m["message"]["sent_ms"].as_u64()).min().unwrap()
+    };
+    let oldest_before = oldest(&alice_desktop);
+
+    // "Load older": the phone answers; the desktop imports 100 older messages of that chat.
+    alice_desktop.ok(&["older", &chat, "--limit", "100"]);
+    let listed = chats(&alice_desktop);
+    assert_eq!(listed.iter().find(|c| c["chat_id"] == chat.as_str()).unwrap()["history"], "loading");
+    alice_phone.ok(&["sync"]);
+    alice_desktop.ok(&["sync"]);
+    assert_eq!(status(&alice_desktop)["messages_stored"].as_u64().unwrap(), before + 100);
+    assert!(oldest(&alice_desktop) < oldest_before);
+    let listed = chats(&alice_desktop);
+    assert_eq!(listed.iter().find(|c| c["chat_id"] == chat.as_str()).unwrap()["history"], "more_on_phone");
+
+    // A laptop linked for everything holds the whole chat; with the phone away, it answers.
+    let alice_laptop = Cli::new("alice_laptop");
+    let mut cmd = alice_laptop.command();
+    cmd.args(["companion", "--relay", &relay.url, "--name", "alice_laptop", "--history-days", "0"]);
+    let mut companion = Running::spawn("alice_laptop companion", cmd);
+    let uri = companion.wait_line("a link URI", STEP, |l| l.starts_with("tandem://link?"));
+    alice_phone.ok(&["link", "--yes", &uri]);
+    assert!(companion.wait_exit(STEP).success(), "{}", companion.stderr());
+    alice_phone.ok(&["sync"]);
+    alice_laptop.ok(&["sync"]);
+    assert_eq!(status(&alice_laptop)["messages_stored"], 3000);
+    assert!(chats(&alice_laptop).iter().all(|c| c["history"] == "complete"));
+    alice_desktop.ok(&["older", &chat, "--limit", "2000"]);
+    alice_laptop.ok(&["sync"]);
+    alice_desktop.ok(&["sync"]);
+    let listed = chats(&alice_desktop);
+    assert_eq!(listed.iter().find(|c| c["chat_id"] == chat.as_str()).unwrap()["history"], "complete");
+    let all = lines(&alice_desktop.ok(&["--json", "messages", "--chat", &chat]));
+    let total = all.iter().filter(|m| m["message"]["state"] != "event").count();
+    assert_eq!(total, 1500, "the whole chat, each message once");
 }

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use serde_json::json;
-use tandem_client::{AppStateSync, ChatAction, Device};
+use tandem_client::{AppStateSync, ChatAction, ChatHistory, Device};
 
 use crate::ChatCommand;
 use crate::output::Output;
@@ -38,6 +38,11 @@ pub async fn list(home: &Path, out: &Output) -> anyhow::Result<()> {
                 }
                 if chat.unread > 0 {
                     flags.push(format!("{} unread", chat.unread));
+                }
+                match chat.history {
+                    ChatHistory::MoreOnPhone => flags.push("older messages on the phone".to_owned()),
+                    ChatHistory::Loading => flags.push("loading older messages".to_owned()),
+                    ChatHistory::Complete | ChatHistory::Live => {}
                 }
                 let title = chat.title.as_deref().map(|t| format!(" \"{t}\"")).unwrap_or_default();
                 format!("{}{title} {}", chat.chat_id, flags.join(", "))
@@ -77,6 +82,22 @@ async fn read(device: &Device, chat: &str, out: &Output) -> anyhow::Result<()> {
     out.emit(
         || format!("marked {count} message(s) read"),
         &json!({"event": "read", "chat": chat.trim(), "count": count}),
+    );
+    Ok(())
+}
+
+pub async fn older(home: &Path, chat: &str, limit: u32, out: &Output) -> anyhow::Result<()> {
+    let device = load(home)?;
+    let request = device.load_older(chat.trim(), Some(limit)).await?;
+    out.emit(
+        || {
+            format!(
+                "asked {} other device(s) of this account for older messages of {}; they arrive with the next sync",
+                request.asked,
+                chat.trim()
+            )
+        },
+        &json!({"event": "older_requested", "request": request}),
     );
     Ok(())
 }

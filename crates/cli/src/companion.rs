@@ -7,7 +7,7 @@ use tandem_client::{CompanionProfile, DeviceKind, KeyStorage, LinkProgress, Prof
 
 use crate::output::Output;
 
-pub async fn run(home: &Path, relay: &str, name: &str, out: &Output) -> anyhow::Result<()> {
+pub async fn run(home: &Path, relay: &str, name: &str, history_days: u32, out: &Output) -> anyhow::Result<()> {
     let profile = Profile::open(home, KeyStorage::File)?;
     let companion = match open_companion(profile, relay, name, DeviceKind::Headless)? {
         CompanionProfile::Linked(device) => {
@@ -21,6 +21,8 @@ pub async fn run(home: &Path, relay: &str, name: &str, out: &Output) -> anyhow::
         }
         CompanionProfile::Unlinked(companion) => companion,
     };
+    let mut companion = companion;
+    companion.ask_history_days(history_days);
     let device = companion
         .link(|progress| match progress {
             LinkProgress::Code { uri, code, expires_at_ms, code_number, max_codes } => {

@@ -38,14 +38,25 @@ pub async fn run(
     let pending = device.begin_link(&text).await?;
     let name = pending.companion_name().to_owned();
     let code = pending.verification_code();
+    // The desktop asks for a range; this phone may send less (`--history-days`).
+    let asked = pending.history_days();
+    let days = match (asked, history_days) {
+        (0, cap) => cap,
+        (asked, Some(cap)) => Some(u64::from(asked).min(cap)),
+        (asked, None) => Some(u64::from(asked)),
+    };
+    let range = match days {
+        Some(d) => format!("{d} day(s) of history"),
+        None => "all of its history".to_owned(),
+    };
     out.emit(
         || {
             format!(
-                "Link \"{name}\" ({}) to this account?\nVerification code: {code}  (the desktop shows the same code)",
+                "Link \"{name}\" ({}) to this account? It gets {range}.\nVerification code: {code}  (the desktop shows the same code)",
                 pending.companion_kind().as_str()
             )
         },
-        &json!({"event": "scanned", "name": name, "kind": pending.companion_kind(), "code": code}),
+        &json!({"event": "scanned", "name": name, "kind": pending.companion_kind(), "code": code, "history_days_asked": asked, "history_days": days}),
     );
     let approved = if yes {
         true
@@ -69,15 +80,22 @@ pub async fn run(
         },
         &json!({"event": "linked", "device": linked}),
     );
-    // The new device gets this phone's history: the newest chats first, then the rest.
+    // The new device gets this phone's history: its recent chats now, the rest while online.
     let sent = device
-        .send_history(linked.device_id, history_days.map(|d| d * 24 * 3600 * 1000), &mut |p| {
+        .send_history(linked.device_id, days.map(|d| d * 24 * 3600 * 1000), &mut |p| {
             out.emit(
                 || format!("history: chunk {} of {} uploaded ({} messages so far)", p.chunk, p.chunks, p.messages),
                 &json!({"event": "history_chunk", "progress": p}),
             );
         })
         .await?;
-    out.note(&format!("history sent: {} message(s) in {} chunk(s)", sent.messages, sent.chunks));
+    if sent.chunk < sent.chunks {
+        out.note(&format!(
+            "recent chats sent; {} more history chunk(s) go out while this phone is online (tandem-cli run, or sync)",
+            sent.chunks - sent.chunk
+        ));
+    } else {
+        out.note(&format!("history sent: {} message(s)", sent.messages));
+    }
     Ok(())
 }

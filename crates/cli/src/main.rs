@@ -58,6 +58,9 @@ enum Command {
         relay: String,
         #[arg(long)]
         name: String,
+        /// How much history to ask the phone for, in days (0: everything; the phone may send less).
+        #[arg(long, default_value_t = tandem_client::DEFAULT_HISTORY_DAYS)]
+        history_days: u32,
     },
     /// List the account's devices from the verified signed device list.
     Devices,
@@ -109,6 +112,13 @@ enum Command {
     },
     /// Chats with their synced settings (archived, pinned, muted) and unread counts.
     Chats,
+    /// Ask this account's other devices (the phone, or a sibling) for a chat's older messages;
+    /// they arrive with the next `sync` or `run`.
+    Older {
+        chat: String,
+        #[arg(long, default_value_t = tandem_client::OLDER_PAGE)]
+        limit: u32,
+    },
     /// Change a chat's synced settings on every device of the account.
     Chat {
         #[command(subcommand)]
@@ -200,7 +210,9 @@ fn main() -> std::process::ExitCode {
             Command::Link { uri, image, yes, history_days } => {
                 link::run(&cli.home, uri, image, yes, history_days, &out).await
             }
-            Command::Companion { relay, name } => companion::run(&cli.home, &relay, &name, &out).await,
+            Command::Companion { relay, name, history_days } => {
+                companion::run(&cli.home, &relay, &name, history_days, &out).await
+            }
             Command::Devices => phone::devices(&cli.home, &out).await,
             Command::Unlink { device } => lifecycle::unlink(&cli.home, device, &out).await,
             Command::Logout => lifecycle::log_out(&cli.home, &out).await,
@@ -214,6 +226,7 @@ fn main() -> std::process::ExitCode {
             }
             Command::Chats => chats::list(&cli.home, &out).await,
             Command::Search { query, limit } => chats::search(&cli.home, &query, limit, &out),
+            Command::Older { chat, limit } => chats::older(&cli.home, &chat, limit, &out).await,
             Command::SeedHistory { chats, messages, days, seed } => {
                 seed::run(&cli.home, seed::Seed { chats, messages, days, seed }, &out)
             }

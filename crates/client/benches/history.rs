@@ -59,6 +59,7 @@ fn main() {
                 messages: part.len() as u32,
                 bundle_messages: n as u64,
                 bundle_chunks: count,
+                request_id: None,
             };
             (blob, r)
         })

@@ -4,6 +4,7 @@
 use crate::appstate::{ChatSettings, chat_settings};
 use crate::device::{Device, now_ms};
 use crate::error::Result;
+use crate::history_older::ChatHistory;
 use crate::messaging::Message;
 
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -15,6 +16,8 @@ pub struct ChatInfo {
     pub settings: ChatSettings,
     pub unread: usize,
     pub last_message: Option<Message>,
+    /// Whether this chat's past messages are all here.
+    pub history: ChatHistory,
 }
 
 impl Device {
@@ -23,6 +26,10 @@ impl Device {
         let groups = self.groups().unwrap_or_default();
         let state = self.state().store.app_state()?;
         let unread = self.state().store.unread_counts()?;
+        let complete: std::collections::HashMap<String, bool> =
+            self.state().store.history_chats()?.into_iter().map(|c| (c.chat_id, c.complete)).collect();
+        let loading: Vec<String> =
+            self.older_requests()?.into_iter().filter(|r| !r.answered).map(|r| r.chat_id).collect();
         let now = now_ms();
         let mut chats = Vec::new();
         for (chat_id, last) in self.chats()? {
@@ -31,7 +38,14 @@ impl Device {
                 None => state.entries.get(&format!("name:{chat_id}")).and_then(|v| serde_json::from_str(v).ok()),
             };
             let unread = unread.get(&chat_id).copied().unwrap_or(0);
+            let history = match complete.get(&chat_id) {
+                _ if loading.contains(&chat_id) => ChatHistory::Loading,
+                Some(true) => ChatHistory::Complete,
+                Some(false) => ChatHistory::MoreOnPhone,
+                None => ChatHistory::Live,
+            };
             chats.push(ChatInfo {
+                history,
                 settings: chat_settings(&state.entries, &chat_id, now),
                 chat_id,
                 title,

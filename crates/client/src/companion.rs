@@ -22,6 +22,8 @@ pub const FIRST_CODE_SECS: u32 = 60;
 pub const NEXT_CODE_SECS: u32 = 20;
 /// After this many codes nobody scanned, linking stops until the user asks again.
 pub const MAX_CODES: u32 = 6;
+/// The history range a companion asks for unless told otherwise (1 year).
+pub const DEFAULT_HISTORY_DAYS: u32 = 365;
 /// How long to wait for the phone to publish the device list after registering.
 const LISTED_WITHIN: Duration = Duration::from_secs(60);
 
@@ -54,6 +56,8 @@ pub struct Companion {
     identity: LocalIdentity,
     kind: DeviceKind,
     api: RelayApi,
+    /// The history range to ask the phone for, in days (0: everything); a change shows a new code.
+    history_days: tokio::sync::watch::Receiver<u32>,
 }
 
 /// Opens `profile` as a companion using `relay_url` and `name` (these apply while unlinked).
@@ -98,6 +102,7 @@ pub fn open_companion(mut profile: Profile, relay_url: &str, name: &str, kind: D
         identity,
         kind,
         api,
+        history_days: tokio::sync::watch::channel(DEFAULT_HISTORY_DAYS).1,
     })))
 }
 
@@ -110,6 +115,17 @@ fn random<const N: usize>() -> Result<[u8; N]> {
 impl Companion {
     pub fn name(&self) -> &str {
         &self.identity.name
+    }
+
+    /// Follows the user's choice of history range (days, 0: everything): each change before the
+    /// code is scanned shows a new code asking for the new range.
+    pub fn follow_history_choice(&mut self, choice: tokio::sync::watch::Receiver<u32>) {
+        self.history_days = choice;
+    }
+
+    /// Asks the phone for this much history, in days (0: everything).
+    pub fn ask_history_days(&mut self, days: u32) {
+        self.history_days = tokio::sync::watch::channel(days).1;
     }
 
     /// Shows up to [`MAX_CODES`] codes; returns the linked device, or why linking failed. While
@@ -131,12 +147,15 @@ impl Companion {
             backoff.reset();
             code_number += 1;
             let secrets = LinkSecrets::from_random(random()?);
+            let mut choice = self.history_days.clone();
+            let history_days = *choice.borrow_and_update();
             let offer = LinkOffer::create(
                 &self.account,
                 self.api.base(),
                 &opened.link_ref,
                 &self.identity.name,
                 self.kind,
+                history_days,
                 &secrets,
             )?;
             progress(LinkProgress::Code {
@@ -146,7 +165,14 @@ impl Companion {
                 code_number,
                 max_codes: MAX_CODES,
             });
-            if let Some(reply) = self.watch_code(&opened, &mut backoff, &mut progress).await? {
+            let watched = tokio::select! {
+                watched = self.watch_code(&opened, &mut backoff, &mut progress) => watched?,
+                () = changed(&mut choice) => {
+                    code_number -= 1; // a new range, not a new attempt
+                    continue;
+                }
+            };
+            if let Some(reply) = watched {
                 progress(LinkProgress::Finishing);
                 return self.finish(&offer, &secrets, &reply, &opened.link_token).await;
             }
@@ -237,6 +263,13 @@ impl Companion {
         device.wait_until_listed().await?;
         device.mark_linked()?;
         Ok(device)
+    }
+}
+
+/// Resolves when the choice changes; never, once nobody can change it.
+async fn changed(choice: &mut tokio::sync::watch::Receiver<u32>) {
+    if choice.changed().await.is_err() {
+        std::future::pending::<()>().await;
     }
 }
 

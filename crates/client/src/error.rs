@@ -63,6 +63,10 @@ pub enum ClientError {
     NoAppStateKey,
     #[error("device {0} is not in this account's device list (see `tandem-cli devices`)")]
     UnknownDevice(u32),
+    #[error(
+        "no other device of this account is linked to ask for older messages: they stay on the phone that holds them"
+    )]
+    NoOtherDevice,
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -113,6 +117,7 @@ impl ClientError {
             ClientError::NotSetUp => "not_set_up",
             ClientError::AlreadySetUp(_) => "already_set_up",
             ClientError::NotPrimary => "not_primary",
+            ClientError::NoOtherDevice => "no_other_device",
             ClientError::WrongRelay { .. } => "wrong_relay",
             ClientError::LinkDeclined => "link_declined",
             ClientError::LinkExpired(_) => "link_expired",

@@ -1,32 +1,19 @@
-//! History sync (`tandem_proto::history`). The phone: right after linking a companion, it seals
-//! its recent chats (the bootstrap), then the rest of the range, as chunks, uploads each as a blob
-//! only that companion may read, and sends the chunk's key pairwise to it alone. The companion:
-//! it records each announced chunk with the envelope, downloads it (resuming a partial download
-//! with `Range`), checks and opens it, imports it in one transaction, then acks the blob. A bad
-//! chunk is refused whole, with a reason; nothing half-imported.
+//! History sync (`tandem_proto::history`), the receiving side; the sending side is
+//! `history_send`. The companion records each announced chunk with the envelope that carried it,
+//! downloads it (resuming a partial download with `Range`), checks and opens it, imports it in
+//! one transaction, then acks the blob. A bad chunk is refused whole, with a reason; nothing is
+//! half-imported.
 
 use std::path::PathBuf;
 
-use tandem_proto::history::{
-    BOOTSTRAP_CHATS, BOOTSTRAP_MESSAGES_PER_CHAT, CHUNK_MESSAGES, ChunkRef, DEFAULT_RANGE_MS, HistoryChat,
-    HistoryChunkBody, HistoryMessage, open_chunk, seal_chunk,
-};
+use tandem_proto::history::{ChunkRef, open_chunk};
 use tandem_proto::ids::{AccountId, DeviceId, PRIMARY_DEVICE_ID};
-use tandem_proto::message::Payload;
-use tandem_proto::wire::{BlobCreated, ErrorCode};
+use tandem_proto::wire::ErrorCode;
 use tandem_store::{HistoryChatRow, HistoryTotals, StoredMessage};
 
-use crate::device::{Device, now_ms, random_bytes};
+use crate::device::{Device, now_ms};
 use crate::error::{ClientError, Result};
 use crate::events::ClientEvent;
-
-/// How far the phone got sending history.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct HistorySent {
-    pub chunk: u32,
-    pub chunks: u32,
-    pub messages: u64,
-}
 
 /// Where history sync stands on a companion.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
@@ -38,112 +25,33 @@ pub struct HistoryStatus {
     pub failures: Vec<String>,
     /// Chats whose history is only partly here (more remains on the phone).
     pub partial_chats: Vec<String>,
-}
-
-/// Splits the phone's messages into the bootstrap (newest messages of the newest chats) and the
-/// rest, both in order.
-fn plan_chunks(mut messages: Vec<StoredMessage>) -> Vec<Vec<StoredMessage>> {
-    let mut by_chat: std::collections::BTreeMap<String, Vec<StoredMessage>> = Default::default();
-    for m in messages.drain(..) {
-        by_chat.entry(m.chat_id.clone()).or_default().push(m);
-    }
-    let mut chats: Vec<(u64, String)> =
-        by_chat.iter().map(|(id, ms)| (ms.last().map_or(0, |m| m.sent_ms), id.clone())).collect();
-    chats.sort_by(|a, b| b.cmp(a));
-    let mut bootstrap = Vec::new();
-    for (_, chat) in chats.iter().take(BOOTSTRAP_CHATS) {
-        if let Some(ms) = by_chat.get_mut(chat) {
-            let keep = ms.len().saturating_sub(BOOTSTRAP_MESSAGES_PER_CHAT);
-            bootstrap.extend(ms.split_off(keep));
-        }
-    }
-    let rest: Vec<StoredMessage> = by_chat.into_values().flatten().collect();
-    let mut chunks = vec![bootstrap];
-    chunks.extend(rest.chunks(CHUNK_MESSAGES).map(<[StoredMessage]>::to_vec));
-    chunks.retain(|c| !c.is_empty());
-    if chunks.is_empty() {
-        chunks.push(Vec::new()); // an empty history still says "complete"
-    }
-    chunks
+    /// Chats whose older messages were asked for and have not arrived yet.
+    pub loading_older: Vec<String>,
 }
 
 impl Device {
-    /// As the phone: sends the last `range_ms` of history (default 1 year) to a companion of
-    /// this account, bootstrap first, reporting each chunk as it is uploaded.
-    pub async fn send_history(
+    /// As a companion: a bundle's chunk is taken only from this account's own primary; an
+    /// answer to "load older messages" only from another device of the account, and only if this
+    /// device asked.
+    pub(crate) fn accept_history_chunk(
         &self,
-        companion: DeviceId,
-        range_ms: Option<u64>,
-        on_chunk: &mut (dyn FnMut(&HistorySent) + Send),
-    ) -> Result<HistorySent> {
-        let (own, own_device, _) = self.whoami()?;
-        if own_device != PRIMARY_DEVICE_ID {
-            return Err(ClientError::NotPrimary);
-        }
-        let since = now_ms().saturating_sub(range_ms.unwrap_or(DEFAULT_RANGE_MS));
-        let (messages, older) = {
-            let st = self.state();
-            (st.store.history_export(since)?, st.store.chats_with_messages_before(since)?)
+        sender: &AccountId,
+        device: DeviceId,
+        chunk: &ChunkRef,
+    ) -> Option<String> {
+        let Ok((own, own_device, _)) = self.whoami() else {
+            return Some("A history chunk was refused: this device is not linked.".into());
         };
-        let groups = self.groups().unwrap_or_default();
-        let title = |chat: &str| groups.iter().find(|g| g.group_id == chat).map(|g| g.name.clone());
-        let total = messages.len() as u64;
-        let chunks = plan_chunks(messages);
-        let count = u32::try_from(chunks.len()).map_err(ClientError::internal)?;
-        let bundle_id: String = random_bytes::<16>()?.iter().map(|b| format!("{b:02x}")).collect();
-        let mut sent = HistorySent { chunk: 0, chunks: count, messages: 0 };
-        let mut chats_seen: Vec<String> = Vec::new();
-        for (index, chunk) in chunks.iter().enumerate() {
-            let index = u32::try_from(index).map_err(ClientError::internal)?;
-            let last = index + 1 == count;
-            // Chat status: in the last chunk for every chat; earlier, for the chats it holds.
-            let mut chat_ids: Vec<String> = chunk.iter().map(|m| m.chat_id.clone()).collect();
-            chat_ids.sort_unstable();
-            chat_ids.dedup();
-            chats_seen.extend(chat_ids.iter().cloned());
-            chats_seen.sort_unstable();
-            chats_seen.dedup();
-            if last {
-                chat_ids.clone_from(&chats_seen);
-            }
-            let body = HistoryChunkBody {
-                chats: chat_ids
-                    .iter()
-                    .map(|c| HistoryChat { chat_id: c.clone(), title: title(c), complete: last && !older.contains(c) })
-                    .collect(),
-                messages: chunk.iter().map(HistoryMessage::from).collect(),
-            };
-            let key: [u8; 32] = random_bytes()?;
-            let (blob, digest) = seal_chunk(&body, &key, random_bytes()?, (&own, companion), &bundle_id, index, last)?;
-            let created: BlobCreated = self.post_bytes_authed(&format!("/v1/blobs?device={companion}"), &blob).await?;
-            let reference = ChunkRef {
-                bundle_id: bundle_id.clone(),
-                index,
-                last,
-                blob_id: created.blob_id,
-                key: key.to_vec(),
-                digest: digest.to_vec(),
-                size: blob.len() as u64,
-                messages: u32::try_from(chunk.len()).map_err(ClientError::internal)?,
-                bundle_messages: total,
-                bundle_chunks: count,
-            };
-            self.send_to_device(&own, companion, &Payload::HistoryChunk { chunk: reference }).await?;
-            sent.chunk = index + 1;
-            sent.messages += chunk.len() as u64;
-            on_chunk(&sent);
-        }
-        Ok(sent)
-    }
-
-    /// As a companion: a chunk reference is taken only from this account's own primary.
-    pub(crate) fn accept_history_chunk(&self, sender: &AccountId, device: DeviceId) -> Option<String> {
-        let own = self.whoami().ok()?.0;
-        (*sender != own || device != PRIMARY_DEVICE_ID).then(|| {
-            format!(
+        match &chunk.request_id {
+            None if *sender == own && device == PRIMARY_DEVICE_ID => None,
+            None => Some(format!(
                 "A history chunk from {sender} (device {device}) was refused: only this account's phone sends history."
-            )
-        })
+            )),
+            Some(request) if *sender == own && device != own_device && self.asked_for_older(request) => None,
+            Some(_) => Some(format!(
+                "Older messages from {sender} (device {device}) were refused: this device did not ask for them."
+            )),
+        }
     }
 
     fn partial_path(&self, blob_id: &str) -> PathBuf {
@@ -181,6 +89,9 @@ impl Device {
                         .collect();
                     let messages: Vec<StoredMessage> = body.messages.into_iter().map(StoredMessage::from).collect();
                     self.state().store.import_history_chunk(&row.bundle_id, row.index, &messages, &chats, now_ms())?;
+                    if let Some(request) = &chunk.request_id {
+                        self.older_answered(request)?;
+                    }
                 }
                 Err(e) => {
                     tracing::warn!(chunk = row.index, "history chunk refused: {e}");
@@ -243,39 +154,8 @@ impl Device {
         } else {
             "syncing"
         };
-        Ok(HistoryStatus { totals, state, failures, partial_chats })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn m(chat: &str, t: u64) -> StoredMessage {
-        StoredMessage {
-            chat_id: chat.into(),
-            message_id: format!("{chat}{t}"),
-            sender_account: chat.into(),
-            sender_device: 0,
-            outgoing: false,
-            body: "x".into(),
-            sent_ms: t,
-            state: "read".into(),
-        }
-    }
-
-    #[test]
-    fn the_bootstrap_holds_the_newest_messages_and_every_message_goes_once() {
-        let mut all: Vec<StoredMessage> = (0..30).map(|t| m("a", t)).collect();
-        all.extend((0..5).map(|t| m("b", 100 + t)));
-        let chunks = plan_chunks(all.clone());
-        assert_eq!(chunks[0].len(), 25, "20 newest of a, all 5 of b");
-        assert!(chunks[0].iter().filter(|x| x.chat_id == "a").all(|x| x.sent_ms >= 10));
-        let mut ids: Vec<String> = chunks.iter().flatten().map(|x| x.message_id.clone()).collect();
-        ids.sort();
-        let mut expected: Vec<String> = all.iter().map(|x| x.message_id.clone()).collect();
-        expected.sort();
-        assert_eq!(ids, expected);
-        assert_eq!(plan_chunks(Vec::new()).len(), 1);
+        drop(st);
+        let loading_older = self.older_requests()?.into_iter().filter(|r| !r.answered).map(|r| r.chat_id).collect();
+        Ok(HistoryStatus { totals, state, failures, partial_chats, loading_older })
     }
 }

@@ -95,6 +95,10 @@ impl Device {
                 if !self.state().store.pending_history_chunks()?.is_empty() {
                     self.import_history().await?;
                 }
+                // History this device owes another (a new companion's, or older messages asked for).
+                if self.history_to_send()? {
+                    self.send_pending_history(&mut |_| {}).await?;
+                }
                 return Ok((new, read));
             }
         }
@@ -170,10 +174,20 @@ impl Device {
         let message = match payload {
             None | Some(Payload::GroupText { .. }) => None,
             Some(Payload::HistoryChunk { chunk }) => {
-                refused_here = self.accept_history_chunk(sender, envelope.sender_device);
+                refused_here = self.accept_history_chunk(sender, envelope.sender_device, &chunk);
                 if refused_here.is_none() {
                     history = Some(chunk);
                 }
+                None
+            }
+            Some(Payload::HistoryRequest { request_id, chat_id, before_ms, limit }) => {
+                // Queued before the envelope is committed: a crash in between answers twice,
+                // which adds nothing.
+                refused_here = self.queue_history_request(
+                    sender,
+                    envelope.sender_device,
+                    (request_id, chat_id, before_ms, limit),
+                )?;
                 None
             }
             Some(Payload::AppStateKey { key }) => {
@@ -243,6 +257,7 @@ impl Device {
             messages: c.messages,
             bundle_messages: c.bundle_messages,
             bundle_chunks: c.bundle_chunks,
+            request_id: c.request_id.as_deref(),
         });
         let inserted = {
             let pickle = session_pickle(&session)?;

@@ -23,6 +23,8 @@ mod error;
 mod events;
 mod groups;
 mod history;
+mod history_older;
+mod history_send;
 mod inbox;
 mod keychain;
 mod lifecycle;
@@ -44,14 +46,17 @@ pub mod testing;
 pub use appstate::{AppStateSync, ChatAction, ChatSettings};
 pub use chatlist::ChatInfo;
 pub use companion::{
-    Companion, CompanionProfile, FIRST_CODE_SECS, LinkProgress, MAX_CODES, NEXT_CODE_SECS, open_companion,
+    Companion, CompanionProfile, DEFAULT_HISTORY_DAYS, FIRST_CODE_SECS, LinkProgress, MAX_CODES, NEXT_CODE_SECS,
+    open_companion,
 };
 pub use device::{Device, DeviceInfo};
 pub use devices::{AccountDevices, DeviceSummary};
 pub use error::{ClientError, Result};
 pub use events::{ClientEvent, ConnectionState};
 pub use groups::GroupInfo;
-pub use history::{HistorySent, HistoryStatus};
+pub use history::HistoryStatus;
+pub use history_older::{ChatHistory, OLDER_PAGE, OlderRequest};
+pub use history_send::HistorySent;
 pub use keychain::{KEYCHAIN_SERVICE, KeyStorage, keychain_has_key};
 pub use lifecycle::{InactivityWarning, LoggedOutNote, clear_logged_out_note, logged_out_note};
 pub use messaging::Message;

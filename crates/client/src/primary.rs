@@ -134,6 +134,11 @@ impl PendingLink {
         self.offer.kind
     }
 
+    /// How much history the companion asks for, in days (0: everything).
+    pub fn history_days(&self) -> u32 {
+        self.offer.history_days
+    }
+
     /// The code the desktop shows under its QR code.
     pub fn verification_code(&self) -> String {
         self.offer.verification_code()

@@ -20,6 +20,7 @@ fn chunk() -> Payload {
             messages: 1,
             bundle_messages: 1,
             bundle_chunks: 1,
+            request_id: None,
         },
     }
 }
@@ -39,6 +40,12 @@ async fn history_keys_from_another_account_or_a_sibling_companion_are_refused() 
 
     mallory_phone.send_any_pairwise(std::slice::from_ref(&alice), chunk()).await.unwrap();
     alice_laptop.send_any_pairwise(&[], chunk()).await.unwrap();
+    // "Older messages" the desktop never asked for, from a sibling, are refused too.
+    let mut unasked = chunk();
+    if let Payload::HistoryChunk { chunk } = &mut unasked {
+        chunk.request_id = Some("notasked".into());
+    }
+    alice_laptop.send_any_pairwise(&[], unasked).await.unwrap();
     alice_desktop.sync().await.unwrap();
     let status = alice_desktop.history_status().unwrap();
     assert_eq!(status.state, "none", "nothing was taken: {status:?}");
@@ -46,6 +53,7 @@ async fn history_keys_from_another_account_or_a_sibling_companion_are_refused() 
     assert!(from_mallory.iter().any(|m| m.state == "event" && m.body.contains("only this account's phone")));
     let from_sibling = alice_desktop.messages(alice.as_str()).unwrap();
     assert!(from_sibling.iter().any(|m| m.body.contains("History chunk") || m.body.contains("history chunk")));
+    assert!(from_sibling.iter().any(|m| m.body.contains("did not ask for them")), "{from_sibling:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -58,7 +66,8 @@ async fn history_that_expired_on_the_relay_is_reported_not_half_imported() {
     let desktop_id = alice_desktop.info().device_id.unwrap();
     alice_phone.seed_history(tandem_client::SeedSpec { chats: 2, messages_per_chat: 30, days: 10, seed: 3 }).unwrap();
     let sent = alice_phone.send_history(desktop_id, None, &mut |_| {}).await.unwrap();
-    assert_eq!(sent.messages, 60);
+    assert_eq!((sent.chunk, sent.chunks, sent.messages), (1, 2, 40), "the bootstrap first");
+    assert_eq!(alice_phone.send_pending_history(&mut |_| {}).await.unwrap(), 1, "then the rest");
     // The desktop stays away longer than the relay keeps blobs (7 days); its phone stays online.
     relay.advance_secs(8 * 24 * 3600);
     alice_phone.refresh_devices().await.unwrap();

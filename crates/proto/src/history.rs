@@ -73,6 +73,10 @@ pub struct ChunkRef {
     pub messages: u32,
     pub bundle_messages: u64,
     pub bundle_chunks: u32,
+    /// Set when the chunk answers a [`crate::message::Payload::HistoryRequest`] ("load older
+    /// messages"); such a chunk may come from any device of the account that was asked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }
 
 impl ChunkRef {
@@ -80,6 +84,7 @@ impl ChunkRef {
         let id_ok = |s: &str| !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric());
         if !id_ok(&self.bundle_id)
             || !id_ok(&self.blob_id)
+            || self.request_id.as_deref().is_some_and(|r| !id_ok(r))
             || self.key.len() != 32
             || self.digest.len() != 32
             || self.size > MAX_CHUNK_SEALED_BYTES

@@ -34,6 +34,7 @@ fn chunk_ref(blob: &[u8], digest: [u8; 32], index: u32, chunks: u32) -> ChunkRef
         messages: 3,
         bundle_messages: 3,
         bundle_chunks: chunks,
+        request_id: None,
     }
 }
 

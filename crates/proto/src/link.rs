@@ -33,6 +33,8 @@ const DOMAIN_MAC: &str = "TANDEM-LINK-MAC-v1";
 const DOMAIN_KDF: &str = "TANDEM-LINK-REPLY-v1";
 /// Link text longer than this is refused before parsing.
 pub const MAX_LINK_TEXT: usize = 2048;
+/// The longest history range a companion may ask for, in days (0 asks for everything).
+pub const MAX_HISTORY_DAYS: u32 = 36_500;
 
 /// The companion's secrets for one QR code; they never leave the companion except inside the QR.
 #[derive(Zeroize, ZeroizeOnDrop)]
@@ -65,6 +67,8 @@ pub struct LinkOffer {
     linking_secret: [u8; 32],
     pub name: String,
     pub kind: DeviceKind,
+    /// How much history the companion asks for, in days (0: everything); the phone may send less.
+    pub history_days: u32,
     signature: [u8; 64],
 }
 
@@ -82,6 +86,7 @@ impl LinkOffer {
                 &self.linking_secret,
                 self.name.as_bytes(),
                 self.kind.as_str().as_bytes(),
+                &self.history_days.to_be_bytes(),
             ],
         )
     }
@@ -93,9 +98,13 @@ impl LinkOffer {
         link_ref: &str,
         name: &str,
         kind: DeviceKind,
+        history_days: u32,
         secrets: &LinkSecrets,
     ) -> Result<Self, ProtoError> {
         validate_name(name)?;
+        if history_days > MAX_HISTORY_DAYS {
+            return Err(ProtoError::Malformed("history range (at most 100 years)"));
+        }
         let mut offer = LinkOffer {
             relay: relay.to_owned(),
             link_ref: link_ref.to_owned(),
@@ -104,6 +113,7 @@ impl LinkOffer {
             linking_secret: secrets.linking_secret,
             name: name.to_owned(),
             kind,
+            history_days,
             signature: [0u8; 64],
         };
         offer.signature = device.sign(offer.signed_parts()).to_bytes();
@@ -122,6 +132,7 @@ impl LinkOffer {
             .append_pair("s", &b64_encode(&self.linking_secret))
             .append_pair("name", &self.name)
             .append_pair("kind", self.kind.as_str())
+            .append_pair("h", &self.history_days.to_string())
             .append_pair("sig", &b64_encode(&self.signature));
         url.to_string()
     }
@@ -160,9 +171,13 @@ impl LinkOffer {
             linking_secret: b64_array(&get("s")?, "s").map_err(damaged)?,
             name: get("name")?,
             kind,
+            history_days: get("h")?.parse().map_err(|_| ProtoError::TamperedLink)?,
             signature: b64_array(&get("sig")?, "sig").map_err(damaged)?,
         };
         validate_name(&offer.name).map_err(|_| ProtoError::TamperedLink)?;
+        if offer.history_days > MAX_HISTORY_DAYS {
+            return Err(ProtoError::TamperedLink);
+        }
         if !verify_sig(&offer.keys.ed25519, &offer.signed_parts(), &offer.signature) {
             return Err(ProtoError::TamperedLink);
         }

@@ -15,7 +15,8 @@ struct Fixture {
 fn fixture() -> Fixture {
     let (phone, desktop) = (Account::new(), Account::new());
     let secrets = LinkSecrets::from_random([9u8; 64]);
-    let offer = LinkOffer::create(&desktop, RELAY, "ref123", "alice's desktop", DeviceKind::Desktop, &secrets).unwrap();
+    let offer =
+        LinkOffer::create(&desktop, RELAY, "ref123", "alice's desktop", DeviceKind::Desktop, 365, &secrets).unwrap();
     Fixture { phone, desktop, secrets, offer }
 }
 
@@ -69,6 +70,10 @@ fn tampered_link_text_is_refused() {
     assert_eq!(LinkOffer::parse(truncated), Err(ProtoError::TamperedLink));
     let other_relay = uri.replace("127.0.0.1", "127.0.0.2");
     assert_eq!(LinkOffer::parse(&other_relay), Err(ProtoError::TamperedLink));
+    // The history range is signed: asking for everything instead of a year is noticed.
+    let more_history = uri.replace("h=365", "h=0");
+    assert_ne!(more_history, uri);
+    assert_eq!(LinkOffer::parse(&more_history), Err(ProtoError::TamperedLink));
     assert_eq!(LinkOffer::parse("https://example.org"), Err(ProtoError::NotALink));
     assert_eq!(LinkOffer::parse(&uri.replace("v=1", "v=9")), Err(ProtoError::UnsupportedLinkVersion(9)));
 }

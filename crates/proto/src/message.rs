@@ -39,6 +39,10 @@ pub enum Payload {
     /// A chunk of the phone's history for this companion (pairwise only; accepted only from the
     /// account's own primary).
     HistoryChunk { chunk: crate::history::ChunkRef },
+    /// "Send me up to `limit` messages of `chat_id` sent before `before_ms`": a companion's
+    /// "load older messages", to its own account's other devices (pairwise only). The answer is a
+    /// [`Payload::HistoryChunk`] carrying the same `request_id`.
+    HistoryRequest { request_id: String, chat_id: String, before_ms: u64, limit: u32 },
     /// A text message to a group (inside a Megolm ciphertext only).
     GroupText { group_id: GroupId, message_id: String, sent_ms: u64, text: String },
 }
@@ -112,6 +116,17 @@ impl Payload {
             | Payload::GroupText { message_id, text, .. } => (message_id, text),
             Payload::GroupUpdate { .. } => return Ok(()),
             Payload::HistoryChunk { chunk } => return chunk.check(),
+            Payload::HistoryRequest { request_id, chat_id, limit, .. } => {
+                if !valid_id(request_id)
+                    || chat_id.is_empty()
+                    || chat_id.len() > 128
+                    || *limit == 0
+                    || *limit as usize > crate::history::CHUNK_MESSAGES
+                {
+                    return Err(ProtoError::Malformed("history request"));
+                }
+                return Ok(());
+            }
             Payload::AppStateKey { key } => {
                 if key.len() > 64 {
                     return Err(ProtoError::Malformed("app state key"));

@@ -44,13 +44,15 @@ pub struct NewHistoryChunk<'a> {
     pub messages: u32,
     pub bundle_messages: u64,
     pub bundle_chunks: u32,
+    /// Set for a chunk answering a "load older messages" request.
+    pub request_id: Option<&'a str>,
 }
 
 pub(crate) fn add_chunk(conn: &rusqlite::Connection, c: &NewHistoryChunk<'_>, now_ms: u64) -> rusqlite::Result<()> {
     conn.execute(
-        "INSERT OR IGNORE INTO history_chunks (bundle_id, idx, chunk, state, messages, bundle_messages, bundle_chunks, received_ms)
-         VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?6, ?7)",
-        params![c.bundle_id, c.index, c.chunk, c.messages, c.bundle_messages, c.bundle_chunks, now_ms],
+        "INSERT OR IGNORE INTO history_chunks (bundle_id, idx, chunk, state, messages, bundle_messages, bundle_chunks, received_ms, request_id)
+         VALUES (?1, ?2, ?3, 'pending', ?4, ?5, ?6, ?7, ?8)",
+        params![c.bundle_id, c.index, c.chunk, c.messages, c.bundle_messages, c.bundle_chunks, now_ms, c.request_id],
     )?;
     Ok(())
 }
@@ -63,7 +65,7 @@ impl Store {
 
     /// Chunks that failed, with why.
     pub fn failed_history_chunks(&self) -> Result<Vec<HistoryChunkRow>, StoreError> {
-        self.history_chunks("WHERE state = 'failed' ORDER BY idx")
+        self.history_chunks("WHERE state = 'failed' AND request_id IS NULL ORDER BY idx")
     }
 
     fn history_chunks(&self, tail: &str) -> Result<Vec<HistoryChunkRow>, StoreError> {
@@ -135,7 +137,11 @@ impl Store {
     pub fn history_totals(&self) -> Result<HistoryTotals, StoreError> {
         let bundle: Option<String> = self
             .conn
-            .query_row("SELECT bundle_id FROM history_chunks ORDER BY received_ms DESC LIMIT 1", [], |r| r.get(0))
+            .query_row(
+                "SELECT bundle_id FROM history_chunks WHERE request_id IS NULL ORDER BY received_ms DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
             .optional()
             .map_err(|e| self.err(e))?;
         let Some(bundle) = bundle else { return Ok(HistoryTotals::default()) };
@@ -168,25 +174,6 @@ impl Store {
         let rows = stmt
             .query_map([], |r| Ok(HistoryChatRow { chat_id: r.get(0)?, title: r.get(1)?, complete: r.get(2)? }))
             .map_err(|e| self.err(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
-    }
-
-    /// The phone's side: every message sent since `since_ms` (no events or placeholders),
-    /// by chat and time.
-    pub fn history_export(&self, since_ms: u64) -> Result<Vec<StoredMessage>, StoreError> {
-        self.select_messages(
-            "WHERE sent_ms >= ?1 AND state NOT IN ('event', 'waiting', 'failed', 'queued') ORDER BY chat_id, sent_ms, message_id",
-            params![since_ms],
-        )
-    }
-
-    /// Chats with messages older than `before_ms` (their history in a bundle is not complete).
-    pub fn chats_with_messages_before(&self, before_ms: u64) -> Result<Vec<String>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT DISTINCT chat_id FROM messages WHERE sent_ms < ?1 AND state <> 'event'")
-            .map_err(|e| self.err(e))?;
-        let rows = stmt.query_map([before_ms], |r| r.get(0)).map_err(|e| self.err(e))?;
         rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
     }
 

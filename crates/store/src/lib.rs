@@ -9,6 +9,7 @@ mod device_lists;
 mod error;
 mod groups;
 mod history;
+mod history_export;
 mod identity;
 mod messages;
 mod search;
@@ -36,6 +37,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0004_appstate.sql")),
     M::up(include_str!("migrations/0005_history.sql")),
     M::up(include_str!("migrations/0006_search.sql")),
+    M::up(include_str!("migrations/0007_history_requests.sql")),
 ];
 
 pub struct Store {

@@ -61,3 +61,13 @@ pub async fn log_out(app: App<'_>) -> Result<(), ErrorView> {
 pub async fn chat_action(app: App<'_>, chat_id: String, action: String) -> Result<(), ErrorView> {
     app.chat_action(&chat_id, &action).await
 }
+
+#[tauri::command]
+pub fn set_history_range(app: App<'_>, days: u32) -> Result<(), ErrorView> {
+    app.set_history_range(days)
+}
+
+#[tauri::command]
+pub async fn load_older(app: App<'_>, chat_id: String) -> Result<(), ErrorView> {
+    app.load_older(&chat_id).await
+}

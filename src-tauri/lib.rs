@@ -46,7 +46,9 @@ pub fn run() -> std::process::ExitCode {
             commands::send_message,
             commands::add_contact,
             commands::log_out,
-            commands::chat_action
+            commands::chat_action,
+            commands::set_history_range,
+            commands::load_older
         ])
         .run(tauri::generate_context!());
     match result {

@@ -222,3 +222,32 @@ fn older_messages_come_on_demand_from_the_phone_or_a_sibling() {
     let total = all.iter().filter(|m| m["message"]["state"] != "event").count();
     assert_eq!(total, 1500, "the whole chat, each message once");
 }
+
+#[test]
+fn a_desktop_syncing_history_goes_on_after_the_relay_restarts_midway() {
+    let relay = Relay::start();
+    let (alice_phone, alice_desktop) = (Cli::new("alice_phone"), Cli::new("alice_desktop"));
+    alice_phone.init_phone(&relay);
+    alice_phone.ok(&["seed-history", "--chats", "2", "--messages", "3000", "--days", "30", "--seed", "7"]);
+    link(&alice_phone, &alice_desktop, &relay);
+    // The desktop is online and has imported the recent chats; the rest is still on the phone.
+    let mut desktop = Running::spawn("alice_desktop run", {
+        let mut c = alice_desktop.command();
+        c.args(["--json", "run"]);
+        c
+    });
+    desktop.wait_line("the bootstrap imported", STEP, |l| {
+        l.contains("\"event\":\"history\"") && l.contains("\"messages_imported\":40")
+    });
+    // The relay dies (SIGKILL) and comes back; the phone sends the rest; the desktop reconnects
+    // on its own and finishes.
+    let relay = relay.restart();
+    alice_phone.ok(&["sync"]);
+    desktop.wait_line("history complete", Duration::from_secs(120), |l| {
+        l.contains("\"event\":\"history\"") && l.contains("\"state\":\"complete\"")
+    });
+    desktop.kill();
+    let s = status(&alice_desktop);
+    assert_eq!(s["messages_stored"].as_u64().unwrap(), 6000, "no duplicates, no gaps: {s}");
+    drop(relay);
+}

@@ -5,6 +5,9 @@ use super::view::{ChatMessage, ChatSummary, ErrorView, LastMessage, LinkedView, 
 use crate::appstate::ChatAction;
 use crate::device::Device;
 use crate::devices::AccountDevices;
+use crate::history_older::ChatHistory;
+
+const HOUR_MS: u64 = 3600 * 1000;
 
 impl DesktopApp {
     /// The linked screen's content: devices, chats and the open conversation.
@@ -30,6 +33,7 @@ impl DesktopApp {
                 pinned: c.settings.pinned,
                 muted: c.settings.muted_until_ms.is_some(),
                 unread: c.unread,
+                history: c.history,
             })
             .collect();
         let open = self.open_chat.lock().unwrap_or_else(|p| p.into_inner()).clone();
@@ -42,6 +46,8 @@ impl DesktopApp {
                 archived: settings.archived,
                 pinned: settings.pinned,
                 muted: settings.muted_until_ms.is_some(),
+                muted_until_ms: settings.muted_until_ms.filter(|t| *t != u64::MAX),
+                history: device.chat_history(&chat_id).unwrap_or(ChatHistory::Live),
                 chat_id,
             }
         });
@@ -107,8 +113,17 @@ impl DesktopApp {
         self.open_chat(account.as_str()).await
     }
 
+    /// Asks the account's other devices for the open chat's older messages; they are imported
+    /// as they arrive, and the chat says "loading" meanwhile.
+    pub async fn load_older(&self, chat_id: &str) -> Result<(), ErrorView> {
+        let device = self.linked_device().await?;
+        let result = device.load_older(chat_id.trim(), None).await;
+        self.refresh_linked(&device);
+        result.map(|_| ()).map_err(|e| ErrorView::from(&e))
+    }
+
     /// Archives, pins or mutes a chat on every device of the account: `action` is one of
-    /// archive, unarchive, pin, unpin, mute, unmute.
+    /// archive, unarchive, pin, unpin, mute (until unmuted), mute_8h, mute_week, unmute.
     pub async fn chat_action(&self, chat_id: &str, action: &str) -> Result<(), ErrorView> {
         let device = self.linked_device().await?;
         let action = match action {
@@ -117,6 +132,8 @@ impl DesktopApp {
             "pin" => ChatAction::Pin,
             "unpin" => ChatAction::Unpin,
             "mute" => ChatAction::Mute(None),
+            "mute_8h" => ChatAction::Mute(Some(crate::device::now_ms() + 8 * HOUR_MS)),
+            "mute_week" => ChatAction::Mute(Some(crate::device::now_ms() + 7 * 24 * HOUR_MS)),
             "unmute" => ChatAction::Unmute,
             other => {
                 return Err(ErrorView { code: "invalid_data".into(), message: format!("no chat action \"{other}\"") });

@@ -42,7 +42,12 @@ pub struct DesktopApp {
     retry: Notify,
     device: Mutex<Option<Device>>,
     open_chat: std::sync::Mutex<Option<String>>,
+    /// The history range the linking screen asks for (days; 0: everything).
+    history_days: watch::Sender<u32>,
 }
+
+/// The ranges the linking screen offers: 3 months, 1 year, everything.
+pub const HISTORY_CHOICES: [u32; 3] = [90, 365, 0];
 
 impl DesktopApp {
     /// Starts the app's work on the current tokio runtime.
@@ -54,6 +59,7 @@ impl DesktopApp {
             retry: Notify::new(),
             device: Mutex::new(None),
             open_chat: std::sync::Mutex::new(None),
+            history_days: watch::channel(crate::companion::DEFAULT_HISTORY_DAYS).0,
         });
         tokio::spawn(Arc::clone(&app).drive());
         app
@@ -76,6 +82,31 @@ impl DesktopApp {
             });
         }
         self.retry.notify_one();
+        Ok(())
+    }
+
+    /// The user picked how much history to bring over (one of [`HISTORY_CHOICES`]): a new code
+    /// asking for it replaces the one on screen. Only before the phone scanned the code.
+    pub fn set_history_range(&self, days: u32) -> Result<(), ErrorView> {
+        if !HISTORY_CHOICES.contains(&days) {
+            return Err(ErrorView {
+                code: "invalid_data".into(),
+                message: "choose 3 months (90), 1 year (365) or everything (0)".into(),
+            });
+        }
+        let scanning = self
+            .view
+            .borrow()
+            .linking
+            .as_ref()
+            .is_some_and(|l| l.phase == LinkPhase::WaitingForScan);
+        if !scanning {
+            return Err(ErrorView {
+                code: "not_applicable".into(),
+                message: "the history range can only change before the phone scans the code".into(),
+            });
+        }
+        self.history_days.send_replace(days);
         Ok(())
     }
 
@@ -119,7 +150,7 @@ impl DesktopApp {
             };
             let note = logged_out_note(&self.config.profile_dir);
             self.update(|v| v.logged_out = note.map(|n| n.message));
-            let companion =
+            let mut companion =
                 match open_companion(profile, &self.config.relay_url, &self.config.device_name, DeviceKind::Desktop) {
                     Ok(CompanionProfile::Linked(device)) => {
                         if self.clone().online(device).await {
@@ -130,6 +161,7 @@ impl DesktopApp {
                     Ok(CompanionProfile::Unlinked(companion)) => companion,
                     Err(e) => return self.fail(Screen::Fatal, &e),
                 };
+            companion.follow_history_choice(self.history_days.subscribe());
             match companion.link(|p| self.on_progress(p)).await {
                 Ok(device) => {
                     clear_logged_out_note(&self.config.profile_dir);
@@ -170,6 +202,7 @@ impl DesktopApp {
                         code_number,
                         max_codes,
                         phase: LinkPhase::WaitingForScan,
+                        history_days: *self.history_days.borrow(),
                     });
                 });
             }

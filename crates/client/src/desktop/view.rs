@@ -53,6 +53,8 @@ pub struct LinkingView {
     pub code_number: u32,
     pub max_codes: u32,
     pub phase: LinkPhase,
+    /// How much history this code asks the phone for, in days (0: everything).
+    pub history_days: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -75,6 +77,8 @@ pub struct ChatSummary {
     pub pinned: bool,
     pub muted: bool,
     pub unread: usize,
+    /// Whether the chat's past messages are all here.
+    pub history: crate::history_older::ChatHistory,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -99,6 +103,10 @@ pub struct OpenChat {
     /// A group's members (account ids); empty for a chat with one account.
     pub members: Vec<String>,
     pub messages: Vec<ChatMessage>,
+    /// Whether older messages remain on the phone ("Load older messages").
+    pub history: crate::history_older::ChatHistory,
+    /// When the chat is muted until a set time (`None`: not muted, or until unmuted).
+    pub muted_until_ms: Option<u64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -2,7 +2,7 @@
 // views are tested with a plain fake object.
 import { Channel, invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import { toAppError } from "./errors";
-import type { View } from "./types";
+import type { HistoryDays, View } from "./types";
 
 export { AppError } from "./errors";
 
@@ -26,9 +26,20 @@ export interface Backend {
   logOut(): Promise<void>;
   /** Archives, pins or mutes a chat on every device of the account; the core pushes a View. */
   chatAction(chatId: string, action: ChatAction): Promise<void>;
+  /**
+   * How much history the QR code asks the phone for (days; 0: everything). Only while the code
+   * waits for a scan (else not_applicable); the core then shows a new code asking for that range.
+   */
+  setHistoryRange(days: HistoryDays): Promise<void>;
+  /**
+   * Asks the account's other devices for the chat's older messages: a View with the chat's
+   * history "loading" follows, later the messages. Errors: no_other_device, not_applicable.
+   */
+  loadOlder(chatId: string): Promise<void>;
 }
 
-export type ChatAction = "archive" | "unarchive" | "pin" | "unpin" | "mute" | "unmute";
+/** "mute": until unmuted; "mute_8h" and "mute_week": for 8 hours or a week. */
+export type ChatAction = "archive" | "unarchive" | "pin" | "unpin" | "mute" | "mute_8h" | "mute_week" | "unmute";
 
 /** invoke() with rejections converted to AppError. */
 async function call<T>(cmd: string, args?: InvokeArgs): Promise<T> {
@@ -53,4 +64,6 @@ export const tauriBackend: Backend = {
   addContact: (accountId) => call<void>("add_contact", { accountId }),
   logOut: () => call<void>("log_out"),
   chatAction: (chatId, action) => call<void>("chat_action", { chatId, action }),
+  setHistoryRange: (days) => call<void>("set_history_range", { days }),
+  loadOlder: (chatId) => call<void>("load_older", { chatId }),
 };

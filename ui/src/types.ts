@@ -28,7 +28,19 @@ export interface Linking {
   /** After the last code expires the screen becomes link_failed (link_expired). */
   max_codes: number;
   phase: LinkPhase;
+  /** How much history this QR code asks the phone for, in days; 0 means everything. */
+  history_days: number;
 }
+
+/** The history ranges the linking screen offers: 3 months, 1 year (the default), everything. */
+export type HistoryDays = 90 | 365 | 0;
+
+/**
+ * complete: every message the phone has of this chat is here; more_on_phone: older messages
+ * remain on the phone; loading: older messages were asked for and are on their way; live: nothing
+ * was said about this chat's history (a chat that began after linking).
+ */
+export type ChatHistory = "complete" | "more_on_phone" | "loading" | "live";
 
 export type DeviceKind = "primary" | "desktop" | "headless";
 
@@ -61,6 +73,7 @@ export interface ChatSummary {
   pinned: boolean;
   muted: boolean;
   unread: number;
+  history: ChatHistory;
 }
 
 /**
@@ -90,8 +103,11 @@ export interface OpenChat {
   archived: boolean;
   pinned: boolean;
   muted: boolean;
+  /** Set when the chat is muted until a set time (epoch ms); null when not muted or muted until unmuted. */
+  muted_until_ms: number | null;
   /** Oldest first. */
   messages: ChatMessage[];
+  history: ChatHistory;
 }
 
 export interface Linked {
@@ -122,6 +138,8 @@ export interface HistoryStatus {
   failures: string[];
   /** Chats whose older history remains on the phone. */
   partial_chats: string[];
+  /** Chats whose older messages were asked for and are on their way. */
+  loading_older: string[];
 }
 
 /** Codes the UI switches on. Unknown codes are possible and must be handled. */
@@ -138,6 +156,8 @@ export type ErrorCode =
   | "not_found"
   | "keychain_unavailable"
   | "database_unreadable"
+  | "no_other_device"
+  | "not_applicable"
   | "internal";
 
 export interface ErrorInfo {

@@ -17,6 +17,25 @@ export interface NewChatState {
   error: string;
 }
 
+/** The linking screen's history range choice. */
+export interface HistoryRangeState {
+  /** The range just chosen, shown checked until a View asks for it (or the call fails). */
+  pending: number | null;
+  /** Why the last change failed; "" for none. */
+  error: string;
+  /** The QR code (its link text) the error belongs to: a new code clears it. */
+  uri: string;
+}
+
+/** "Load older messages" in one chat. */
+export interface OlderState {
+  /** A loadOlder call is in flight. */
+  busy: boolean;
+  error: string;
+  /** The button had focus when clicked: move focus to the status that replaces it. */
+  refocus: boolean;
+}
+
 export interface RefreshOptions {
   /** Move keyboard focus to the composer of the open chat, if there is one. */
   focusComposer?: boolean;
@@ -33,6 +52,8 @@ export class UiState {
   confirmingLogOut = false;
   /** Error from logOut, shown beside the button; "" for none. */
   logOutError = "";
+  readonly historyRange: HistoryRangeState = { pending: null, error: "", uri: "" };
+  private readonly olders = new Map<string, OlderState>();
   private readonly composers = new Map<string, ComposerState>();
   private readonly scrollTops = new Map<string, number>();
   private readonly lastMessageIds = new Map<string, string>();
@@ -51,6 +72,15 @@ export class UiState {
       this.composers.set(chatId, c);
     }
     return c;
+  }
+
+  older(chatId: string): OlderState {
+    let o = this.olders.get(chatId);
+    if (!o) {
+      o = { busy: false, error: "", refocus: false };
+      this.olders.set(chatId, o);
+    }
+    return o;
   }
 
   saveScroll(chatId: string, top: number): void {

@@ -35,6 +35,30 @@ describe("tauriBackend", () => {
     expect(invoke).toHaveBeenLastCalledWith("add_contact", { accountId: "qrstuvwxyz234567" });
   });
 
+  it("passes the history range and older-message requests under the names the core takes", async () => {
+    invoke.mockResolvedValue(null);
+    await tauriBackend.setHistoryRange(90);
+    expect(invoke).toHaveBeenLastCalledWith("set_history_range", { days: 90 });
+    await tauriBackend.setHistoryRange(0);
+    expect(invoke).toHaveBeenLastCalledWith("set_history_range", { days: 0 });
+    await tauriBackend.loadOlder("abcdefghijklmnop");
+    expect(invoke).toHaveBeenLastCalledWith("load_older", { chatId: "abcdefghijklmnop" });
+    await tauriBackend.chatAction("abcdefghijklmnop", "mute_8h");
+    expect(invoke).toHaveBeenLastCalledWith("chat_action", { chatId: "abcdefghijklmnop", action: "mute_8h" });
+    await tauriBackend.chatAction("abcdefghijklmnop", "mute_week");
+    expect(invoke).toHaveBeenLastCalledWith("chat_action", { chatId: "abcdefghijklmnop", action: "mute_week" });
+  });
+
+  it.each([
+    ["loadOlder", () => tauriBackend.loadOlder("abcdefghijklmnop"), "no_other_device"],
+    ["setHistoryRange", () => tauriBackend.setHistoryRange(365), "not_applicable"],
+  ])("rejects a failed %s with the core's code", async (_name, run, code) => {
+    invoke.mockRejectedValue({ code, message: "Not now." });
+    const err = await run().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect(err).toMatchObject({ code, message: "Not now." });
+  });
+
   it("rejects a failed addContact with the core's code", async () => {
     invoke.mockRejectedValue({ code: "invalid_data", message: "Not base32." });
     const err = await tauriBackend.addContact("x").catch((e: unknown) => e);

@@ -12,6 +12,7 @@ import {
   flush,
   message,
   mount,
+  openChat,
   queryTestId,
 } from "./helpers";
 
@@ -48,7 +49,7 @@ describe("chat list", () => {
   });
 
   it("highlights the open chat with aria-current", () => {
-    mount(chatView(chats, { chat_id: CHAT_B, title: null, members: [], archived: false, pinned: false, muted: false, messages: [] }));
+    mount(chatView(chats, openChat(CHAT_B)));
     expect(rows().map((b) => b.getAttribute("aria-current"))).toEqual([null, "true", null]);
     expect(rows()[1]?.classList.contains("chat-row-open")).toBe(true);
     expect(queryTestId("no-chat")).toBeNull();
@@ -75,7 +76,7 @@ describe("chat list", () => {
     rows()[1]?.click();
     await flush();
     expect(backend.openChat).toHaveBeenCalledWith(CHAT_B);
-    app.render(chatView(chats, { chat_id: CHAT_B, title: null, members: [], archived: false, pinned: false, muted: false, messages: [] }));
+    app.render(chatView(chats, openChat(CHAT_B)));
     expect(document.activeElement).toBe(rows()[1]);
   });
 
@@ -109,7 +110,7 @@ describe("new chat form", () => {
     expect(backend.addContact).toHaveBeenCalledWith(CHAT_A);
     expect(byTestId<HTMLInputElement>("new-chat-input").value).toBe("");
     expect(byTestId("new-chat-error").textContent).toBe("");
-    app.render(chatView([chatSummary(CHAT_A)], { chat_id: CHAT_A, title: null, members: [], archived: false, pinned: false, muted: false, messages: [] }));
+    app.render(chatView([chatSummary(CHAT_A)], openChat(CHAT_A)));
     expect(queryTestId("conversation")).not.toBeNull();
   });
 
@@ -120,7 +121,7 @@ describe("new chat form", () => {
     const { app } = mount(chatView([]), backend);
     typeInto(byTestId<HTMLInputElement>("new-chat-input"), CHAT_A);
     byTestId<HTMLButtonElement>("new-chat-add").click();
-    app.render(chatView([chatSummary(CHAT_A)], { chat_id: CHAT_A, title: null, members: [], archived: false, pinned: false, muted: false, messages: [] }));
+    app.render(chatView([chatSummary(CHAT_A)], openChat(CHAT_A)));
     expect(byTestId<HTMLButtonElement>("new-chat-add").disabled).toBe(true);
     done();
     await flush();
@@ -169,7 +170,7 @@ describe("conversation", () => {
   ];
 
   it("renders the messages oldest first with state, direction and status line", () => {
-    mount(chatView([chatSummary(CHAT_A)], { chat_id: CHAT_A, title: null, members: [], archived: false, pinned: false, muted: false, messages }));
+    mount(chatView([chatSummary(CHAT_A)], openChat(CHAT_A, messages)));
     expect(byTestId("conversation-chat-id").textContent).toBe(CHAT_A);
     const list = byTestId("message-list");
     expect(list.getAttribute("role")).toBe("log");
@@ -188,7 +189,7 @@ describe("conversation", () => {
 
   it("shows a chat event as a note, not as a message", () => {
     const event = { message_id: "devicesv3", sender: "", outgoing: false, body: "x linked \"laptop\".", sent_ms: NOW, state: "event" as const };
-    mount(chatView([chatSummary(CHAT_A)], { chat_id: CHAT_A, title: null, members: [], archived: false, pinned: false, muted: false, messages: [event] }));
+    mount(chatView([chatSummary(CHAT_A)], openChat(CHAT_A, [event])));
     const row = byTestId("message-row");
     expect(row.getAttribute("role")).toBe("note");
     expect(row.classList.contains("chat-event")).toBe(true);
@@ -205,14 +206,14 @@ describe("conversation", () => {
 
   it("renders a hostile body as literal text", () => {
     const evil = "<img src=x onerror=alert(1)>";
-    mount(chatView([chatSummary(CHAT_A)], { chat_id: CHAT_A, title: null, members: [], archived: false, pinned: false, muted: false, messages: [message({ body: evil })] }));
+    mount(chatView([chatSummary(CHAT_A)], openChat(CHAT_A, [message({ body: evil })])));
     expect(document.querySelector("img")).toBeNull();
     expect(byTestId("message-body").textContent).toBe(evil);
     expect(byTestId("message-body").children).toHaveLength(0);
   });
 
   it("says so when the chat has no messages", () => {
-    mount(chatView([chatSummary(CHAT_A)], { chat_id: CHAT_A, title: null, members: [], archived: false, pinned: false, muted: false, messages: [] }));
+    mount(chatView([chatSummary(CHAT_A)], openChat(CHAT_A)));
     expect(byTestId("no-messages").textContent).toBe("No messages yet.");
   });
 });
@@ -244,7 +245,7 @@ describe("group chats", () => {
       message({ message_id: "m1", sender: "bobbbbbbbbbbbbbb", body: "hi all" }),
       message({ message_id: "m2", sender: "aliceaaaaaaaaaaa", outgoing: true, body: "hello", state: "sent" }),
     ];
-    mount(chatView(chats, { chat_id: GROUP, title: evilName, members: ["a", "b", "c"], archived: false, pinned: false, muted: false, messages }));
+    mount(chatView(chats, openChat(GROUP, messages, { title: evilName, members: ["a", "b", "c"] })));
     expect(byTestId("chat-row-title").textContent).toBe(evilName);
     expect(document.querySelector("img")).toBeNull();
     expect(byTestId("conversation-group-name").textContent).toBe(evilName);
@@ -254,8 +255,100 @@ describe("group chats", () => {
   });
 
   it("shows no sender line in a chat with one account", () => {
-    mount(chatView([chatSummary(CHAT_A)], { chat_id: CHAT_A, title: null, members: [], archived: false, pinned: false, muted: false, messages: [message()] }));
+    mount(chatView([chatSummary(CHAT_A)], openChat(CHAT_A, [message()])));
     expect(queryTestId("message-sender")).toBeNull();
     expect(byTestId("conversation-chat-id").textContent).toBe(CHAT_A);
+  });
+});
+
+describe("chat history", () => {
+  it("flags each chat row with its history", () => {
+    const list = [
+      { ...chatSummary(CHAT_A), history: "more_on_phone" as const },
+      { ...chatSummary(CHAT_B), history: "loading" as const },
+      { ...chatSummary("2222222222222222"), history: "complete" as const },
+      chatSummary("3333333333333333"),
+    ];
+    mount(chatView(list));
+    expect(rows().map((b) => b.getAttribute("data-history"))).toEqual(["more_on_phone", "loading", "complete", "live"]);
+    expect(rows().map((b) => queryTestId("chat-history", b)?.textContent ?? null)).toEqual([
+      "More on phone",
+      "Loading older…",
+      "History complete",
+      null,
+    ]);
+  });
+
+  it.each(["more_on_phone", "live"] as const)("offers to load older messages of a %s chat", async (history) => {
+    const backend = fakeBackend();
+    let done = () => {};
+    backend.loadOlder.mockImplementation(() => new Promise<void>((resolve) => (done = resolve)));
+    mount(chatView([chatSummary(CHAT_A)], openChat(CHAT_A, [message()], { history })), backend);
+    const bar = byTestId("history-bar");
+    expect(bar.compareDocumentPosition(byTestId("message-list")) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    const load = byTestId<HTMLButtonElement>("load-older", bar);
+    expect(load.textContent).toBe("Load older messages");
+    expect(load.disabled).toBe(false);
+    expect(queryTestId("older-loading")).toBeNull();
+    expect(queryTestId("history-start")).toBeNull();
+
+    load.click();
+    load.click();
+    expect(load.disabled).toBe(true);
+    expect(backend.loadOlder).toHaveBeenCalledTimes(1);
+    expect(backend.loadOlder).toHaveBeenCalledWith(CHAT_A);
+    done();
+    await flush();
+    expect(byTestId<HTMLButtonElement>("load-older").disabled).toBe(false);
+    expect(byTestId("load-older-error").textContent).toBe("");
+  });
+
+  it("keeps the button disabled across a re-render while the call runs", () => {
+    const backend = fakeBackend();
+    backend.loadOlder.mockImplementation(() => new Promise<void>(() => {}));
+    const { app } = mount(chatView([chatSummary(CHAT_A)], openChat(CHAT_A, [], { history: "more_on_phone" })), backend);
+    byTestId<HTMLButtonElement>("load-older").click();
+    app.render({ ...chatView([chatSummary(CHAT_A)], openChat(CHAT_A, [], { history: "more_on_phone" })), relay_url: "wss://x.test" });
+    expect(byTestId<HTMLButtonElement>("load-older").disabled).toBe(true);
+  });
+
+  it.each([
+    ["no_other_device", "no device", "No other device of this account is linked: older messages stay on the phone."],
+    ["relay_unreachable", "Timed out.", "Couldn't load older messages: Timed out."],
+  ])("says why loading older messages failed (%s)", async (code, msg, shown) => {
+    const backend = fakeBackend();
+    backend.loadOlder.mockRejectedValueOnce(new AppError(code, msg));
+    const { app } = mount(chatView([chatSummary(CHAT_A)], openChat(CHAT_A, [], { history: "more_on_phone" })), backend);
+    byTestId<HTMLButtonElement>("load-older").click();
+    await flush();
+    const error = byTestId("load-older-error");
+    expect(error.textContent).toBe(shown);
+    expect(error.getAttribute("aria-live")).toBe("polite");
+    expect(byTestId<HTMLButtonElement>("load-older").disabled).toBe(false);
+    app.render({ ...chatView([chatSummary(CHAT_A)], openChat(CHAT_A, [], { history: "more_on_phone" })), relay_url: "wss://x.test" });
+    expect(byTestId("load-older-error").textContent).toBe(shown);
+  });
+
+  it("says older messages are on their way, and moves focus there from the button", async () => {
+    const backend = fakeBackend();
+    const { app } = mount(chatView([chatSummary(CHAT_A)], openChat(CHAT_A, [], { history: "more_on_phone" })), backend);
+    byTestId("load-older").focus();
+    byTestId("load-older").click();
+    app.render(chatView([chatSummary(CHAT_A)], openChat(CHAT_A, [], { history: "loading" })));
+    await flush();
+    const loading = byTestId("older-loading");
+    expect(loading.textContent).toBe("Asking your phone and other devices for older messages…");
+    expect(loading.getAttribute("role")).toBe("status");
+    expect(queryTestId("load-older")).toBeNull();
+    expect(document.activeElement).toBe(loading);
+  });
+
+  it("marks the start of a complete chat history", () => {
+    mount(chatView([chatSummary(CHAT_A)], openChat(CHAT_A, [message()], { history: "complete" })));
+    const start = byTestId("history-start", byTestId("history-bar"));
+    expect(start.textContent).toBe("Start of the chat history");
+    expect(start.classList.contains("muted")).toBe(true);
+    expect(queryTestId("load-older")).toBeNull();
+    expect(queryTestId("older-loading")).toBeNull();
   });
 });

@@ -1,12 +1,12 @@
 import { describe, expect, it, vi } from "vitest";
 import { AppError } from "../src/errors";
 import type { ChatMessage } from "../src/types";
-import { CHAT_A, CHAT_B, byTestId, chatSummary, chatView, fakeBackend, flush, message, mount } from "./helpers";
+import { CHAT_A, CHAT_B, byTestId, chatSummary, chatView, fakeBackend, flush, message, mount, openChat } from "./helpers";
 
 const chats = [chatSummary(CHAT_A), chatSummary(CHAT_B)];
 
 function open(chatId: string, messages: ChatMessage[] = []) {
-  return chatView(chats, { chat_id: chatId, title: null, members: [], archived: false, pinned: false, muted: false, messages });
+  return chatView(chats, openChat(chatId, messages));
 }
 
 function composer(): HTMLTextAreaElement {
@@ -163,11 +163,24 @@ describe("message list", () => {
     expect(byTestId("announcer").textContent).toBe("New message: Lunch?");
 
     const other = chatSummary(CHAT_B, { body: "psst", outgoing: false, sent_ms: 1 });
-    app.render(chatView([chatSummary(CHAT_A), other], { chat_id: CHAT_A, title: null, members: [], archived: false, pinned: false, muted: false, messages: [] }));
+    app.render(chatView([chatSummary(CHAT_A), other], openChat(CHAT_A)));
     expect(byTestId("announcer").textContent).toBe(`New message from ${CHAT_B}`);
 
     const mine = message({ message_id: "c", outgoing: true, body: "sure" });
-    app.render(chatView([chatSummary(CHAT_A), other], { chat_id: CHAT_A, title: null, members: [], archived: false, pinned: false, muted: false, messages: [mine] }));
+    app.render(chatView([chatSummary(CHAT_A), other], openChat(CHAT_A, [mine])));
     expect(byTestId("announcer").textContent).toBe(`New message from ${CHAT_B}`);
+  });
+  it("does not announce older messages loaded from the phone as new", () => {
+    const older = [message({ message_id: "o1", body: "old 1" }), message({ message_id: "o2", body: "old 2" })];
+    const { app } = mount(open(CHAT_A, [message({ message_id: "a" })]));
+    app.render(open(CHAT_A, [...older, message({ message_id: "a" })]));
+    expect(byTestId("announcer").textContent).toBe("Linked to your phone");
+    app.render(open(CHAT_A, [...older, message({ message_id: "a" }), message({ message_id: "b", body: "Lunch?" })]));
+    expect(byTestId("announcer").textContent).toBe("New message: Lunch?");
+
+    // An empty chat whose older messages were asked for: what arrives is not news either.
+    const { app: again } = mount(chatView(chats, openChat(CHAT_B, [], { history: "loading" })));
+    again.render(chatView(chats, openChat(CHAT_B, older, { history: "complete" })));
+    expect(byTestId("announcer").textContent).toBe("Linked to your phone");
   });
 });

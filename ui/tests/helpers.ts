@@ -1,7 +1,7 @@
 import { vi } from "vitest";
 import { createApp, type App } from "../src/app";
 import type { Backend, ChatAction } from "../src/backend";
-import type { ChatMessage, ChatSummary, Device, Linked, Linking, OpenChat, View } from "../src/types";
+import type { ChatMessage, ChatSummary, Device, HistoryDays, Linked, Linking, OpenChat, View } from "../src/types";
 
 export const NOW = Date.UTC(2025, 2, 4, 12, 0, 0);
 
@@ -17,6 +17,8 @@ export interface FakeBackend extends Backend {
   addContact: ReturnType<typeof vi.fn<(accountId: string) => Promise<void>>>;
   logOut: ReturnType<typeof vi.fn<() => Promise<void>>>;
   chatAction: ReturnType<typeof vi.fn<(chatId: string, action: ChatAction) => Promise<void>>>;
+  setHistoryRange: ReturnType<typeof vi.fn<(days: HistoryDays) => Promise<void>>>;
+  loadOlder: ReturnType<typeof vi.fn<(chatId: string) => Promise<void>>>;
 }
 
 /** A plain object implementing Backend; `push` plays the core sending a View. */
@@ -34,6 +36,8 @@ export function fakeBackend(initial: View = baseView()): FakeBackend {
     addContact: vi.fn(async (_accountId: string) => {}),
     logOut: vi.fn(async () => {}),
     chatAction: vi.fn(async (_chatId: string, _action: ChatAction) => {}),
+    setHistoryRange: vi.fn(async (_days: HistoryDays) => {}),
+    loadOlder: vi.fn(async (_chatId: string) => {}),
     push(v) {
       listener?.(v);
     },
@@ -66,6 +70,7 @@ export function linkingView(over: Partial<Linking> = {}): View {
       code_number: 2,
       max_codes: 6,
       phase: "waiting_for_scan",
+      history_days: 365,
       ...over,
     },
   });
@@ -106,7 +111,23 @@ export const CHAT_A = "abcdefghijklmnop";
 export const CHAT_B = "qrstuvwxyz234567";
 
 export function chatSummary(chat_id: string, last: ChatSummary["last_message"] = null): ChatSummary {
-  return { chat_id, title: null, group: false, last_message: last, archived: false, pinned: false, muted: false, unread: 0 };
+  return { chat_id, title: null, group: false, last_message: last, archived: false, pinned: false, muted: false, unread: 0, history: "live" };
+}
+
+/** The open chat `chat_id` with `messages` (oldest first): not pinned, archived or muted. */
+export function openChat(chat_id: string, messages: ChatMessage[] = [], over: Partial<OpenChat> = {}): OpenChat {
+  return {
+    chat_id,
+    title: null,
+    members: [],
+    archived: false,
+    pinned: false,
+    muted: false,
+    muted_until_ms: null,
+    messages,
+    history: "live",
+    ...over,
+  };
 }
 
 export function message(over: Partial<ChatMessage> = {}): ChatMessage {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../src/errors";
-import { byTestId, device, fakeBackend, flush, linkedView, linkingView, mount, queryTestId } from "./helpers";
+import { formatDateTime } from "../src/format";
+import type { ChatSummary, OpenChat } from "../src/types";
+import { byTestId, chatSummary, device, fakeBackend, flush, linkedView, linkingView, mount, openChat, queryTestId } from "./helpers";
 
 describe("logging out", () => {
   it("asks before logging out, and cancel keeps everything", async () => {
@@ -60,6 +62,7 @@ describe("history sync", () => {
     messages_imported: 2000,
     failures: [] as string[],
     partial_chats: [] as string[],
+    loading_older: [] as string[],
   };
 
   it("shows progress while the phone's history arrives", () => {
@@ -81,33 +84,20 @@ describe("history sync", () => {
     mount(linkedView([device()], { history: { ...base, state: "complete", messages_imported: 8000 } }));
     expect(byTestId("history-label").textContent).toBe("History synced: 8000 messages");
     expect(queryTestId("history-progress")).toBeNull();
+    expect(queryTestId("history-loading-older")).toBeNull();
+  });
+
+  it("says how many chats are loading older messages", () => {
+    mount(linkedView([device()], { history: { ...base, state: "complete", messages_imported: 8000, loading_older: ["a", "b"] } }));
+    expect(byTestId("history-loading-older").textContent).toBe("Loading older messages of 2 chat(s)…");
   });
 });
 
 describe("synced chat settings", () => {
   const A = "abcdefghijklmnop";
   const B = "qrstuvwxyz234567";
-  const summary = (chat_id: string, over: Record<string, unknown> = {}) => ({
-    chat_id,
-    title: null,
-    group: false,
-    last_message: null,
-    archived: false,
-    pinned: false,
-    muted: false,
-    unread: 0,
-    ...over,
-  });
-  const open = (over: Record<string, unknown> = {}) => ({
-    chat_id: A,
-    title: null,
-    members: [],
-    archived: false,
-    pinned: false,
-    muted: false,
-    messages: [],
-    ...over,
-  });
+  const summary = (chat_id: string, over: Partial<ChatSummary> = {}): ChatSummary => ({ ...chatSummary(chat_id), ...over });
+  const open = (over: Partial<OpenChat> = {}) => openChat(A, [], over);
 
   it("pins, archives and mutes the open chat through the backend", async () => {
     const backend = fakeBackend();
@@ -143,6 +133,40 @@ describe("synced chat settings", () => {
     byTestId("archived-toggle").click();
     expect(byTestId<HTMLUListElement>("archived-list").hidden).toBe(false);
     expect(byTestId("archived-toggle").textContent).toBe("Archived (1)");
+  });
+
+  it("mutes for 8 hours or a week, besides until unmuted", async () => {
+    const backend = fakeBackend();
+    mount(linkedView([device()], { chats: [summary(A)], open_chat: open() }), backend);
+    expect(byTestId("chat-mute").textContent).toBe("Mute");
+    expect(byTestId("chat-mute-8h").textContent).toBe("Mute 8 h");
+    expect(byTestId("chat-mute-week").textContent).toBe("Mute 1 week");
+    expect(queryTestId("chat-unmute")).toBeNull();
+    expect(queryTestId("chat-muted-until")).toBeNull();
+    byTestId("chat-mute-8h").click();
+    byTestId("chat-mute-week").click();
+    await flush();
+    expect(backend.chatAction.mock.calls).toEqual([
+      [A, "mute_8h"],
+      [A, "mute_week"],
+    ]);
+  });
+
+  it("says until when a chat is muted, and unmutes it", async () => {
+    const backend = fakeBackend();
+    const until = Date.UTC(2025, 2, 4, 20, 0, 0);
+    mount(linkedView([device()], { chats: [summary(A, { muted: true })], open_chat: open({ muted: true, muted_until_ms: until }) }), backend);
+    expect(byTestId("chat-muted-until").textContent).toBe(`Muted until ${formatDateTime(until)}`);
+    expect(byTestId("chat-muted-until").querySelector("time")?.getAttribute("datetime")).toBe(new Date(until).toISOString());
+    for (const id of ["chat-mute", "chat-mute-8h", "chat-mute-week"]) expect(queryTestId(id)).toBeNull();
+    byTestId("chat-unmute").click();
+    await flush();
+    expect(backend.chatAction).toHaveBeenCalledWith(A, "unmute");
+
+    // Muted until unmuted: no time to show.
+    mount(linkedView([device()], { chats: [summary(A, { muted: true })], open_chat: open({ muted: true }) }), backend);
+    expect(queryTestId("chat-unmute")).not.toBeNull();
+    expect(queryTestId("chat-muted-until")).toBeNull();
   });
 
   it("says when a change could not be made", async () => {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { AppError } from "../src/errors";
 import { QR_ALT } from "../src/views/linking";
-import { NOW, QR, byTestId, flush, linkingView, mount, queryTestId } from "./helpers";
+import { NOW, QR, byTestId, fakeBackend, flush, linkingView, mount, queryTestId } from "./helpers";
 
 function setClipboard(value: unknown): void {
   Object.defineProperty(navigator, "clipboard", { value, configurable: true });
@@ -117,5 +118,113 @@ describe("linking screen", () => {
     byTestId("copy-link").focus();
     app.render(linkingView({ code_number: 3 }));
     expect(document.activeElement).toBe(byTestId("copy-link"));
+  });
+});
+
+describe("history range", () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: NOW });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const radio = (days: number) => byTestId<HTMLInputElement>(`history-range-${days}`);
+  const checked = () => [90, 365, 0].filter((d) => radio(d).checked);
+
+  it("offers three labelled radios in a fieldset, the code's range checked", () => {
+    mount(linkingView());
+    const fieldset = byTestId<HTMLFieldSetElement>("history-range");
+    expect(fieldset.tagName).toBe("FIELDSET");
+    expect(fieldset.querySelector("legend")?.textContent).toBe("History to bring over");
+    expect([90, 365, 0].map((d) => radio(d).type)).toEqual(["radio", "radio", "radio"]);
+    expect([90, 365, 0].map((d) => radio(d).labels?.[0]?.textContent)).toEqual(["3 months", "1 year", "Everything"]);
+    expect(new Set([90, 365, 0].map((d) => radio(d).name)).size).toBe(1);
+    expect(checked()).toEqual([365]);
+    expect(byTestId("history-range-hint").textContent).toBe("Older messages stay on your phone; you can load them in any chat.");
+    expect(byTestId("history-range-hint").classList.contains("muted")).toBe(true);
+    expect(byTestId("history-range-error").textContent).toBe("");
+    expect(byTestId("history-range-error").getAttribute("aria-live")).toBe("polite");
+
+    mount(linkingView({ history_days: 90 }));
+    expect(checked()).toEqual([90]);
+    mount(linkingView({ history_days: 0 }));
+    expect(checked()).toEqual([0]);
+  });
+
+  it("is enabled only while the code waits for a scan", () => {
+    const { app } = mount(linkingView());
+    expect([90, 365, 0].map((d) => radio(d).disabled)).toEqual([false, false, false]);
+    expect(byTestId<HTMLFieldSetElement>("history-range").disabled).toBe(false);
+    for (const phase of ["waiting_for_approval", "finishing"] as const) {
+      app.render(linkingView({ phase }));
+      expect([90, 365, 0].map((d) => radio(d).disabled)).toEqual([true, true, true]);
+      expect(byTestId<HTMLFieldSetElement>("history-range").disabled).toBe(true);
+      expect(checked()).toEqual([365]);
+    }
+  });
+
+  it("asks the core for the chosen range and keeps it checked until the new code arrives", async () => {
+    const backend = fakeBackend();
+    const { app } = mount(linkingView(), backend);
+    radio(90).click();
+    await flush();
+    expect(backend.setHistoryRange).toHaveBeenCalledTimes(1);
+    expect(backend.setHistoryRange).toHaveBeenCalledWith(90);
+    expect(checked()).toEqual([90]);
+
+    // A View from before the change (say, the connection changed) does not undo the choice.
+    app.render({ ...linkingView(), relay_url: "wss://other.example.test" });
+    expect(checked()).toEqual([90]);
+    app.render(linkingView({ history_days: 90, uri: "tandem://link?v=1&k=new", code_number: 3 }));
+    expect(checked()).toEqual([90]);
+    // Once the core shows the choice, its View decides again.
+    app.render(linkingView({ history_days: 365, uri: "tandem://link?v=1&k=newer", code_number: 4 }));
+    expect(checked()).toEqual([365]);
+
+    radio(0).click();
+    await flush();
+    expect(backend.setHistoryRange).toHaveBeenLastCalledWith(0);
+  });
+
+  it.each([
+    ["not_applicable", "too late", "The phone has already scanned this code: the history range can no longer change."],
+    ["internal", "boom", "Couldn't change the history range: boom"],
+  ])("shows a %s failure inline and checks the code's range again", async (code, msg, shown) => {
+    const backend = fakeBackend();
+    backend.setHistoryRange.mockRejectedValueOnce(new AppError(code, msg));
+    const { app } = mount(linkingView(), backend);
+    radio(0).click();
+    await flush();
+    expect(byTestId("history-range-error").textContent).toBe(shown);
+    expect(checked()).toEqual([365]);
+
+    // Kept while the same code shows; a new code clears it.
+    app.render(linkingView({ phase: "waiting_for_approval" }));
+    expect(byTestId("history-range-error").textContent).toBe(shown);
+    app.render(linkingView({ uri: "tandem://link?v=1&k=new", code_number: 3 }));
+    expect(byTestId("history-range-error").textContent).toBe("");
+  });
+
+  it("shows a failure that arrives after a re-render on the screen now shown", async () => {
+    const backend = fakeBackend();
+    let fail = (_e: unknown) => {};
+    backend.setHistoryRange.mockImplementation(() => new Promise<void>((_ok, no) => (fail = no)));
+    const { app } = mount(linkingView(), backend);
+    radio(90).click();
+    app.render({ ...linkingView(), relay_url: "wss://other.example.test" });
+    expect(checked()).toEqual([90]);
+    fail(new AppError("internal", "lost"));
+    await flush();
+    expect(byTestId("history-range-error").textContent).toBe("Couldn't change the history range: lost");
+    expect(checked()).toEqual([365]);
+  });
+
+  it("keeps focus on the chosen radio when the new code arrives", () => {
+    const { app } = mount(linkingView());
+    radio(90).focus();
+    radio(90).click();
+    app.render(linkingView({ history_days: 90, uri: "tandem://link?v=1&k=new", code_number: 3 }));
+    expect(document.activeElement).toBe(radio(90));
   });
 });

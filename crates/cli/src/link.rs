@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use serde_json::json;
-use tandem_client::qr;
+use tandem_client::{HistoryScope, qr};
 
 use crate::output::Output;
 use crate::phone::load;
@@ -38,16 +38,14 @@ pub async fn run(
     let pending = device.begin_link(&text).await?;
     let name = pending.companion_name().to_owned();
     let code = pending.verification_code();
-    // The desktop asks for a range; this phone may send less (`--history-days`).
+    // The desktop asks for a range; this phone may send less (`--history-days`). A desktop that
+    // kept this account's messages from before a logout for inactivity gets only the gap.
     let asked = pending.history_days();
-    let days = match (asked, history_days) {
-        (0, cap) => cap,
-        (asked, Some(cap)) => Some(u64::from(asked).min(cap)),
-        (asked, None) => Some(u64::from(asked)),
-    };
-    let range = match days {
-        Some(d) => format!("{d} day(s) of history"),
-        None => "all of its history".to_owned(),
+    let scope = pending.history_scope(history_days);
+    let range = match scope {
+        HistoryScope::Range { days: Some(d) } => format!("{d} day(s) of history"),
+        HistoryScope::Range { days: None } => "all of its history".to_owned(),
+        HistoryScope::Gap { .. } => "only the messages it missed (it kept its history)".to_owned(),
     };
     out.emit(
         || {
@@ -56,7 +54,7 @@ pub async fn run(
                 pending.companion_kind().as_str()
             )
         },
-        &json!({"event": "scanned", "name": name, "kind": pending.companion_kind(), "code": code, "history_days_asked": asked, "history_days": days}),
+        &json!({"event": "scanned", "name": name, "kind": pending.companion_kind(), "code": code, "history_days_asked": asked, "history": scope}),
     );
     let approved = if yes {
         true
@@ -82,7 +80,7 @@ pub async fn run(
     );
     // The new device gets this phone's history: its recent chats now, the rest while online.
     let sent = device
-        .send_history(linked.device_id, days.map(|d| d * 24 * 3600 * 1000), &mut |p| {
+        .send_history(linked.device_id, scope, &mut |p| {
             out.emit(
                 || format!("history: chunk {} of {} uploaded ({} messages so far)", p.chunk, p.chunks, p.messages),
                 &json!({"event": "history_chunk", "progress": p}),

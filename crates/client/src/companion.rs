@@ -5,7 +5,8 @@
 use std::time::Duration;
 
 use tandem_proto::identity::{DeviceKind, validate_name};
-use tandem_proto::link::{LinkOffer, LinkSecrets, SealedLinkReply, open_reply};
+use tandem_proto::ids::AccountId;
+use tandem_proto::link::{LinkOffer, LinkSecrets, ResumeHint, SealedLinkReply, open_reply};
 use tandem_proto::vodozemac::olm::Account;
 use tandem_proto::wire::{LinkState, LinkStatus, OpenLinkRequest, OpenLinkResponse, PushEvent, RegisterDeviceRequest};
 use tandem_store::{LocalIdentity, Role};
@@ -133,6 +134,7 @@ impl Companion {
     pub async fn link(self, mut progress: impl FnMut(LinkProgress)) -> Result<Device> {
         let mut backoff = Backoff::new();
         let mut code_number = 0;
+        let resume = self.resume_hint()?;
         while code_number < MAX_CODES {
             let ttl_secs = if code_number == 0 { FIRST_CODE_SECS } else { NEXT_CODE_SECS };
             let opened: OpenLinkResponse =
@@ -155,7 +157,7 @@ impl Companion {
                 &opened.link_ref,
                 &self.identity.name,
                 self.kind,
-                history_days,
+                (history_days, resume.clone()),
                 &secrets,
             )?;
             progress(LinkProgress::Code {
@@ -180,6 +182,16 @@ impl Companion {
         Err(ClientError::LinkExpired(
             "no phone scanned the code in time: ask for a new code and scan it with your phone".into(),
         ))
+    }
+
+    /// Messages kept from a logout for inactivity: the phone of the same account sends only
+    /// what came after them.
+    fn resume_hint(&self) -> Result<Option<ResumeHint>> {
+        let kept = self.profile.lock().unwrap_or_else(|p| p.into_inner()).store.kept_history()?;
+        Ok(kept.and_then(|k| {
+            let account_id = AccountId::parse(&k.account_id).ok()?;
+            Some(ResumeHint { account_id, newest_ms: k.newest_ms })
+        }))
     }
 
     /// Follows one code until the phone replies (`Some`), the code expires unscanned (`None`), or
@@ -243,6 +255,13 @@ impl Companion {
     ) -> Result<Device> {
         let accepted = open_reply(offer, secrets, reply, &self.account)?;
         let details = &accepted.details;
+        {
+            // Kept messages stay only when linked again to the account they belong to.
+            let mut profile = self.profile.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(kept) = profile.store.kept_history()? {
+                profile.store.settle_kept_history(kept.account_id == details.account_id.as_str())?;
+            }
+        }
         let prekeys = fresh_prekeys(&mut self.account, &details.account_id, details.device_id, 0, false);
         // Account data first (not yet "linked": that needs the signed list naming this device).
         self.identity.account_pickle = pickle_json(&self.account)?;

@@ -34,12 +34,32 @@ pub struct HistorySent {
     pub messages: u64,
 }
 
+/// What a new companion gets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum HistoryScope {
+    /// The last `days` days (`None`: everything).
+    Range { days: Option<u64> },
+    /// Only what it missed: it kept messages up to `newest_ms` from before a logout for
+    /// inactivity (a margin of [`GAP_MARGIN_MS`] covers messages that arrived out of order).
+    Gap { newest_ms: u64 },
+}
+
+/// How far before a re-linked companion's newest kept message the gap starts.
+pub const GAP_MARGIN_MS: u64 = 3600 * 1000;
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 enum JobKind {
     /// The history of a new companion: messages sent since `since_ms` and stored by
-    /// `stored_until_ms` (what arrives later reaches the companion live).
-    Bundle { since_ms: u64, stored_until_ms: u64 },
+    /// `stored_until_ms` (what arrives later reaches the companion live). A `gap` bundle fills
+    /// what a re-linked companion missed and says nothing about chats' completeness.
+    Bundle {
+        since_ms: u64,
+        stored_until_ms: u64,
+        #[serde(default)]
+        gap: bool,
+    },
     /// An answer to "load older messages".
     Older { request_id: String, chat_id: String, before_ms: u64, limit: u32 },
 }
@@ -116,12 +136,12 @@ impl Device {
     }
 
     /// As the phone, right after linking a companion: sends it the bootstrap (its recent chats)
-    /// now, and keeps the rest of the last `range_ms` (everything when `None`) to send while
-    /// online ([`Device::send_pending_history`]). Returns once the bootstrap is uploaded.
+    /// now, and keeps the rest of `scope` to send while online
+    /// ([`Device::send_pending_history`]). Returns once the bootstrap is uploaded.
     pub async fn send_history(
         &self,
         companion: DeviceId,
-        range_ms: Option<u64>,
+        scope: HistoryScope,
         on_chunk: &mut (dyn FnMut(&HistorySent) + Send),
     ) -> Result<HistorySent> {
         let (_, own_device, _) = self.whoami()?;
@@ -129,12 +149,15 @@ impl Device {
             return Err(ClientError::NotPrimary);
         }
         let now = now_ms();
-        let since_ms = range_ms.map_or(0, |r| now.saturating_sub(r));
+        let (since_ms, gap) = match scope {
+            HistoryScope::Range { days } => (days.map_or(0, |d| now.saturating_sub(d * 24 * 3600 * 1000)), false),
+            HistoryScope::Gap { newest_ms } => (newest_ms.saturating_sub(GAP_MARGIN_MS), true),
+        };
         let job = HistoryJob {
             target: companion,
             bundle_id: hex_id()?,
             next_index: 0,
-            kind: JobKind::Bundle { since_ms, stored_until_ms: now },
+            kind: JobKind::Bundle { since_ms, stored_until_ms: now, gap },
         };
         self.add_history_job(job.clone())?;
         self.ship(&job, Some(1), on_chunk).await
@@ -205,7 +228,7 @@ impl Device {
         let groups = self.groups().unwrap_or_default();
         let title = |chat: &str| groups.iter().find(|g| g.group_id == chat).map(|g| g.name.clone());
         match kind {
-            JobKind::Bundle { since_ms, stored_until_ms } => {
+            JobKind::Bundle { since_ms, stored_until_ms, gap } => {
                 let (messages, older) = {
                     let st = self.state();
                     (
@@ -226,6 +249,9 @@ impl Device {
                     let last = index + 1 == count;
                     if last {
                         chats.clone_from(&seen);
+                    }
+                    if *gap {
+                        chats.clear(); // the companion already knows how complete its chats are
                     }
                     bodies.push(HistoryChunkBody {
                         chats: chats

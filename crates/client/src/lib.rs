@@ -56,7 +56,7 @@ pub use events::{ClientEvent, ConnectionState};
 pub use groups::GroupInfo;
 pub use history::HistoryStatus;
 pub use history_older::{ChatHistory, OLDER_PAGE, OlderRequest};
-pub use history_send::HistorySent;
+pub use history_send::{GAP_MARGIN_MS, HistoryScope, HistorySent};
 pub use keychain::{KEYCHAIN_SERVICE, KeyStorage, keychain_has_key};
 pub use lifecycle::{InactivityWarning, LoggedOutNote, clear_logged_out_note, logged_out_note};
 pub use messaging::Message;

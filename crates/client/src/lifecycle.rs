@@ -1,7 +1,8 @@
 //! A linked device's life: the phone logs a companion out (`unlink`), a companion logs itself
 //! out, the relay's inactivity rules log it out. A logged-out companion wipes its database, its
 //! files and its keychain entry at once, and leaves a note (no secrets) saying why, which
-//! `status` and the desktop show until it is linked again.
+//! `status` and the desktop show until it is linked again. Logged out for inactivity, it keeps
+//! its messages instead, so that linked again to the same phone it fetches only the gap.
 
 use std::path::Path;
 
@@ -10,7 +11,7 @@ use tandem_proto::device_list::DeviceList;
 use tandem_proto::ids::{DeviceId, PRIMARY_DEVICE_ID};
 use tandem_proto::wire::{DeviceStatusResponse, LogoutReason, PublishDeviceListRequest};
 
-use crate::device::{Device, now_ms};
+use crate::device::{Device, now_ms, pickle_json};
 use crate::error::{ClientError, Result};
 use crate::profile::wipe_files;
 
@@ -23,6 +24,10 @@ pub struct LoggedOutNote {
     pub at_ms: u64,
     pub account_id: String,
     pub message: String,
+    /// Messages kept on this device (a logout for inactivity): linked again to the same phone,
+    /// it fetches only what it missed.
+    #[serde(default)]
+    pub kept_messages: Option<u64>,
 }
 
 /// The note left by a logout in a profile folder, if any.
@@ -103,26 +108,53 @@ impl Device {
     }
 
     /// This device was logged out: its database (closed first), its files and its keychain
-    /// entry are deleted, and a note says why. The device is unusable afterwards.
+    /// entry are deleted, and a note says why. The device is unusable afterwards. A companion
+    /// logged out for inactivity instead keeps its messages (and the database key) and drops
+    /// only its device identity, for a gap-only re-link.
     pub fn wipe_after_logout(&self, reason: LogoutReason) -> Result<LoggedOutNote> {
-        let account_id = self.whoami().map(|(a, _, _)| a.to_string()).unwrap_or_default();
+        let (account_id, own_device) =
+            self.whoami().map(|(a, d, _)| (a.to_string(), d)).unwrap_or((String::new(), PRIMARY_DEVICE_ID));
+        let inactive = matches!(reason, LogoutReason::PhoneInactive | LogoutReason::CompanionInactive);
+        let kept_messages = if inactive && own_device != PRIMARY_DEVICE_ID && !account_id.is_empty() {
+            Some(self.retire(&account_id)?)
+        } else {
+            None
+        };
         {
             let mut st = self.state();
             let closed = std::mem::replace(&mut st.store, tandem_store::Store::in_memory()?);
             drop(closed);
         }
         let profile = &self.inner.profile;
-        wipe_files(&profile.dir, &profile.storage, &profile.profile_id)?;
-        // The next database gets a new keychain entry, under a new id.
-        crate::profile::forget_profile_id(&profile.dir);
-        let note = LoggedOutNote { reason, at_ms: now_ms(), account_id, message: reason.explain().to_owned() };
+        if kept_messages.is_none() {
+            wipe_files(&profile.dir, &profile.storage, &profile.profile_id)?;
+            // The next database gets a new keychain entry, under a new id.
+            crate::profile::forget_profile_id(&profile.dir);
+        }
+        let message = match kept_messages {
+            Some(n) => format!(
+                "{} The {n} message(s) on this device were kept: link it to the same phone again and it fetches only what it missed.",
+                reason.explain()
+            ),
+            None => reason.explain().to_owned(),
+        };
+        let note = LoggedOutNote { reason, at_ms: now_ms(), account_id, message, kept_messages };
         let text = serde_json::to_string(&note).map_err(|e| ClientError::Internal(e.to_string()))?;
         std::fs::write(profile.dir.join(LOGGED_OUT_NOTE), text).map_err(|e| ClientError::ProfileFolder {
             path: profile.dir.display().to_string(),
             reason: e.to_string(),
         })?;
-        tracing::info!(reason = reason.as_str(), "this device was logged out and wiped");
+        tracing::info!(reason = reason.as_str(), kept = kept_messages.is_some(), "this device was logged out");
         Ok(note)
+    }
+
+    /// Drops this device's identity (fresh device keys for the next link), keeping its messages.
+    fn retire(&self, account_id: &str) -> Result<u64> {
+        let mut st = self.state();
+        let mut fresh = st.identity.clone();
+        fresh.account_pickle = pickle_json(&tandem_proto::vodozemac::olm::Account::new())?;
+        st.store.retire_identity(&fresh, account_id)?;
+        Ok(st.store.kept_history()?.map_or(0, |k| k.messages))
     }
 
     /// As a companion: a warning once the phone has been offline long enough (from 4 days

@@ -16,6 +16,7 @@ use crate::api::{Auth, RelayApi};
 use crate::device::{Device, now_ms, pickle_json};
 use crate::devices::verify_account_devices;
 use crate::error::{ClientError, Result};
+use crate::history_send::HistoryScope;
 use crate::prekeys::fresh_prekeys;
 use crate::profile::Profile;
 
@@ -137,6 +138,24 @@ impl PendingLink {
     /// How much history the companion asks for, in days (0: everything).
     pub fn history_days(&self) -> u32 {
         self.offer.history_days
+    }
+
+    /// What history the companion gets: only the gap, if it kept this account's messages from
+    /// before a logout for inactivity; otherwise the range it asked for, at most `cap_days`.
+    pub fn history_scope(&self, cap_days: Option<u64>) -> HistoryScope {
+        let own = self.device.whoami().map(|(a, _, _)| a).ok();
+        match &self.offer.resume {
+            Some(r) if Some(&r.account_id) == own.as_ref() => HistoryScope::Gap { newest_ms: r.newest_ms },
+            _ => {
+                let asked = self.offer.history_days;
+                let days = match (asked, cap_days) {
+                    (0, cap) => cap,
+                    (asked, Some(cap)) => Some(u64::from(asked).min(cap)),
+                    (asked, None) => Some(u64::from(asked)),
+                };
+                HistoryScope::Range { days }
+            }
+        }
     }
 
     /// The code the desktop shows under its QR code.

@@ -65,7 +65,10 @@ async fn history_that_expired_on_the_relay_is_reported_not_half_imported() {
     let alice_desktop = link(&alice_phone, &Actor::new("alice_desktop"), &url).await;
     let desktop_id = alice_desktop.info().device_id.unwrap();
     alice_phone.seed_history(tandem_client::SeedSpec { chats: 2, messages_per_chat: 30, days: 10, seed: 3 }).unwrap();
-    let sent = alice_phone.send_history(desktop_id, None, &mut |_| {}).await.unwrap();
+    let sent = alice_phone
+        .send_history(desktop_id, tandem_client::HistoryScope::Range { days: None }, &mut |_| {})
+        .await
+        .unwrap();
     assert_eq!((sent.chunk, sent.chunks, sent.messages), (1, 2, 40), "the bootstrap first");
     assert_eq!(alice_phone.send_pending_history(&mut |_| {}).await.unwrap(), 1, "then the rest");
     // The desktop stays away longer than the relay keeps blobs (7 days); its phone stays online.

@@ -4,9 +4,9 @@
 
 mod common;
 
-use common::{Actor, TestRelay, desktop_config, link, link_window, wait_for_view};
+use common::{Actor, TestRelay, desktop_config, link, link_window, next_code, wait_for_view};
 use tandem_client::desktop::{DesktopApp, Screen};
-use tandem_client::{ClientError, KeyStorage, LogoutReason, keychain_has_key, logged_out_note};
+use tandem_client::{ClientError, HistoryScope, KeyStorage, LogoutReason, keychain_has_key, logged_out_note};
 
 const DAY_SECS: u64 = 24 * 3600;
 
@@ -95,7 +95,7 @@ async fn companions_warn_from_day_10_and_are_logged_out_after_day_14_without_the
     assert_eq!(logged_out(alice_desktop.sync().await), LogoutReason::PhoneInactive);
     let note = logged_out_note(desktop_actor.home.path()).unwrap();
     assert!(note.message.contains("not online for 14 days"));
-    assert!(!desktop_actor.home.path().join("tandem.db").exists());
+    assert!(note.message.contains("kept"), "logged out for inactivity, it keeps its messages: {}", note.message);
     // The phone, back after 14 days, drops it from the list.
     assert_eq!(alice_phone.refresh_devices().await.unwrap().devices.len(), 1);
 }
@@ -119,4 +119,73 @@ async fn a_companion_unused_for_30_days_is_dropped_from_the_list_by_the_phone() 
     let names: Vec<&str> = devices.devices.iter().map(|d| d.name.as_str()).collect();
     assert_eq!(names, ["alice_phone", "alice_desktop"]);
     assert_eq!(logged_out(alice_old_laptop.sync().await), LogoutReason::CompanionInactive);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_desktop_logged_out_for_inactivity_keeps_its_history_and_fetches_only_the_gap() {
+    let relay = TestRelay::with_manual_clock().await;
+    let url = relay.url();
+    let alice_phone = Actor::new("alice_phone").create_phone(&url).await;
+    let bob_phone = Actor::new("bob_phone").create_phone(&url).await;
+    let (alice, bob) = (alice_phone.info().account_id.unwrap(), bob_phone.info().account_id.unwrap());
+    alice_phone.seed_history(tandem_client::SeedSpec { chats: 2, messages_per_chat: 50, days: 30, seed: 3 }).unwrap();
+    let desktop_actor = Actor::new("alice_desktop");
+    let alice_desktop = link(&alice_phone, &desktop_actor, &url).await;
+    let first =
+        relink_history(&alice_phone, alice_desktop.info().device_id.unwrap(), HistoryScope::Range { days: None });
+    assert_eq!(first.await, 100);
+    bob_phone.add_contact(alice.as_str()).await.unwrap();
+    for i in 0..3 {
+        bob_phone.send_text(alice.as_str(), &format!("before {i}")).await.unwrap();
+    }
+    alice_phone.sync().await.unwrap();
+    alice_desktop.sync().await.unwrap();
+    let held = |d: &tandem_client::Device| d.message_count().unwrap();
+    assert_eq!(held(&alice_desktop), 103);
+
+    // The phone stays away 14 days: the desktop is logged out, and keeps its messages.
+    relay.advance_secs(14 * DAY_SECS + 60);
+    assert_eq!(logged_out(alice_desktop.sync().await), LogoutReason::PhoneInactive);
+    drop(alice_desktop);
+    let note = logged_out_note(desktop_actor.home.path()).unwrap();
+    assert_eq!(note.kept_messages, Some(103));
+    assert!(desktop_actor.home.path().join("tandem.db").exists());
+    // Meanwhile bob writes twice more; the phone, back, gets them and drops the desktop.
+    for i in 0..2 {
+        bob_phone.send_text(alice.as_str(), &format!("during {i}")).await.unwrap();
+    }
+    alice_phone.sync().await.unwrap();
+    assert_eq!(alice_phone.refresh_devices().await.unwrap().devices.len(), 1);
+
+    // Linked again to the same phone: the phone sees what it kept and sends only the gap (the
+    // last hour before its newest kept message, and after).
+    let (task, mut progress) = desktop_actor.start_linking(&url);
+    let (uri, _, _) = next_code(&mut progress).await;
+    let pending = alice_phone.begin_link(&uri).await.unwrap();
+    let scope = pending.history_scope(None);
+    assert!(matches!(scope, HistoryScope::Gap { .. }), "{scope:?}");
+    let linked = pending.approve().await.unwrap();
+    let alice_desktop = task.await.unwrap().unwrap();
+    let sent = relink_history(&alice_phone, linked.device_id, scope).await;
+    assert!(sent < 10, "the gap, not the 105 messages the phone holds: {sent}");
+    alice_desktop.sync().await.unwrap();
+    assert_eq!(held(&alice_desktop), 105, "the kept 103 and the 2 it missed, each once");
+    let texts: Vec<String> = alice_desktop.messages(bob.as_str()).unwrap().into_iter().map(|m| m.body).collect();
+    assert!(texts.contains(&"during 1".to_owned()) && texts.contains(&"before 0".to_owned()), "{texts:?}");
+    assert!(logged_out_note(desktop_actor.home.path()).is_none() || alice_desktop.is_linked());
+
+    // Linked to another account instead, the kept messages are not that account's: they go.
+    alice_desktop.wipe_after_logout(LogoutReason::CompanionInactive).unwrap();
+    drop(alice_desktop);
+    let carol_phone = Actor::new("carol_phone").create_phone(&url).await;
+    let carol_desktop = link(&carol_phone, &desktop_actor, &url).await;
+    assert_eq!(held(&carol_desktop), 0);
+}
+
+/// The phone sends a companion its history (all chunks); returns how many messages.
+async fn relink_history(phone: &tandem_client::Device, device: u32, scope: HistoryScope) -> u64 {
+    let first = phone.send_history(device, scope, &mut |_| {}).await.unwrap();
+    let mut rest = 0;
+    phone.send_pending_history(&mut |p| rest = p.messages).await.unwrap();
+    first.messages + rest
 }

@@ -69,7 +69,18 @@ pub struct LinkOffer {
     pub kind: DeviceKind,
     /// How much history the companion asks for, in days (0: everything); the phone may send less.
     pub history_days: u32,
+    /// A companion that was logged out for inactivity and kept its messages says whose they are
+    /// and up to when, so that the same account's phone sends only what it missed.
+    pub resume: Option<ResumeHint>,
     signature: [u8; 64],
+}
+
+/// What a companion re-linking with kept history already holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResumeHint {
+    pub account_id: crate::ids::AccountId,
+    /// When the newest message it holds was sent.
+    pub newest_ms: u64,
 }
 
 impl LinkOffer {
@@ -87,6 +98,8 @@ impl LinkOffer {
                 self.name.as_bytes(),
                 self.kind.as_str().as_bytes(),
                 &self.history_days.to_be_bytes(),
+                self.resume.as_ref().map_or(&b""[..], |r| r.account_id.as_str().as_bytes()),
+                &self.resume.as_ref().map_or(0, |r| r.newest_ms).to_be_bytes(),
             ],
         )
     }
@@ -98,9 +111,10 @@ impl LinkOffer {
         link_ref: &str,
         name: &str,
         kind: DeviceKind,
-        history_days: u32,
+        history: (u32, Option<ResumeHint>),
         secrets: &LinkSecrets,
     ) -> Result<Self, ProtoError> {
+        let (history_days, resume) = history;
         validate_name(name)?;
         if history_days > MAX_HISTORY_DAYS {
             return Err(ProtoError::Malformed("history range (at most 100 years)"));
@@ -114,6 +128,7 @@ impl LinkOffer {
             name: name.to_owned(),
             kind,
             history_days,
+            resume,
             signature: [0u8; 64],
         };
         offer.signature = device.sign(offer.signed_parts()).to_bytes();
@@ -134,6 +149,9 @@ impl LinkOffer {
             .append_pair("kind", self.kind.as_str())
             .append_pair("h", &self.history_days.to_string())
             .append_pair("sig", &b64_encode(&self.signature));
+        if let Some(r) = &self.resume {
+            url.query_pairs_mut().append_pair("ra", r.account_id.as_str()).append_pair("rn", &r.newest_ms.to_string());
+        }
         url.to_string()
     }
 
@@ -172,6 +190,14 @@ impl LinkOffer {
             name: get("name")?,
             kind,
             history_days: get("h")?.parse().map_err(|_| ProtoError::TamperedLink)?,
+            resume: match (get("ra"), get("rn")) {
+                (Ok(account), Ok(newest)) => Some(ResumeHint {
+                    account_id: crate::ids::AccountId::parse(&account).map_err(|_| ProtoError::TamperedLink)?,
+                    newest_ms: newest.parse().map_err(|_| ProtoError::TamperedLink)?,
+                }),
+                (Err(_), Err(_)) => None,
+                _ => return Err(ProtoError::TamperedLink),
+            },
             signature: b64_array(&get("sig")?, "sig").map_err(damaged)?,
         };
         validate_name(&offer.name).map_err(|_| ProtoError::TamperedLink)?;

@@ -16,7 +16,8 @@ fn fixture() -> Fixture {
     let (phone, desktop) = (Account::new(), Account::new());
     let secrets = LinkSecrets::from_random([9u8; 64]);
     let offer =
-        LinkOffer::create(&desktop, RELAY, "ref123", "alice's desktop", DeviceKind::Desktop, 365, &secrets).unwrap();
+        LinkOffer::create(&desktop, RELAY, "ref123", "alice's desktop", DeviceKind::Desktop, (365, None), &secrets)
+            .unwrap();
     Fixture { phone, desktop, secrets, offer }
 }
 
@@ -138,4 +139,26 @@ fn sealing_is_deterministic_given_the_randomness() {
     let f = fixture();
     let reply = reply_for(&f.phone, &f.phone, DeviceKeys::of(&f.desktop));
     assert_eq!(seal_reply(&f.offer, &reply, [5u8; 32]).unwrap(), seal_reply(&f.offer, &reply, [5u8; 32]).unwrap());
+}
+
+#[test]
+fn a_resume_hint_is_signed_with_the_offer() {
+    let desktop = Account::new();
+    let secrets = LinkSecrets::from_random([7u8; 64]);
+    let alice = AccountId::from_account_key(&[5u8; 32]);
+    let hint = ResumeHint { account_id: alice.clone(), newest_ms: 1_700_000_000_000 };
+    let offer =
+        LinkOffer::create(&desktop, RELAY, "ref9", "alice's desktop", DeviceKind::Desktop, (90, Some(hint)), &secrets)
+            .unwrap();
+    let uri = offer.to_uri();
+    assert_eq!(LinkOffer::parse(&uri).unwrap(), offer);
+    // Moving the kept history's end (to get less, or more) or dropping the hint is noticed.
+    let later = uri.replace("rn=1700000000000", "rn=1800000000000");
+    assert_ne!(later, uri);
+    assert_eq!(LinkOffer::parse(&later), Err(ProtoError::TamperedLink));
+    let cut = uri.replace(&format!("&ra={alice}"), "");
+    assert_eq!(LinkOffer::parse(&cut), Err(ProtoError::TamperedLink));
+    let mut no_hint = offer.clone();
+    no_hint.resume = None;
+    assert_eq!(LinkOffer::parse(&no_hint.to_uri()), Err(ProtoError::TamperedLink), "the signature covered the hint");
 }

@@ -12,6 +12,7 @@ mod history;
 mod history_export;
 mod identity;
 mod messages;
+mod relink;
 mod search;
 mod settings;
 
@@ -28,6 +29,7 @@ pub use groups::{GroupStateUpdate, InboundGroupSession, OutboundGroupSession};
 pub use history::{HistoryChatRow, HistoryChunkRow, HistoryTotals, NewHistoryChunk};
 pub use identity::{LocalIdentity, Role};
 pub use messages::{ReceiptUpdate, Received, SessionUpdate, StoredMessage};
+pub use relink::KeptHistory;
 pub use search::{SearchHit, fts_query};
 
 const MIGRATIONS: &[M<'static>] = &[

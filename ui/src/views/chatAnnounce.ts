@@ -1,10 +1,21 @@
-import type { Linked, View } from "../types";
+import type { ChatMessage, Linked, OpenChat, View } from "../types";
 
 /** Longest message body read out by the announcer. */
 const ANNOUNCE_CHARS = 200;
 
 function linkedOf(v: View | null): Linked | null {
   return v !== null && v.screen === "linked" ? v.linked : null;
+}
+
+/**
+ * The messages of `messages` (the same chat, later) that come after what `before` showed: older
+ * messages loaded from the phone arrive before them and are not news.
+ */
+function after(before: OpenChat, messages: ChatMessage[]): ChatMessage[] {
+  const newest = before.messages[before.messages.length - 1];
+  if (newest === undefined) return before.history === "loading" ? [] : messages;
+  const at = messages.findIndex((m) => m.message_id === newest.message_id);
+  return at === -1 ? messages : messages.slice(at + 1);
 }
 
 /**
@@ -22,7 +33,7 @@ export function messageAnnouncement(prev: View | null, next: View): string | nul
   const openB = b.open_chat;
   if (openA !== null && openB !== null && openA.chat_id === openB.chat_id) {
     const known = new Set(openA.messages.map((m) => m.message_id));
-    const fresh = openB.messages.filter((m) => !m.outgoing && !known.has(m.message_id));
+    const fresh = after(openA, openB.messages).filter((m) => !m.outgoing && !known.has(m.message_id));
     const only = fresh[0];
     if (fresh.length === 1 && only) parts.push(`New message: ${only.body.slice(0, ANNOUNCE_CHARS)}`);
     else if (fresh.length > 1) parts.push(`${fresh.length} new messages`);

@@ -1,7 +1,7 @@
 import type { RenderContext } from "../context";
 import { button, el } from "../dom";
 import { toAppError } from "../errors";
-import type { ChatSummary, Linked } from "../types";
+import type { ChatHistory, ChatSummary, Linked } from "../types";
 
 /** Longest preview put in the DOM; CSS truncates it to one line anyway. */
 const PREVIEW_CHARS = 120;
@@ -24,6 +24,20 @@ export function previewText(chat: ChatSummary): string {
   if (last === null) return "No messages yet";
   const body = last.body.replace(/\s+/g, " ").trim().slice(0, PREVIEW_CHARS);
   return last.outgoing ? `You: ${body}` : body;
+}
+
+/** The chat row's history flag; null for a live chat (nothing to say). */
+export function historyFlagText(history: ChatHistory | string): string | null {
+  switch (history) {
+    case "more_on_phone":
+      return "More on phone";
+    case "loading":
+      return "Loading older…";
+    case "complete":
+      return "History complete";
+    default:
+      return null;
+  }
 }
 
 export interface Section {
@@ -101,7 +115,8 @@ export function renderNewChat(ctx: RenderContext): Section {
 }
 
 function chatRow(chat: ChatSummary, open: boolean, ctx: RenderContext): HTMLElement {
-  const attrs: Record<string, string> = { type: "button", "data-chat-id": chat.chat_id };
+  const attrs: Record<string, string> = { type: "button", "data-chat-id": chat.chat_id, "data-history": chat.history };
+  const history = historyFlagText(chat.history);
   if (open) attrs["aria-current"] = "true";
   const btn = el(
     "button",
@@ -115,6 +130,7 @@ function chatRow(chat: ChatSummary, open: boolean, ctx: RenderContext): HTMLElem
       { class: "chat-row-flags" },
       chat.pinned && el("span", { class: "flag", testid: "chat-pinned", attrs: { title: "Pinned" } }, "Pinned"),
       chat.muted && el("span", { class: "flag", testid: "chat-muted", attrs: { title: "Muted" } }, "Muted"),
+      history !== null && el("span", { class: "flag flag-history", testid: "chat-history" }, history),
       chat.unread > 0 &&
         el("span", { class: "badge", testid: "chat-unread", attrs: { "aria-label": `${chat.unread} unread` } }, String(chat.unread)),
     ),

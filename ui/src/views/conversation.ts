@@ -5,6 +5,7 @@ import { formatDateTime, formatTime } from "../format";
 import type { ChatAction } from "../backend";
 import type { ChatMessage, OpenChat } from "../types";
 import type { Section } from "./chatList";
+import { renderHistoryBar } from "./historyBar";
 
 export const NO_CHAT_TEXT = "Pick a chat or start one with an account id.";
 
@@ -180,8 +181,20 @@ function chatActions(chat: OpenChat, ctx: RenderContext): HTMLElement {
     { class: "row chat-actions", testid: "chat-actions" },
     chat.pinned ? act("Unpin", "unpin", "chat-unpin") : act("Pin", "pin", "chat-pin"),
     chat.archived ? act("Unarchive", "unarchive", "chat-unarchive") : act("Archive", "archive", "chat-archive"),
-    chat.muted ? act("Unmute", "unmute", "chat-unmute") : act("Mute", "mute", "chat-mute"),
+    ...(chat.muted
+      ? [act("Unmute", "unmute", "chat-unmute"), chat.muted_until_ms !== null && mutedUntil(chat.muted_until_ms)]
+      : [act("Mute", "mute", "chat-mute"), act("Mute 8 h", "mute_8h", "chat-mute-8h"), act("Mute 1 week", "mute_week", "chat-mute-week")]),
     status,
+  );
+}
+
+/** "Muted until Mar 4, 2025, 8:00 PM" for a chat muted for a set time. */
+function mutedUntil(ms: number): HTMLElement {
+  return el(
+    "span",
+    { class: "muted", testid: "chat-muted-until" },
+    "Muted until ",
+    el("time", { attrs: { datetime: new Date(ms).toISOString() } }, formatDateTime(ms)),
   );
 }
 
@@ -191,6 +204,7 @@ export function renderConversation(chat: OpenChat | null, ctx: RenderContext): S
     return { node, apply: () => {}, focus: () => {} };
   }
   const c = composer(chat.chat_id, ctx);
+  const history = renderHistoryBar(chat, ctx);
   const node = el(
     "section",
     { class: "conversation", testid: "conversation", attrs: { "aria-labelledby": "conversation-title", "data-chat-id": chat.chat_id } },
@@ -205,9 +219,14 @@ export function renderConversation(chat: OpenChat | null, ctx: RenderContext): S
           ]),
     ),
     chatActions(chat, ctx),
+    history.node,
     messageList(chat, ctx),
     chat.messages.length === 0 && el("p", { class: "muted", testid: "no-messages" }, "No messages yet."),
     c.node,
   );
-  return { node, apply: c.apply, focus: () => c.input.focus() };
+  const apply = () => {
+    history.apply();
+    c.apply();
+  };
+  return { node, apply, focus: () => c.input.focus() };
 }

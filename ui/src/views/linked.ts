@@ -148,6 +148,11 @@ export function historySection(h: HistoryStatus): HTMLElement {
       el("p", { class: "muted", testid: "history-partial" }, `${h.partial_chats.length} chat(s) have older messages still on the phone.`),
     );
   }
+  if (h.loading_older.length > 0) {
+    section.append(
+      el("p", { class: "muted", testid: "history-loading-older" }, `Loading older messages of ${h.loading_older.length} chat(s)…`),
+    );
+  }
   for (const f of h.failures) {
     section.append(el("p", { class: "inline-error", testid: "history-failure" }, `Not imported: ${f}`));
   }

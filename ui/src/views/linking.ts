@@ -2,6 +2,7 @@ import type { RenderContext } from "../context";
 import { button, el } from "../dom";
 import { secondsUntil } from "../format";
 import type { Linking, View } from "../types";
+import { renderHistoryRange } from "./historyRange";
 
 export const LINKING_TITLE = "Link Tandem to your phone";
 
@@ -159,7 +160,7 @@ export function renderLinking(view: View, ctx: RenderContext): HTMLElement {
   );
 
   root.append(
-    el("div", { class: "link-layout" }, qrPanel(l, ctx), el("div", { class: "link-info" }, steps, verify, demo)),
+    el("div", { class: "link-layout" }, qrPanel(l, ctx), el("div", { class: "link-info" }, steps, verify, renderHistoryRange(l, ctx), demo)),
   );
   return root;
 }

@@ -94,12 +94,7 @@ impl DesktopApp {
                 message: "choose 3 months (90), 1 year (365) or everything (0)".into(),
             });
         }
-        let scanning = self
-            .view
-            .borrow()
-            .linking
-            .as_ref()
-            .is_some_and(|l| l.phase == LinkPhase::WaitingForScan);
+        let scanning = self.view.borrow().linking.as_ref().is_some_and(|l| l.phase == LinkPhase::WaitingForScan);
         if !scanning {
             return Err(ErrorView {
                 code: "not_applicable".into(),

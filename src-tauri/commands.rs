@@ -71,3 +71,8 @@ pub fn set_history_range(app: App<'_>, days: u32) -> Result<(), ErrorView> {
 pub async fn load_older(app: App<'_>, chat_id: String) -> Result<(), ErrorView> {
     app.load_older(&chat_id).await
 }
+
+#[tauri::command]
+pub async fn set_profile_name(app: App<'_>, name: String) -> Result<(), ErrorView> {
+    app.set_profile_name(&name).await
+}

@@ -48,7 +48,8 @@ pub fn run() -> std::process::ExitCode {
             commands::log_out,
             commands::chat_action,
             commands::set_history_range,
-            commands::load_older
+            commands::load_older,
+            commands::set_profile_name
         ])
         .run(tauri::generate_context!());
     match result {

@@ -38,6 +38,8 @@ pub async fn list(home: &Path, out: &Output) -> anyhow::Result<()> {
                 }
                 if chat.unread > 0 {
                     flags.push(format!("{} unread", chat.unread));
+                } else if chat.settings.marked_unread {
+                    flags.push("marked unread".to_owned());
                 }
                 match chat.history {
                     ChatHistory::MoreOnPhone => flags.push("older messages on the phone".to_owned()),
@@ -65,6 +67,7 @@ pub async fn change(home: &Path, command: ChatCommand, out: &Output) -> anyhow::
             (chat, ChatAction::Mute(until))
         }
         ChatCommand::Unmute { chat } => (chat, ChatAction::Unmute),
+        ChatCommand::Unread { chat } => (chat, ChatAction::MarkUnread),
         ChatCommand::Read { chat } => return read(&device, &chat, out).await,
     };
     let synced = device.chat_action(&chat, action).await?;
@@ -83,6 +86,19 @@ async fn read(device: &Device, chat: &str, out: &Output) -> anyhow::Result<()> {
         || format!("marked {count} message(s) read"),
         &json!({"event": "read", "chat": chat.trim(), "count": count}),
     );
+    Ok(())
+}
+
+pub async fn profile(home: &Path, set: Option<&str>, out: &Output) -> anyhow::Result<()> {
+    let device = load(home)?;
+    if let Some(name) = set {
+        let synced = device.set_profile_name(name).await?;
+        report(out, &synced);
+    } else if let Err(e) = device.sync_app_state().await {
+        out.note(&format!("note: {e}; showing the name held here"));
+    }
+    let name = device.profile_name()?;
+    out.emit(|| name.clone().unwrap_or_else(|| "(no profile name set)".to_owned()), &json!({"profile_name": name}));
     Ok(())
 }
 

@@ -112,6 +112,11 @@ enum Command {
     },
     /// Chats with their synced settings (archived, pinned, muted) and unread counts.
     Chats,
+    /// The profile name, the same on all of the account's devices; `--set NAME` changes it.
+    Profile {
+        #[arg(long)]
+        set: Option<String>,
+    },
     /// Ask this account's other devices (the phone, or a sibling) for a chat's older messages;
     /// they arrive with the next `sync` or `run`.
     Older {
@@ -161,6 +166,10 @@ enum ChatCommand {
     },
     /// Mark the chat read here and on the account's other devices (and tell the sender).
     Read {
+        chat: String,
+    },
+    /// Mark the chat unread on all of the account's devices (reading it clears the mark).
+    Unread {
         chat: String,
     },
 }
@@ -226,6 +235,7 @@ fn main() -> std::process::ExitCode {
             }
             Command::Chats => chats::list(&cli.home, &out).await,
             Command::Search { query, limit } => chats::search(&cli.home, &query, limit, &out),
+            Command::Profile { set } => chats::profile(&cli.home, set.as_deref(), &out).await,
             Command::Older { chat, limit } => chats::older(&cli.home, &chat, limit, &out).await,
             Command::SeedHistory { chats, messages, days, seed } => {
                 seed::run(&cli.home, seed::Seed { chats, messages, days, seed }, &out)

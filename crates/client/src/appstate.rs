@@ -34,6 +34,8 @@ pub struct ChatSettings {
     pub pinned: bool,
     /// Muted until this time; `u64::MAX` for "until unmuted". `None` when not muted.
     pub muted_until_ms: Option<u64>,
+    /// The user marked the chat unread (cleared when it is read on any device).
+    pub marked_unread: bool,
 }
 
 /// A change to one chat's settings.
@@ -46,6 +48,8 @@ pub enum ChatAction {
     /// Mute until this time (`None`: until unmuted).
     Mute(Option<u64>),
     Unmute,
+    /// "Mark as unread" (reading the chat on any device clears it).
+    MarkUnread,
 }
 
 impl ChatAction {
@@ -59,6 +63,7 @@ impl ChatAction {
             ChatAction::Unpin => remove("pin"),
             ChatAction::Mute(until) => set("mute", until.unwrap_or(u64::MAX).to_string()),
             ChatAction::Unmute => remove("mute"),
+            ChatAction::MarkUnread => set("unread", "true".into()),
         }
     }
 }
@@ -68,7 +73,7 @@ pub(crate) fn chat_settings(entries: &BTreeMap<String, String>, chat: &str, now_
     let has = |kind: &str| entries.contains_key(&format!("{kind}:{chat}"));
     let muted_until_ms =
         entries.get(&format!("mute:{chat}")).and_then(|v| v.parse::<u64>().ok()).filter(|until| *until > now_ms);
-    ChatSettings { archived: has("archive"), pinned: has("pin"), muted_until_ms }
+    ChatSettings { archived: has("archive"), pinned: has("pin"), muted_until_ms, marked_unread: has("unread") }
 }
 
 impl Device {
@@ -134,7 +139,7 @@ impl Device {
     }
 
     /// Writes mutations as the next patch (after catching up), then a snapshot of the result.
-    async fn write_app_state(&self, mutations: Vec<Mutation>) -> Result<AppStateSync> {
+    pub(crate) async fn write_app_state(&self, mutations: Vec<Mutation>) -> Result<AppStateSync> {
         let key = self.app_state_key()?;
         let (own, _, _) = self.whoami()?;
         let mut report = AppStateSync::default();
@@ -194,6 +199,7 @@ impl Device {
                 }
                 report.version = held.version;
                 if report.applied > 0 || report.recovered.is_some() {
+                    self.apply_read_marks()?;
                     self.emit(crate::events::ClientEvent::AppStateChanged);
                 }
                 return Ok(report);

@@ -14,6 +14,7 @@ mod api;
 mod appstate;
 mod backoff;
 mod chatlist;
+mod chatmarks;
 mod companion;
 mod contacts;
 pub mod desktop;

@@ -26,39 +26,36 @@ impl Device {
     /// Marks a chat's received messages as read here, and sends read receipts. Returns how many.
     pub async fn mark_read(&self, chat_id: &str) -> Result<usize> {
         let chat_id = chat_id.trim();
-        if tandem_proto::group::GroupId::is_group(chat_id) {
-            return self.mark_group_read(chat_id);
-        }
-        let peer = AccountId::parse(chat_id)?;
-        let unread: Vec<String> = self
-            .state()
-            .store
-            .messages(peer.as_str())?
-            .into_iter()
-            .filter(|m| !m.outgoing && m.state == "received")
-            .map(|m| m.message_id)
-            .collect();
-        if unread.is_empty() {
-            return Ok(0);
-        }
-        let update = ReceiptUpdate { chat_id: peer.as_str(), outgoing: false, message_ids: &unread, state: "read" };
-        self.state().store.apply_receipt(&update)?;
-        let count = unread.len();
-        self.send_receipt(&peer, ReceiptKind::Read, unread).await?;
-        Ok(count)
-    }
-
-    /// A group's messages are marked read on this device only (no receipts in groups yet).
-    fn mark_group_read(&self, chat_id: &str) -> Result<usize> {
-        let unread: Vec<String> = self
+        let unread: Vec<(String, u64)> = self
             .state()
             .store
             .messages(chat_id)?
             .into_iter()
             .filter(|m| !m.outgoing && m.state == "received")
-            .map(|m| m.message_id)
+            .map(|m| (m.message_id, m.sent_ms))
             .collect();
-        let update = ReceiptUpdate { chat_id, outgoing: false, message_ids: &unread, state: "read" };
+        let newest = unread.iter().map(|(_, t)| *t).max();
+        let ids: Vec<String> = unread.into_iter().map(|(id, _)| id).collect();
+        let count = ids.len();
+        if tandem_proto::group::GroupId::is_group(chat_id) {
+            self.mark_group_read(chat_id, &ids)?;
+        } else if !ids.is_empty() {
+            let peer = AccountId::parse(chat_id)?;
+            let update = ReceiptUpdate { chat_id: peer.as_str(), outgoing: false, message_ids: &ids, state: "read" };
+            self.state().store.apply_receipt(&update)?;
+            self.send_receipt(&peer, ReceiptKind::Read, ids).await?;
+        }
+        // The other devices of the account mark it read too (and drop a "marked unread").
+        if count > 0 || self.chat_settings(chat_id)?.marked_unread {
+            self.sync_read_mark(chat_id, newest).await;
+        }
+        Ok(count)
+    }
+
+    /// A group's messages are marked read here (no receipts in groups yet; the account's other
+    /// devices learn it from the synced read mark).
+    fn mark_group_read(&self, chat_id: &str, ids: &[String]) -> Result<usize> {
+        let update = ReceiptUpdate { chat_id, outgoing: false, message_ids: ids, state: "read" };
         Ok(self.state().store.apply_receipt(&update)?)
     }
 }

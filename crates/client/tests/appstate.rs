@@ -181,3 +181,46 @@ async fn archiving_in_the_desktop_window_archives_on_the_phone() {
     assert!(alice_phone.chat_settings(&bob).unwrap().archived);
     assert_eq!(app.chat_action(&bob, "shred").await.unwrap_err().code, "invalid_data");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn read_marks_unread_marks_and_the_profile_name_follow_the_account() {
+    let relay = TestRelay::start().await;
+    let url = relay.url();
+    let actors = [Actor::new("alice_phone"), Actor::new("alice_desktop"), Actor::new("alice_laptop")];
+    let alice_phone = actors[0].create_phone(&url).await;
+    let alice_desktop = link(&alice_phone, &actors[1], &url).await;
+    let alice_laptop = link(&alice_phone, &actors[2], &url).await;
+    let bob_phone = Actor::new("bob_phone").create_phone(&url).await;
+    let alice = alice_phone.info().account_id.unwrap().to_string();
+    let bob = bob_phone.info().account_id.unwrap().to_string();
+    bob_phone.add_contact(&alice).await.unwrap();
+    bob_phone.send_text(&alice, "one").await.unwrap();
+    bob_phone.send_text(&alice, "two").await.unwrap();
+    for device in [&alice_phone, &alice_desktop, &alice_laptop] {
+        device.sync().await.unwrap();
+    }
+    let unread = |d: &Device| d.chat_list().unwrap().iter().find(|c| c.chat_id == bob).map_or(0, |c| c.unread);
+    assert_eq!(unread(&alice_laptop), 2);
+
+    // Read on the desktop: the laptop learns it from the synced read mark alone (its mailbox,
+    // which also holds the desktop's read receipt, is not even fetched).
+    assert_eq!(alice_desktop.mark_read(&bob).await.unwrap(), 2);
+    alice_laptop.sync_app_state().await.unwrap();
+    assert_eq!(unread(&alice_laptop), 0);
+
+    // "Mark as unread" on the laptop shows on the phone; reading it on the phone clears it everywhere.
+    alice_laptop.chat_action(&bob, ChatAction::MarkUnread).await.unwrap();
+    alice_phone.sync_app_state().await.unwrap();
+    assert!(alice_phone.chat_settings(&bob).unwrap().marked_unread);
+    alice_phone.sync().await.unwrap();
+    alice_phone.mark_read(&bob).await.unwrap();
+    alice_laptop.sync_app_state().await.unwrap();
+    assert!(!alice_laptop.chat_settings(&bob).unwrap().marked_unread);
+
+    // The profile name, set on the desktop, is the phone's and the laptop's too.
+    alice_desktop.set_profile_name("Alice Liddell").await.unwrap();
+    for device in [&alice_phone, &alice_laptop] {
+        device.sync_app_state().await.unwrap();
+        assert_eq!(device.profile_name().unwrap().as_deref(), Some("Alice Liddell"));
+    }
+}

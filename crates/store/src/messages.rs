@@ -176,6 +176,16 @@ impl Store {
         apply_receipt(&self.conn, update).map_err(|e| self.err(e))
     }
 
+    /// Incoming messages of a chat sent up to `until_ms` are read (another device read them).
+    pub fn mark_read_until(&mut self, chat_id: &str, until_ms: u64) -> Result<usize, StoreError> {
+        self.conn
+            .execute(
+                "UPDATE messages SET state = 'read' WHERE chat_id = ?1 AND outgoing = 0 AND state = 'received' AND sent_ms <= ?2",
+                params![chat_id, until_ms],
+            )
+            .map_err(|e| self.err(e))
+    }
+
     pub fn set_message_state(&mut self, chat_id: &str, message_id: &str, state: &str) -> Result<(), StoreError> {
         self.conn
             .execute(

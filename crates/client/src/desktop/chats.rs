@@ -15,6 +15,7 @@ impl DesktopApp {
         let mut view = LinkedView::from_devices(devices, device_name);
         view.history = device.history_status().ok().filter(|h| h.state != "none");
         view.settings_ready = device.settings_ready();
+        view.profile_name = device.profile_name().ok().flatten();
         let groups = device.groups().unwrap_or_default();
         let group = |chat_id: &str| groups.iter().find(|g| g.group_id == chat_id);
         let chats = device.chat_list().unwrap_or_default();
@@ -33,6 +34,7 @@ impl DesktopApp {
                 pinned: c.settings.pinned,
                 muted: c.settings.muted_until_ms.is_some(),
                 unread: c.unread,
+                marked_unread: c.settings.marked_unread,
                 history: c.history,
             })
             .collect();
@@ -113,6 +115,14 @@ impl DesktopApp {
         self.open_chat(account.as_str()).await
     }
 
+    /// Sets the user's profile name on every device of the account.
+    pub async fn set_profile_name(&self, name: &str) -> Result<(), ErrorView> {
+        let device = self.linked_device().await?;
+        let result = device.set_profile_name(name).await;
+        self.refresh_linked(&device);
+        result.map(|_| ()).map_err(|e| ErrorView::from(&e))
+    }
+
     /// Asks the account's other devices for the open chat's older messages; they are imported
     /// as they arrive, and the chat says "loading" meanwhile.
     pub async fn load_older(&self, chat_id: &str) -> Result<(), ErrorView> {
@@ -123,7 +133,8 @@ impl DesktopApp {
     }
 
     /// Archives, pins or mutes a chat on every device of the account: `action` is one of
-    /// archive, unarchive, pin, unpin, mute (until unmuted), mute_8h, mute_week, unmute.
+    /// archive, unarchive, pin, unpin, mute (until unmuted), mute_8h, mute_week, unmute,
+    /// mark_unread.
     pub async fn chat_action(&self, chat_id: &str, action: &str) -> Result<(), ErrorView> {
         let device = self.linked_device().await?;
         let action = match action {
@@ -135,6 +146,11 @@ impl DesktopApp {
             "mute_8h" => ChatAction::Mute(Some(crate::device::now_ms() + 8 * HOUR_MS)),
             "mute_week" => ChatAction::Mute(Some(crate::device::now_ms() + 7 * 24 * HOUR_MS)),
             "unmute" => ChatAction::Unmute,
+            "mark_unread" => {
+                // Marked unread, the chat is closed (opening it reads it again).
+                *self.open_chat.lock().unwrap_or_else(|p| p.into_inner()) = None;
+                ChatAction::MarkUnread
+            }
             other => {
                 return Err(ErrorView { code: "invalid_data".into(), message: format!("no chat action \"{other}\"") });
             }

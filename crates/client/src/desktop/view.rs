@@ -77,6 +77,8 @@ pub struct ChatSummary {
     pub pinned: bool,
     pub muted: bool,
     pub unread: usize,
+    /// The user marked the chat unread (on any device of the account).
+    pub marked_unread: bool,
     /// Whether the chat's past messages are all here.
     pub history: crate::history_older::ChatHistory,
 }
@@ -124,6 +126,8 @@ pub struct LinkedView {
     pub history: Option<crate::history::HistoryStatus>,
     /// The key for synced settings has arrived from the phone (pin, archive, mute work).
     pub settings_ready: bool,
+    /// The user's profile name (synced; `None` until set on a device of the account).
+    pub profile_name: Option<String>,
 }
 
 impl LinkedView {
@@ -140,6 +144,7 @@ impl LinkedView {
             inactivity_warning: None,
             history: None,
             settings_ready: false,
+            profile_name: None,
         }
     }
 }

@@ -251,3 +251,30 @@ fn a_desktop_syncing_history_goes_on_after_the_relay_restarts_midway() {
     assert_eq!(s["messages_stored"].as_u64().unwrap(), 6000, "no duplicates, no gaps: {s}");
     drop(relay);
 }
+
+#[test]
+fn images_arrive_as_thumbnails_and_the_full_file_comes_on_demand() {
+    let (_relay, alice_phone, alice_desktop) = seeded(2, 200, 30);
+    alice_desktop.ok(&["sync"]);
+    let chat = chats(&alice_desktop)[0]["chat_id"].as_str().unwrap().to_owned();
+    let all = lines(&alice_desktop.ok(&["--json", "messages", "--chat", &chat]));
+    let photo = all.iter().find_map(|l| l["message"]["attachment"].as_object().cloned()).expect("a seeded photo");
+    // The thumbnail is a real JPEG of at most 96 px a side, made from the phone's picture.
+    let thumbnail = tandem_proto::b64_decode(photo["thumbnail"].as_str().unwrap(), "thumbnail").unwrap();
+    let small = image::load_from_memory(&thumbnail).unwrap();
+    assert!(small.width() <= 96 && small.height() <= 96, "{}x{}", small.width(), small.height());
+    assert_eq!((photo["width"].as_u64(), photo["height"].as_u64()), (Some(480), Some(320)));
+    // The full file is not here until asked for; then the phone sends it and it checks out.
+    let id = photo["media_id"].as_str().unwrap();
+    let saved = alice_desktop.home().join("photo.png");
+    let saved_arg = saved.to_str().unwrap();
+    assert!(alice_desktop.fails(&["media", "save", id, "--out", saved_arg]).contains("media fetch"));
+    alice_desktop.ok(&["media", "fetch", id]);
+    alice_phone.ok(&["sync"]);
+    alice_desktop.ok(&["sync"]);
+    alice_desktop.ok(&["media", "save", id, "--out", saved_arg]);
+    let bytes = std::fs::read(&saved).unwrap();
+    let full = image::load_from_memory(&bytes).unwrap();
+    assert_eq!((full.width(), full.height()), (480, 320));
+    assert_eq!(tandem_proto::media::media_id(&bytes), id, "the file is the one its id names");
+}

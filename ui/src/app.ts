@@ -2,6 +2,7 @@ import type { Backend } from "./backend";
 import { TimerScope, type RenderContext } from "./context";
 import { el } from "./dom";
 import { toAppError } from "./errors";
+import { applyTheme, loadTheme } from "./prefs";
 import type { ErrorInfo, View } from "./types";
 import { UiState } from "./uiState";
 import { messageAnnouncement } from "./views/chatAnnounce";
@@ -64,6 +65,7 @@ export function createApp(root: HTMLElement, backend: Backend, opts: AppOptions 
   const screenTimers = new TimerScope();
   const bannerTimers = new TimerScope();
   const ui = new UiState();
+  applyTheme(loadTheme());
 
   // Persistent parts: live regions must exist before their content changes.
   const bannerSlot = el("div", { class: "banner-slot", attrs: { "aria-live": "polite" } });

@@ -36,10 +36,28 @@ export interface Backend {
    * history "loading" follows, later the messages. Errors: no_other_device, not_applicable.
    */
   loadOlder(chatId: string): Promise<void>;
+  /**
+   * Sets the user's profile name on every device of the account; the core pushes a View. Errors:
+   * invalid_data (empty, longer than 64 characters, or control characters), no_app_state_key (the
+   * settings key has not arrived from the phone yet), relay_unreachable.
+   */
+  setProfileName(name: string): Promise<void>;
 }
 
-/** "mute": until unmuted; "mute_8h" and "mute_week": for 8 hours or a week. */
-export type ChatAction = "archive" | "unarchive" | "pin" | "unpin" | "mute" | "mute_8h" | "mute_week" | "unmute";
+/**
+ * "mute": until unmuted; "mute_8h" and "mute_week": for 8 hours or a week. "mark_unread": marks the
+ * chat unread on every device (the core also closes it if it is open).
+ */
+export type ChatAction =
+  | "archive"
+  | "unarchive"
+  | "pin"
+  | "unpin"
+  | "mute"
+  | "mute_8h"
+  | "mute_week"
+  | "unmute"
+  | "mark_unread";
 
 /** invoke() with rejections converted to AppError. */
 async function call<T>(cmd: string, args?: InvokeArgs): Promise<T> {
@@ -66,4 +84,5 @@ export const tauriBackend: Backend = {
   chatAction: (chatId, action) => call<void>("chat_action", { chatId, action }),
   setHistoryRange: (days) => call<void>("set_history_range", { days }),
   loadOlder: (chatId) => call<void>("load_older", { chatId }),
+  setProfileName: (name) => call<void>("set_profile_name", { name }),
 };

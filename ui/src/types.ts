@@ -73,6 +73,8 @@ export interface ChatSummary {
   pinned: boolean;
   muted: boolean;
   unread: number;
+  /** The user marked the chat unread on some device of the account (cleared when it is read anywhere). */
+  marked_unread: boolean;
   history: ChatHistory;
 }
 
@@ -124,6 +126,8 @@ export interface Linked {
   history: HistoryStatus | null;
   /** The key for synced settings has arrived from the phone (pin, archive and mute work). */
   settings_ready: boolean;
+  /** The user's profile name, synced across the account's devices (untrusted text); null until set. */
+  profile_name: string | null;
 }
 
 export interface HistoryStatus {
@@ -158,6 +162,7 @@ export type ErrorCode =
   | "database_unreadable"
   | "no_other_device"
   | "not_applicable"
+  | "no_app_state_key"
   | "internal";
 
 export interface ErrorInfo {

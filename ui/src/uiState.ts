@@ -36,9 +36,23 @@ export interface OlderState {
   refocus: boolean;
 }
 
+/** The profile name form in Settings. */
+export interface ProfileState {
+  /** What the user typed; null while untouched (the field shows the current name). */
+  draft: string | null;
+  /** A setProfileName call is in flight. */
+  busy: boolean;
+  /** Why the last save failed; "" for none. */
+  error: string;
+  /** The last save succeeded (until the field is edited again). */
+  saved: boolean;
+}
+
 export interface RefreshOptions {
   /** Move keyboard focus to the composer of the open chat, if there is one. */
   focusComposer?: boolean;
+  /** Move keyboard focus to this chat's row in the chat list. */
+  focusChatRow?: string;
 }
 
 export class UiState {
@@ -52,6 +66,9 @@ export class UiState {
   confirmingLogOut = false;
   /** Error from logOut, shown beside the button; "" for none. */
   logOutError = "";
+  /** The Settings panel is open. */
+  settingsOpen = false;
+  readonly profile: ProfileState = { draft: null, busy: false, error: "", saved: false };
   readonly historyRange: HistoryRangeState = { pending: null, error: "", uri: "" };
   private readonly olders = new Map<string, OlderState>();
   private readonly composers = new Map<string, ComposerState>();

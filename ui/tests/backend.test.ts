@@ -46,12 +46,20 @@ describe("tauriBackend", () => {
     await tauriBackend.chatAction("abcdefghijklmnop", "mute_8h");
     expect(invoke).toHaveBeenLastCalledWith("chat_action", { chatId: "abcdefghijklmnop", action: "mute_8h" });
     await tauriBackend.chatAction("abcdefghijklmnop", "mute_week");
-    expect(invoke).toHaveBeenLastCalledWith("chat_action", { chatId: "abcdefghijklmnop", action: "mute_week" });
+    expect(invoke).toHaveBeenLastCalledWith("chat_action", { chatId: "abcdefghijklmnop", action: "mute_week" });    await tauriBackend.chatAction("abcdefghijklmnop", "mark_unread");
+    expect(invoke).toHaveBeenLastCalledWith("chat_action", { chatId: "abcdefghijklmnop", action: "mark_unread" });
+  });
+
+  it("passes the profile name under the name the core takes", async () => {
+    invoke.mockResolvedValue(null);
+    await tauriBackend.setProfileName("Alice");
+    expect(invoke).toHaveBeenLastCalledWith("set_profile_name", { name: "Alice" });
   });
 
   it.each([
     ["loadOlder", () => tauriBackend.loadOlder("abcdefghijklmnop"), "no_other_device"],
     ["setHistoryRange", () => tauriBackend.setHistoryRange(365), "not_applicable"],
+    ["setProfileName", () => tauriBackend.setProfileName("Alice"), "no_app_state_key"],
   ])("rejects a failed %s with the core's code", async (_name, run, code) => {
     invoke.mockRejectedValue({ code, message: "Not now." });
     const err = await run().catch((e: unknown) => e);

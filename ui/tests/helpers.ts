@@ -19,6 +19,7 @@ export interface FakeBackend extends Backend {
   chatAction: ReturnType<typeof vi.fn<(chatId: string, action: ChatAction) => Promise<void>>>;
   setHistoryRange: ReturnType<typeof vi.fn<(days: HistoryDays) => Promise<void>>>;
   loadOlder: ReturnType<typeof vi.fn<(chatId: string) => Promise<void>>>;
+  setProfileName: ReturnType<typeof vi.fn<(name: string) => Promise<void>>>;
 }
 
 /** A plain object implementing Backend; `push` plays the core sending a View. */
@@ -38,6 +39,7 @@ export function fakeBackend(initial: View = baseView()): FakeBackend {
     chatAction: vi.fn(async (_chatId: string, _action: ChatAction) => {}),
     setHistoryRange: vi.fn(async (_days: HistoryDays) => {}),
     loadOlder: vi.fn(async (_chatId: string) => {}),
+    setProfileName: vi.fn(async (_name: string) => {}),
     push(v) {
       listener?.(v);
     },
@@ -102,6 +104,7 @@ export function linkedView(devices: Device[], over: Partial<Linked> = {}): View 
       inactivity_warning: null,
       history: null,
       settings_ready: true,
+      profile_name: null,
       ...over,
     },
   });
@@ -110,8 +113,24 @@ export function linkedView(devices: Device[], over: Partial<Linked> = {}): View 
 export const CHAT_A = "abcdefghijklmnop";
 export const CHAT_B = "qrstuvwxyz234567";
 
-export function chatSummary(chat_id: string, last: ChatSummary["last_message"] = null): ChatSummary {
-  return { chat_id, title: null, group: false, last_message: last, archived: false, pinned: false, muted: false, unread: 0, history: "live" };
+export function chatSummary(
+  chat_id: string,
+  last: ChatSummary["last_message"] = null,
+  over: Partial<ChatSummary> = {},
+): ChatSummary {
+  return {
+    chat_id,
+    title: null,
+    group: false,
+    last_message: last,
+    archived: false,
+    pinned: false,
+    muted: false,
+    unread: 0,
+    marked_unread: false,
+    history: "live",
+    ...over,
+  };
 }
 
 /** The open chat `chat_id` with `messages` (oldest first): not pinned, archived or muted. */

@@ -8,6 +8,8 @@ describe("logging out", () => {
   it("asks before logging out, and cancel keeps everything", async () => {
     const backend = fakeBackend();
     mount(linkedView([device({ this_device: true })]), backend);
+    byTestId("open-settings").click();
+    expect(queryTestId("log-out", byTestId("settings"))).not.toBeNull();
     byTestId("log-out").click();
     expect(byTestId("log-out-question").textContent).toContain("deleted");
     byTestId("log-out-cancel").click();
@@ -23,6 +25,7 @@ describe("logging out", () => {
     const backend = fakeBackend();
     backend.logOut.mockRejectedValueOnce(new AppError("relay_unreachable", "cannot reach the relay"));
     mount(linkedView([device({ this_device: true })]), backend);
+    byTestId("open-settings").click();
     byTestId("log-out").click();
     const confirm = byTestId<HTMLButtonElement>("log-out-confirm");
     confirm.click();

@@ -10,7 +10,13 @@ use crate::phone::load;
 
 fn show(out: &Output, m: &Message) {
     let who = if m.outgoing { "me".to_owned() } else { m.sender_account.clone() };
-    out.emit(|| format!("[{}] {who}: {} ({})", m.chat_id, m.body, m.state), &json!({"event": "message", "message": m}));
+    let image = m.attachment.as_ref().map_or(String::new(), |a| {
+        format!(" [image {}×{}, {} KB, id {}]", a.width, a.height, a.size.div_ceil(1024), a.media_id)
+    });
+    out.emit(
+        || format!("[{}] {who}: {}{image} ({})", m.chat_id, m.body, m.state),
+        &json!({"event": "message", "message": m}),
+    );
 }
 
 pub async fn contacts_add(home: &Path, account: &str, out: &Output) -> anyhow::Result<()> {

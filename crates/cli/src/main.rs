@@ -8,6 +8,7 @@ mod companion;
 mod group;
 mod lifecycle;
 mod link;
+mod media;
 mod output;
 mod phone;
 mod seed;
@@ -129,6 +130,12 @@ enum Command {
         #[command(subcommand)]
         action: ChatCommand,
     },
+    /// An image's full file: `media fetch ID` asks the account's other devices for it,
+    /// `media save ID --out FILE` writes it once it is here.
+    Media {
+        #[command(subcommand)]
+        action: MediaAction,
+    },
     /// Groups: `group create NAME --members A,B`, `group add|remove GROUP ACCOUNT...`, `group list`.
     Group {
         #[command(subcommand)]
@@ -171,6 +178,18 @@ enum ChatCommand {
     /// Mark the chat unread on all of the account's devices (reading it clears the mark).
     Unread {
         chat: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum MediaAction {
+    Fetch {
+        media_id: String,
+    },
+    Save {
+        media_id: String,
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -244,6 +263,12 @@ fn main() -> std::process::ExitCode {
             Command::Contacts { action: None } => chat::contacts_list(&cli.home, &out).await,
             Command::Send { to, text } => chat::send(&cli.home, &to, &text, &out).await,
             Command::Sync => chat::sync(&cli.home, &out).await,
+            Command::Media { action: MediaAction::Fetch { media_id } } => {
+                media::fetch(&cli.home, &media_id, &out).await
+            }
+            Command::Media { action: MediaAction::Save { media_id, out: to } } => {
+                media::save(&cli.home, &media_id, &to, &out)
+            }
             Command::Group { action } => match action {
                 GroupAction::Create { name, members } => group::create(&cli.home, &name, &members, &out).await,
                 GroupAction::Add { group, accounts } => group::change(&cli.home, &group, &accounts, true, &out).await,

@@ -44,6 +44,7 @@ fn main() {
             let body = HistoryChunkBody {
                 chats: vec![HistoryChat { chat_id: "chat00000".into(), title: None, complete: true }],
                 messages: part.to_vec(),
+                media: Vec::new(),
             };
             let key = [7u8; 32];
             let last = i as u32 + 1 == count;
@@ -75,7 +76,7 @@ fn main() {
         opening += opened.elapsed();
         let rows: Vec<StoredMessage> = body.messages.into_iter().map(StoredMessage::from).collect();
         let chats = vec![HistoryChatRow { chat_id: "chat00000".into(), title: None, complete: true }];
-        store.import_history_chunk("bench", r.index, &rows, &chats, 0).unwrap();
+        store.import_history_chunk("bench", r.index, &rows, &chats, &[], 0).unwrap();
     }
     let ours = start.elapsed();
 

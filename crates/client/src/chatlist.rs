@@ -28,8 +28,12 @@ impl Device {
         let unread = self.state().store.unread_counts()?;
         let complete: std::collections::HashMap<String, bool> =
             self.state().store.history_chats()?.into_iter().map(|c| (c.chat_id, c.complete)).collect();
-        let loading: Vec<String> =
-            self.older_requests()?.into_iter().filter(|r| !r.answered).map(|r| r.chat_id).collect();
+        let loading: Vec<String> = self
+            .older_requests()?
+            .into_iter()
+            .filter(|r| !r.answered && r.media_id.is_none())
+            .map(|r| r.chat_id)
+            .collect();
         let now = now_ms();
         let mut chats = Vec::new();
         for (chat_id, last) in self.chats()? {

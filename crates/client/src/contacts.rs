@@ -83,6 +83,7 @@ impl Device {
             body: format!("{account} {}. Your safety number with them changed.", parts.join(" and ")),
             sent_ms: now_ms(),
             state: "event".into(),
+            attachment: None,
         };
         st.store.add_message(&event, now_ms())?;
         Ok(())

@@ -207,6 +207,7 @@ impl Device {
             body: text.to_owned(),
             sent_ms: now,
             state: "event".into(),
+            attachment: None,
         };
         self.state().store.add_message(&event, now)?;
         Ok(())

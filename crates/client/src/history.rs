@@ -88,7 +88,19 @@ impl Device {
                         .map(|c| HistoryChatRow { chat_id: c.chat_id, title: c.title, complete: c.complete })
                         .collect();
                     let messages: Vec<StoredMessage> = body.messages.into_iter().map(StoredMessage::from).collect();
-                    self.state().store.import_history_chunk(&row.bundle_id, row.index, &messages, &chats, now_ms())?;
+                    let media: Vec<tandem_store::MediaRow> = body
+                        .media
+                        .into_iter()
+                        .map(|f| tandem_store::MediaRow { media_id: f.media_id, mime: f.mime, bytes: f.bytes })
+                        .collect();
+                    self.state().store.import_history_chunk(
+                        &row.bundle_id,
+                        row.index,
+                        &messages,
+                        &chats,
+                        &media,
+                        now_ms(),
+                    )?;
                     if let Some(request) = &chunk.request_id {
                         self.older_answered(request)?;
                     }
@@ -155,7 +167,12 @@ impl Device {
             "syncing"
         };
         drop(st);
-        let loading_older = self.older_requests()?.into_iter().filter(|r| !r.answered).map(|r| r.chat_id).collect();
+        let loading_older = self
+            .older_requests()?
+            .into_iter()
+            .filter(|r| !r.answered && r.media_id.is_none())
+            .map(|r| r.chat_id)
+            .collect();
         Ok(HistoryStatus { totals, state, failures, partial_chats, loading_older })
     }
 }

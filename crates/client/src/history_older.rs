@@ -25,6 +25,9 @@ pub struct OlderRequest {
     /// How many devices were asked.
     pub asked: u32,
     pub answered: bool,
+    /// Set when the request is for an image's full file (`chat_id` is then empty).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_id: Option<String>,
 }
 
 /// A chat's history on this device, as the chat list and `chats --json` show it.
@@ -69,7 +72,6 @@ impl Device {
     /// oldest held here. Returns the request; the answer is imported by the next sync (the
     /// desktop's, or `tandem-cli sync`), and [`Device::chat_history`] says "loading" meanwhile.
     pub async fn load_older(&self, chat_id: &str, limit: Option<u32>) -> Result<OlderRequest> {
-        let (own, own_device, _) = self.whoami()?;
         let before_ms = self.state().store.oldest_message_ms(chat_id)?.unwrap_or_else(now_ms);
         let request_id: String = random_bytes::<12>()?.iter().map(|b| format!("{b:02x}")).collect();
         let payload = Payload::HistoryRequest {
@@ -78,14 +80,33 @@ impl Device {
             before_ms,
             limit: limit.unwrap_or(OLDER_PAGE).clamp(1, tandem_proto::history::CHUNK_MESSAGES as u32),
         };
+        self.ask_own_devices(request_id, chat_id, None, &payload).await
+    }
+
+    /// Records a request, then sends it to every other device of the account. Fails only when
+    /// no device could be asked.
+    pub(crate) async fn ask_own_devices(
+        &self,
+        request_id: String,
+        chat_id: &str,
+        media_id: Option<&str>,
+        payload: &Payload,
+    ) -> Result<OlderRequest> {
+        let (own, own_device, _) = self.whoami()?;
         let others: Vec<u32> =
             self.refresh_devices().await?.devices.iter().map(|d| d.device_id).filter(|d| *d != own_device).collect();
         if others.is_empty() {
             return Err(ClientError::NoOtherDevice);
         }
         // Recorded first, so an answer that comes quickly is recognised.
-        let mut request =
-            OlderRequest { request_id, chat_id: chat_id.to_owned(), asked_ms: now_ms(), asked: 0, answered: false };
+        let mut request = OlderRequest {
+            request_id,
+            chat_id: chat_id.to_owned(),
+            asked_ms: now_ms(),
+            asked: 0,
+            answered: false,
+            media_id: media_id.map(str::to_owned),
+        };
         let mut requests = self.older_requests()?;
         requests.push(request.clone());
         let excess = requests.len().saturating_sub(MAX_REQUESTS);
@@ -93,10 +114,10 @@ impl Device {
         self.save_older_requests(&requests)?;
         let mut last_error = None;
         for device in others {
-            match self.send_to_device(&own, device, &payload).await {
+            match self.send_to_device(&own, device, payload).await {
                 Ok(()) => request.asked += 1,
                 Err(e) => {
-                    tracing::warn!(code = e.code(), device, "could not ask a device for older messages: {e}");
+                    tracing::warn!(code = e.code(), device, "could not ask a device for history: {e}");
                     last_error = Some(e);
                 }
             }
@@ -114,7 +135,7 @@ impl Device {
 
     /// Whether this chat's history is all here, partly here, or on its way.
     pub fn chat_history(&self, chat_id: &str) -> Result<ChatHistory> {
-        if self.older_requests()?.iter().any(|r| r.chat_id == chat_id && !r.answered) {
+        if self.older_requests()?.iter().any(|r| r.chat_id == chat_id && r.media_id.is_none() && !r.answered) {
             return Ok(ChatHistory::Loading);
         }
         Ok(match self.state().store.history_complete(chat_id)? {

@@ -14,6 +14,7 @@ use tandem_proto::history::{
     HistoryMessage, seal_chunk,
 };
 use tandem_proto::ids::{AccountId, DeviceId, PRIMARY_DEVICE_ID};
+use tandem_proto::media::MediaFile;
 use tandem_proto::message::Payload;
 use tandem_proto::wire::BlobCreated;
 use tandem_store::StoredMessage;
@@ -62,6 +63,8 @@ enum JobKind {
     },
     /// An answer to "load older messages".
     Older { request_id: String, chat_id: String, before_ms: u64, limit: u32 },
+    /// An image's full file, asked for by a device that shows its thumbnail.
+    Media { request_id: String, media_id: String },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -223,6 +226,27 @@ impl Device {
         Ok(None)
     }
 
+    /// As the device asked: queues an image's full file for a sibling, if this device holds it.
+    pub(crate) fn queue_media_request(
+        &self,
+        sender: &AccountId,
+        device: DeviceId,
+        request_id: String,
+        media_id: String,
+    ) -> Result<Option<String>> {
+        let (own, own_device, _) = self.whoami()?;
+        if *sender != own || device == own_device {
+            return Ok(Some(format!(
+                "A request for an image from {sender} (device {device}) was ignored: only this account's own devices ask for files."
+            )));
+        }
+        if self.state().store.has_media(&media_id)? {
+            let kind = JobKind::Media { request_id, media_id };
+            self.add_history_job(HistoryJob { target: device, bundle_id: hex_id()?, next_index: 0, kind })?;
+        }
+        Ok(None)
+    }
+
     fn plan_history(&self, kind: &JobKind) -> Result<Planned> {
         let (_, own_device, _) = self.whoami()?;
         let groups = self.groups().unwrap_or_default();
@@ -263,6 +287,7 @@ impl Device {
                             })
                             .collect(),
                         messages: chunk.iter().map(HistoryMessage::from).collect(),
+                        media: Vec::new(),
                     });
                 }
                 Ok(Planned { bodies, messages: total })
@@ -273,8 +298,15 @@ impl Device {
                 let complete =
                     !more && (own_device == PRIMARY_DEVICE_ID || st.store.history_complete(chat_id)? == Some(true));
                 let chats = vec![HistoryChat { chat_id: chat_id.clone(), title: title(chat_id), complete }];
-                let body = HistoryChunkBody { chats, messages: messages.iter().map(HistoryMessage::from).collect() };
-                Ok(Planned { messages: messages.len() as u64, bodies: vec![body] })
+                let messages: Vec<HistoryMessage> = messages.iter().map(HistoryMessage::from).collect();
+                let count = messages.len() as u64;
+                Ok(Planned { messages: count, bodies: vec![HistoryChunkBody { chats, messages, media: Vec::new() }] })
+            }
+            JobKind::Media { media_id, .. } => {
+                let file =
+                    self.state().store.media(media_id)?.ok_or_else(|| ClientError::internal("the file is gone"))?;
+                let media = vec![MediaFile { media_id: file.media_id, mime: file.mime, bytes: file.bytes }];
+                Ok(Planned { messages: 0, bodies: vec![HistoryChunkBody { media, ..HistoryChunkBody::default() }] })
             }
         }
     }
@@ -293,7 +325,7 @@ impl Device {
         let planned = self.plan_history(&job.kind)?;
         let count = u32::try_from(planned.bodies.len()).map_err(ClientError::internal)?;
         let request_id = match &job.kind {
-            JobKind::Older { request_id, .. } => Some(request_id.clone()),
+            JobKind::Older { request_id, .. } | JobKind::Media { request_id, .. } => Some(request_id.clone()),
             JobKind::Bundle { .. } => None,
         };
         let mut sent = HistorySent { chunk: job.next_index, chunks: count, messages: 0 };
@@ -346,6 +378,7 @@ mod tests {
             body: "x".into(),
             sent_ms: t,
             state: "read".into(),
+            attachment: None,
         }
     }
 

@@ -119,6 +119,7 @@ impl Device {
             ),
             sent_ms: now_ms(),
             state: "event".into(),
+            attachment: None,
         };
         self.state().store.add_message(&event, now_ms())?;
         Ok(())
@@ -190,6 +191,10 @@ impl Device {
                 )?;
                 None
             }
+            Some(Payload::MediaRequest { request_id, media_id }) => {
+                refused_here = self.queue_media_request(sender, envelope.sender_device, request_id, media_id)?;
+                None
+            }
             Some(Payload::AppStateKey { key }) => {
                 refused_here = self.accept_app_state_key(sender, &key);
                 None
@@ -215,6 +220,7 @@ impl Device {
                 body: text,
                 sent_ms,
                 state: "received".into(),
+                attachment: None,
             }),
             Some(Payload::SentTranscript { message_id, sent_ms, to, text }) => {
                 if *sender != own {
@@ -231,6 +237,7 @@ impl Device {
                     body: text,
                     sent_ms,
                     state: "sent".into(),
+                    attachment: None,
                 })
             }
         };

@@ -221,6 +221,7 @@ impl Device {
             body: text,
             sent_ms,
             state: if outgoing { "sent" } else { "received" }.into(),
+            attachment: None,
         };
         stored.pickle = serde_json::to_string(&session.pickle()).map_err(ClientError::internal)?;
         let received = Received {
@@ -319,6 +320,7 @@ impl Device {
             ),
             sent_ms: now,
             state: "event".into(),
+            attachment: None,
         };
         self.state().store.add_message(&event, now)?;
         Ok(())

@@ -59,6 +59,7 @@ impl Device {
             body: text.to_owned(),
             sent_ms: now_ms(),
             state: "queued".into(),
+            attachment: None,
         };
         // Checked before it is stored: a message that could never be sent is refused now.
         Payload::Text { message_id: id.clone(), sent_ms: message.sent_ms, text: text.to_owned() }.encode()?;

@@ -64,6 +64,7 @@ impl Device {
             body: String::new(),
             sent_ms: envelope.received_ms,
             state: "waiting".into(),
+            attachment: None,
         };
         if attempts > MAX_RETRIES {
             placeholder.state = "failed".into();

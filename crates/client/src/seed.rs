@@ -108,11 +108,32 @@ pub fn demo_history(spec: SeedSpec, own: &AccountId, now_ms: u64) -> (Vec<Accoun
                 body: body.join(" "),
                 sent_ms: now_ms - span + u64::from(i) * step + rng.below(step.max(1)),
                 state: "read".into(),
+                attachment: None,
             });
         }
         contacts.push(contact);
     }
     (contacts, messages)
+}
+
+/// One message in [`PICTURE_EVERY`] is a photo (one of [`DEMO_PICTURES`] pictures).
+const PICTURE_EVERY: usize = 61;
+const DEMO_PICTURES: usize = 8;
+
+/// Turns some seeded messages into photos; returns the picture files.
+fn add_demo_pictures(messages: &mut [StoredMessage]) -> Result<Vec<tandem_store::MediaRow>> {
+    let mut made: Vec<Option<(tandem_proto::media::Attachment, tandem_store::MediaRow)>> = vec![None; DEMO_PICTURES];
+    for (i, m) in messages.iter_mut().enumerate().filter(|(i, _)| i % PICTURE_EVERY == 13) {
+        let slot = &mut made[(i / PICTURE_EVERY) % DEMO_PICTURES];
+        if slot.is_none() {
+            *slot = Some(crate::media::image_attachment(&crate::media::demo_image((i / PICTURE_EVERY) as u64)?)?);
+        }
+        if let Some((attachment, _)) = slot {
+            m.attachment = Some(attachment.clone());
+            m.body = format!("📷 {}", m.body);
+        }
+    }
+    Ok(made.into_iter().flatten().map(|(_, file)| file).collect())
 }
 
 impl Device {
@@ -124,9 +145,13 @@ impl Device {
             return Err(ClientError::NotPrimary);
         }
         let now = now_ms();
-        let (contacts, messages) = demo_history(spec, &own, now);
+        let (contacts, mut messages) = demo_history(spec, &own, now);
+        let pictures = add_demo_pictures(&mut messages)?;
         for contact in &contacts {
             self.state().store.add_contact(contact, now)?;
+        }
+        for picture in &pictures {
+            self.state().store.save_media(picture, now)?;
         }
         Ok(self.state().store.add_messages(&messages, now)?)
     }

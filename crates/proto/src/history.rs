@@ -47,6 +47,9 @@ pub struct HistoryMessage {
     pub body: String,
     pub sent_ms: u64,
     pub state: String,
+    /// An image: its thumbnail travels here; the file itself on demand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<crate::media::Attachment>,
 }
 
 /// What one chunk holds.
@@ -54,6 +57,9 @@ pub struct HistoryMessage {
 pub struct HistoryChunkBody {
     pub chats: Vec<HistoryChat>,
     pub messages: Vec<HistoryMessage>,
+    /// Full image files asked for ("show the full image").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub media: Vec<crate::media::MediaFile>,
 }
 
 /// Where a chunk is and how to open it; sent pairwise from the phone to the target companion.
@@ -166,6 +172,14 @@ pub fn open_chunk(
         serde_json::from_slice(&json).map_err(|_| ProtoError::HistoryRefused("its content is malformed"))?;
     if body.messages.len() > CHUNK_MESSAGES {
         return Err(ProtoError::HistoryRefused("too many messages in one chunk"));
+    }
+    for m in &body.messages {
+        if let Some(a) = &m.attachment {
+            a.check().map_err(|_| ProtoError::HistoryRefused("an image attachment in it is malformed"))?;
+        }
+    }
+    for file in &body.media {
+        file.check()?;
     }
     Ok(body)
 }

@@ -17,8 +17,10 @@ fn body(n: usize) -> HistoryChunkBody {
                 body: format!("message {i}"),
                 sent_ms: i as u64,
                 state: "read".into(),
+                attachment: None,
             })
             .collect(),
+        media: Vec::new(),
     }
 }
 
@@ -83,4 +85,21 @@ fn chunk_references_are_bounded() {
     assert!(ChunkRef { last: false, ..r.clone() }.check().is_err());
     assert!(ChunkRef { blob_id: "../x".into(), ..r.clone() }.check().is_err());
     assert!(ChunkRef { size: MAX_CHUNK_SEALED_BYTES + 1, ..r }.check().is_err());
+}
+
+#[test]
+fn an_image_file_that_is_not_the_one_its_id_names_is_refused_whole() {
+    let target = (&alice(), 1);
+    let honest = crate::media::MediaFile {
+        media_id: crate::media::media_id(b"\x89PNG real"),
+        mime: "image/png".into(),
+        bytes: b"\x89PNG real".to_vec(),
+    };
+    let swapped = crate::media::MediaFile { bytes: b"\x89PNG swapped".to_vec(), ..honest.clone() };
+    for (file, ok) in [(honest, true), (swapped, false)] {
+        let body = HistoryChunkBody { media: vec![file], ..body(1) };
+        let (blob, digest) = seal_chunk(&body, &[7; 32], [1; 12], target, "b1", 0, true).unwrap();
+        let r = chunk_ref(&blob, digest, 0, 1);
+        assert_eq!(open_chunk(&blob, &r, target).is_ok(), ok);
+    }
 }

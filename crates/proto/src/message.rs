@@ -43,6 +43,9 @@ pub enum Payload {
     /// "load older messages", to its own account's other devices (pairwise only). The answer is a
     /// [`Payload::HistoryChunk`] carrying the same `request_id`.
     HistoryRequest { request_id: String, chat_id: String, before_ms: u64, limit: u32 },
+    /// "Send me the full file `media_id`" (an image whose thumbnail this device shows), to the
+    /// account's own other devices (pairwise only); answered like a history request.
+    MediaRequest { request_id: String, media_id: String },
     /// A text message to a group (inside a Megolm ciphertext only).
     GroupText { group_id: GroupId, message_id: String, sent_ms: u64, text: String },
 }
@@ -116,6 +119,12 @@ impl Payload {
             | Payload::GroupText { message_id, text, .. } => (message_id, text),
             Payload::GroupUpdate { .. } => return Ok(()),
             Payload::HistoryChunk { chunk } => return chunk.check(),
+            Payload::MediaRequest { request_id, media_id } => {
+                if !valid_id(request_id) || media_id.len() != 64 || !media_id.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return Err(ProtoError::Malformed("media request"));
+                }
+                return Ok(());
+            }
             Payload::HistoryRequest { request_id, chat_id, limit, .. } => {
                 if !valid_id(request_id)
                     || chat_id.is_empty()

@@ -93,6 +93,7 @@ impl Store {
         index: u32,
         messages: &[StoredMessage],
         chats: &[HistoryChatRow],
+        media: &[crate::MediaRow],
         now_ms: u64,
     ) -> Result<usize, StoreError> {
         let path = self.path.clone();
@@ -104,6 +105,9 @@ impl Store {
                 new += insert_unindexed(tx, m, now_ms)?;
             }
             index_from(tx, first)?;
+            for file in media {
+                crate::media::insert_media(tx, file, now_ms)?;
+            }
             for c in chats {
                 tx.execute(
                     "INSERT INTO history_chats (chat_id, title, complete) VALUES (?1, ?2, ?3)
@@ -224,6 +228,7 @@ impl From<tandem_proto::history::HistoryMessage> for StoredMessage {
             body: m.body,
             sent_ms: m.sent_ms,
             state: m.state,
+            attachment: m.attachment,
         }
     }
 }
@@ -239,6 +244,7 @@ impl From<&StoredMessage> for tandem_proto::history::HistoryMessage {
             body: m.body.clone(),
             sent_ms: m.sent_ms,
             state: m.state.clone(),
+            attachment: m.attachment.clone(),
         }
     }
 }

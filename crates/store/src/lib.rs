@@ -11,6 +11,7 @@ mod groups;
 mod history;
 mod history_export;
 mod identity;
+mod media;
 mod messages;
 mod relink;
 mod search;
@@ -28,6 +29,7 @@ pub use error::StoreError;
 pub use groups::{GroupStateUpdate, InboundGroupSession, OutboundGroupSession};
 pub use history::{HistoryChatRow, HistoryChunkRow, HistoryTotals, NewHistoryChunk};
 pub use identity::{LocalIdentity, Role};
+pub use media::MediaRow;
 pub use messages::{ReceiptUpdate, Received, SessionUpdate, StoredMessage};
 pub use relink::KeptHistory;
 pub use search::{SearchHit, fts_query};
@@ -40,6 +42,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0005_history.sql")),
     M::up(include_str!("migrations/0006_search.sql")),
     M::up(include_str!("migrations/0007_history_requests.sql")),
+    M::up(include_str!("migrations/0008_media.sql")),
 ];
 
 pub struct Store {

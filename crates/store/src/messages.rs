@@ -16,6 +16,8 @@ pub struct StoredMessage {
     pub body: String,
     pub sent_ms: u64,
     pub state: String,
+    /// An image (its thumbnail, and the full file's id).
+    pub attachment: Option<tandem_proto::media::Attachment>,
 }
 
 /// A session to write back: id, peer, pickle.
@@ -212,7 +214,7 @@ impl Store {
         args: impl rusqlite::Params,
     ) -> Result<Vec<StoredMessage>, StoreError> {
         let sql = format!(
-            "SELECT chat_id, message_id, sender_account, sender_device, outgoing, body, sent_ms, state FROM messages {tail}"
+            "SELECT chat_id, message_id, sender_account, sender_device, outgoing, body, sent_ms, state, attachment FROM messages {tail}"
         );
         let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
         let rows = stmt
@@ -226,6 +228,7 @@ impl Store {
                     body: r.get(5)?,
                     sent_ms: r.get(6)?,
                     state: r.get(7)?,
+                    attachment: r.get::<_, Option<String>>(8)?.and_then(|j| serde_json::from_str(&j).ok()),
                 })
             })
             .map_err(|e| self.err(e))?;
@@ -345,10 +348,21 @@ pub(crate) fn insert_message(conn: &rusqlite::Connection, m: &StoredMessage, now
 /// Inserts a message once, without indexing it (bulk imports index once at the end).
 pub(crate) fn insert_unindexed(conn: &rusqlite::Connection, m: &StoredMessage, now_ms: u64) -> rusqlite::Result<usize> {
     conn.prepare_cached(
-        "INSERT INTO messages (chat_id, message_id, sender_account, sender_device, outgoing, body, sent_ms, stored_ms, state)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-         ON CONFLICT (chat_id, message_id) DO UPDATE SET sender_device = ?4, body = ?6, sent_ms = ?7, state = ?9
+        "INSERT INTO messages (chat_id, message_id, sender_account, sender_device, outgoing, body, sent_ms, stored_ms, state, attachment)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT (chat_id, message_id) DO UPDATE SET sender_device = ?4, body = ?6, sent_ms = ?7, state = ?9, attachment = ?10
          WHERE messages.state IN ('waiting', 'failed') AND ?9 NOT IN ('waiting', 'failed')",
     )?
-    .execute(params![m.chat_id, m.message_id, m.sender_account, m.sender_device, m.outgoing, m.body, m.sent_ms, now_ms, m.state])
+    .execute(params![
+        m.chat_id,
+        m.message_id,
+        m.sender_account,
+        m.sender_device,
+        m.outgoing,
+        m.body,
+        m.sent_ms,
+        now_ms,
+        m.state,
+        m.attachment.as_ref().and_then(|a| serde_json::to_string(a).ok())
+    ])
 }

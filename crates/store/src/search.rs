@@ -116,6 +116,7 @@ impl Store {
                         body,
                         sent_ms: r.get(6)?,
                         state: r.get(7)?,
+                        attachment: None,
                     },
                 })
             })

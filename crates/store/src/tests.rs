@@ -140,6 +140,7 @@ fn message(state: &str, body: &str) -> StoredMessage {
         body: body.into(),
         sent_ms: 5,
         state: state.into(),
+        attachment: None,
     }
 }
 

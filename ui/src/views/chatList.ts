@@ -114,6 +114,11 @@ export function renderNewChat(ctx: RenderContext): Section {
   return { node: form, apply };
 }
 
+/** A chat marked unread with nothing unread in it shows a dot instead of a count. */
+export function showsUnreadDot(chat: ChatSummary): boolean {
+  return chat.marked_unread && chat.unread === 0;
+}
+
 function chatRow(chat: ChatSummary, open: boolean, ctx: RenderContext): HTMLElement {
   const attrs: Record<string, string> = { type: "button", "data-chat-id": chat.chat_id, "data-history": chat.history };
   const history = historyFlagText(chat.history);
@@ -133,6 +138,8 @@ function chatRow(chat: ChatSummary, open: boolean, ctx: RenderContext): HTMLElem
       history !== null && el("span", { class: "flag flag-history", testid: "chat-history" }, history),
       chat.unread > 0 &&
         el("span", { class: "badge", testid: "chat-unread", attrs: { "aria-label": `${chat.unread} unread` } }, String(chat.unread)),
+      showsUnreadDot(chat) &&
+        el("span", { class: "unread-dot", testid: "chat-marked-unread", attrs: { role: "img", "aria-label": "Marked unread" } }),
     ),
   );
   btn.addEventListener("click", () => {
@@ -146,7 +153,7 @@ function chatRow(chat: ChatSummary, open: boolean, ctx: RenderContext): HTMLElem
   return el("li", {}, btn);
 }
 
-export function renderChatList(linked: Linked, ctx: RenderContext): Section {
+export function renderChatList(linked: Linked, ctx: RenderContext): Section & { focusRow(chatId: string): void } {
   const openId = linked.open_chat?.chat_id ?? null;
   const error = el("p", { class: "inline-error", testid: "chat-list-error", attrs: { "aria-live": "polite" } });
   const apply = () => {
@@ -181,5 +188,10 @@ export function renderChatList(linked: Linked, ctx: RenderContext): Section {
     archived.length > 0 && archivedList,
     error,
   );
-  return { node, apply };
+  const focusRow = (chatId: string) => {
+    // Compared, never put into a selector: chat ids are untrusted text.
+    const rows = node.querySelectorAll<HTMLButtonElement>('[data-testid="chat-row"]');
+    [...rows].find((r) => r.dataset["chatId"] === chatId && !r.closest("[hidden]"))?.focus();
+  };
+  return { node, apply, focusRow };
 }

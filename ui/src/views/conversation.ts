@@ -184,8 +184,25 @@ function chatActions(chat: OpenChat, ctx: RenderContext): HTMLElement {
     ...(chat.muted
       ? [act("Unmute", "unmute", "chat-unmute"), chat.muted_until_ms !== null && mutedUntil(chat.muted_until_ms)]
       : [act("Mute", "mute", "chat-mute"), act("Mute 8 h", "mute_8h", "chat-mute-8h"), act("Mute 1 week", "mute_week", "chat-mute-week")]),
+    markUnread(chat.chat_id, ctx, status),
     status,
   );
+}
+
+/** "Mark unread": the core closes the chat, so focus goes to its row in the list. */
+function markUnread(chatId: string, ctx: RenderContext, status: HTMLElement): HTMLButtonElement {
+  return button("Mark unread", { testid: "chat-mark-unread" }, async (btn) => {
+    btn.disabled = true;
+    status.textContent = "";
+    try {
+      await ctx.backend.chatAction(chatId, "mark_unread");
+      const active = document.activeElement;
+      if (active === btn || active === null || active === document.body) ctx.ui.refresh({ focusChatRow: chatId });
+    } catch (e) {
+      status.textContent = `Couldn't change the chat: ${toAppError(e).message}`;
+      btn.disabled = false;
+    }
+  });
 }
 
 /** "Muted until Mar 4, 2025, 8:00 PM" for a chat muted for a set time. */

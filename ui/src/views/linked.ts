@@ -5,6 +5,7 @@ import { formatDateTime, kindLabel, lastActive } from "../format";
 import type { Device, HistoryStatus, Linked, View } from "../types";
 import { renderChatList, renderNewChat } from "./chatList";
 import { renderConversation } from "./conversation";
+import { renderSettings } from "./settings";
 
 function deviceRow(d: Device, ctx: RenderContext): HTMLTableRowElement {
   const last = el("td", { testid: "device-last-active" }, lastActive(d.last_active_ms, ctx.now()));
@@ -79,45 +80,12 @@ function devicesSection(linked: Linked, ctx: RenderContext): HTMLElement {
     }
   });
 
-  const logOutStatus = el("p", { class: "refresh-status inline-error", testid: "log-out-status", attrs: { "aria-live": "polite" } }, ctx.ui.logOutError);
-  const logOutRow = el("div", { class: "row" });
-  const ask = button("Log out of this desktop…", { testid: "log-out" }, () => {
-    ctx.ui.confirmingLogOut = true;
-    ctx.ui.logOutError = "";
-    showLogOut();
-  });
-  const confirm = button("Log out and delete this desktop's data", { testid: "log-out-confirm", class: "danger" }, async (btn) => {
-    btn.disabled = true;
-    try {
-      await ctx.backend.logOut();
-      ctx.ui.confirmingLogOut = false;
-    } catch (e) {
-      ctx.ui.logOutError = `Couldn't log out: ${toAppError(e).message}`;
-      logOutStatus.textContent = ctx.ui.logOutError;
-      btn.disabled = false;
-    }
-  });
-  const cancel = button("Cancel", { testid: "log-out-cancel" }, () => {
-    ctx.ui.confirmingLogOut = false;
-    showLogOut();
-  });
-  const question = el(
-    "p",
-    { testid: "log-out-question" },
-    "Its messages and keys on this computer are deleted. Your phone and other devices keep theirs.",
-  );
-  const showLogOut = () => {
-    logOutRow.replaceChildren(...(ctx.ui.confirmingLogOut ? [question, confirm, cancel] : [ask]), logOutStatus);
-  };
-  showLogOut();
-
   const details = el(
     "details",
     { class: "devices-section", testid: "devices-section" },
     el("summary", { testid: "devices-toggle" }, "Devices on this account"),
     table,
     el("div", { class: "row" }, refresh, status),
-    logOutRow,
   );
   // Rebuilt for every View: remember whether the user collapsed it.
   details.open = ctx.ui.devicesOpen;
@@ -179,14 +147,17 @@ export function renderLinked(view: View, ctx: RenderContext): HTMLElement {
   const newChat = renderNewChat(ctx);
   const chats = renderChatList(linked, ctx);
   const conversation = renderConversation(linked.open_chat, ctx);
+  const settings = renderSettings(view, linked, ctx);
   ctx.ui.refresh = (opts) => {
     newChat.apply();
     chats.apply();
     conversation.apply();
+    settings.apply();
     if (opts?.focusComposer) conversation.focus();
+    if (opts?.focusChatRow !== undefined) chats.focusRow(opts.focusChatRow);
   };
 
-  root.append(title);
+  root.append(el("header", { class: "linked-header" }, title, settings.toggle), settings.node);
   if (linked.history !== null) root.append(historySection(linked.history));
   if (linked.inactivity_warning !== null) {
     root.append(

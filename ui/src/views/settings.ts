@@ -1,0 +1,153 @@
+import type { RenderContext } from "../context";
+import { button, el } from "../dom";
+import { kindLabel } from "../format";
+import { isTheme, loadNotifications, loadTheme, setNotifications, setTheme, type Theme } from "../prefs";
+import type { Linked, View } from "../types";
+import type { Section } from "./chatList";
+import { renderLogOut } from "./logOut";
+import { renderProfile } from "./profile";
+
+export interface SettingsPanel extends Section {
+  /** The header's "Settings" button, which opens and closes the panel. */
+  toggle: HTMLButtonElement;
+}
+
+function section(testid: string, heading: string, ...children: (Node | false)[]): HTMLElement {
+  const id = `${testid}-heading`;
+  return el(
+    "section",
+    { class: "settings-section", testid, attrs: { "aria-labelledby": id } },
+    el("h3", { attrs: { id } }, heading),
+    ...children,
+  );
+}
+
+/** A read-only summary: the full list (and Refresh) stays on the linked screen. */
+function devicesSummary(linked: Linked): HTMLElement {
+  const list = el(
+    "ul",
+    { class: "settings-devices", testid: "settings-devices" },
+    ...linked.devices.map((d) =>
+      el(
+        "li",
+        { testid: "settings-device", attrs: { "data-device-id": String(d.device_id) } },
+        el("span", { class: "device-name" }, d.name),
+        ` — ${kindLabel(d.kind)}`,
+        d.this_device && " (this device)",
+      ),
+    ),
+  );
+  return section(
+    "settings-linked-devices",
+    "Linked devices",
+    list,
+    el("p", { class: "muted" }, "Details and Refresh: “Devices on this account”, below the chats."),
+  );
+}
+
+const THEMES: [Theme, string][] = [
+  ["light", "Light"],
+  ["dark", "Dark"],
+  ["system", "System"],
+];
+
+function appearance(): HTMLElement {
+  const current = loadTheme();
+  const fieldset = el(
+    "fieldset",
+    { class: "theme-choice", testid: "theme-choice" },
+    el("legend", {}, "Theme"),
+    ...THEMES.map(([value, label]) => {
+      const id = `theme-${value}`;
+      const radio = el("input", { testid: id, attrs: { type: "radio", name: "theme", id, value } });
+      radio.checked = value === current;
+      return el("span", { class: "radio-row" }, radio, el("label", { attrs: { for: id } }, label));
+    }),
+  );
+  fieldset.addEventListener("change", (e) => {
+    const value = (e.target as HTMLInputElement).value;
+    if (isTheme(value)) setTheme(value);
+  });
+  return section(
+    "settings-appearance",
+    "Appearance",
+    fieldset,
+    el("p", { class: "muted" }, "System follows your computer's light or dark setting."),
+  );
+}
+
+function notifications(): HTMLElement {
+  const box = el("input", {
+    testid: "notifications-enabled",
+    attrs: { type: "checkbox", id: "notifications-enabled", "aria-describedby": "notifications-hint" },
+  });
+  box.checked = loadNotifications();
+  box.addEventListener("change", () => setNotifications(box.checked));
+  return section(
+    "settings-notifications",
+    "Notifications",
+    el("div", { class: "check-row" }, box, el("label", { attrs: { for: "notifications-enabled" } }, "Show notifications for new messages")),
+    el("p", { class: "muted", attrs: { id: "notifications-hint" } }, "Applies to this computer only."),
+  );
+}
+
+function about(view: View): HTMLElement {
+  return section(
+    "settings-about",
+    "About",
+    el("p", {}, "Tandem desktop ", el("span", { testid: "settings-app-version" }, view.app_version)),
+    el("p", {}, "Relay: ", el("code", { class: "account-id", testid: "settings-relay-url" }, view.relay_url)),
+  );
+}
+
+/**
+ * The Settings panel and the header button that opens it. The panel stays in the document
+ * (hidden while closed) so the screen below it keeps its elements either way.
+ */
+export function renderSettings(view: View, linked: Linked, ctx: RenderContext): SettingsPanel {
+  const heading = el(
+    "h2",
+    { testid: "settings-heading", attrs: { id: "settings-heading", tabindex: "-1" } },
+    "Settings",
+  );
+  const profile = renderProfile(linked, ctx);
+  const toggle = button(
+    "Settings",
+    { testid: "open-settings", attrs: { "aria-controls": "settings-panel", "aria-expanded": "false" } },
+    () => (ctx.ui.settingsOpen ? close() : open()),
+  );
+  const closeBtn = button("Close", { testid: "close-settings" }, () => close());
+  const panel = el(
+    "section",
+    { class: "settings", testid: "settings", attrs: { id: "settings-panel", "aria-labelledby": "settings-heading" } },
+    el("div", { class: "settings-head" }, heading, closeBtn),
+    profile.node,
+    devicesSummary(linked),
+    appearance(),
+    notifications(),
+    section("settings-log-out", "Log out of this desktop", renderLogOut(ctx)),
+    about(view),
+  );
+  const show = () => {
+    panel.hidden = !ctx.ui.settingsOpen;
+    toggle.setAttribute("aria-expanded", String(ctx.ui.settingsOpen));
+  };
+  function open(): void {
+    ctx.ui.settingsOpen = true;
+    show();
+    heading.focus();
+  }
+  function close(): void {
+    ctx.ui.settingsOpen = false;
+    show();
+    toggle.focus();
+  }
+  panel.addEventListener("keydown", (e) => {
+    if (e.key !== "Escape" || e.isComposing) return;
+    e.preventDefault();
+    e.stopPropagation();
+    close();
+  });
+  show();
+  return { node: panel, apply: profile.apply, toggle };
+}

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use tandem_client::desktop::{DesktopApp, ErrorView, View};
+use tandem_client::desktop::{DesktopApp, ErrorView, SearchResult, View};
 use tauri::State;
 use tauri::ipc::Channel;
 
@@ -75,4 +75,19 @@ pub async fn load_older(app: App<'_>, chat_id: String) -> Result<(), ErrorView> 
 #[tauri::command]
 pub async fn set_profile_name(app: App<'_>, name: String) -> Result<(), ErrorView> {
     app.set_profile_name(&name).await
+}
+
+#[tauri::command]
+pub async fn fetch_media(app: App<'_>, media_id: String) -> Result<(), ErrorView> {
+    app.fetch_media(&media_id).await
+}
+
+#[tauri::command]
+pub async fn get_media(app: App<'_>, media_id: String) -> Result<String, ErrorView> {
+    app.media_data_url(&media_id).await
+}
+
+#[tauri::command]
+pub async fn search(app: App<'_>, query: String) -> Result<Vec<SearchResult>, ErrorView> {
+    app.search(&query, 50).await
 }

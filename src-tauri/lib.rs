@@ -49,7 +49,10 @@ pub fn run() -> std::process::ExitCode {
             commands::chat_action,
             commands::set_history_range,
             commands::load_older,
-            commands::set_profile_name
+            commands::set_profile_name,
+            commands::fetch_media,
+            commands::get_media,
+            commands::search
         ])
         .run(tauri::generate_context!());
     match result {

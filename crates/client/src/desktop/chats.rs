@@ -1,7 +1,7 @@
 //! The desktop's chats: the chat list, the open conversation, sending, starting a chat.
 
 use super::DesktopApp;
-use super::view::{ChatMessage, ChatSummary, ErrorView, LastMessage, LinkedView, OpenChat};
+use super::view::{ChatMessage, ChatSummary, ErrorView, LastMessage, LinkedView, OpenChat, SearchResult};
 use crate::appstate::ChatAction;
 use crate::device::Device;
 use crate::devices::AccountDevices;
@@ -42,7 +42,18 @@ impl DesktopApp {
         view.open_chat = open.map(|chat_id| {
             let settings = device.chat_settings(&chat_id).unwrap_or_default();
             OpenChat {
-                messages: device.messages(&chat_id).unwrap_or_default().iter().map(ChatMessage::from).collect(),
+                messages: device
+                    .messages(&chat_id)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|m| {
+                        let mut shown = ChatMessage::from(m);
+                        if let Some(image) = shown.image.as_mut() {
+                            image.held = device.media(&image.media_id).is_ok_and(|f| f.is_some());
+                        }
+                        shown
+                    })
+                    .collect(),
                 title: group(&chat_id).map(|g| g.name.clone()),
                 members: group(&chat_id).map(|g| g.members.clone()).unwrap_or_default(),
                 archived: settings.archived,
@@ -113,6 +124,50 @@ impl DesktopApp {
         let device = self.linked_device().await?;
         let account = device.add_contact(account_id).await.map_err(|e| ErrorView::from(&e))?;
         self.open_chat(account.as_str()).await
+    }
+
+    /// Searches this computer's messages (every word must appear; `word*` is a prefix): the
+    /// newest `limit` matches.
+    pub async fn search(&self, query: &str, limit: u32) -> Result<Vec<SearchResult>, ErrorView> {
+        let device = self.linked_device().await?;
+        if query.trim().is_empty() {
+            return Ok(Vec::new());
+        }
+        let hits = device.search(query, limit).map_err(|e| ErrorView::from(&e))?;
+        let titles: std::collections::HashMap<String, Option<String>> =
+            device.chat_list().unwrap_or_default().into_iter().map(|c| (c.chat_id, c.title)).collect();
+        Ok(hits
+            .into_iter()
+            .map(|h| SearchResult {
+                title: titles.get(&h.message.chat_id).cloned().flatten(),
+                chat_id: h.message.chat_id,
+                message_id: h.message.message_id,
+                outgoing: h.message.outgoing,
+                sent_ms: h.message.sent_ms,
+                snippet: h.snippet,
+            })
+            .collect())
+    }
+
+    /// Asks the account's other devices for an image's full file (it arrives with the sync).
+    pub async fn fetch_media(&self, media_id: &str) -> Result<(), ErrorView> {
+        let device = self.linked_device().await?;
+        let result = device.fetch_media(media_id.trim()).await;
+        self.refresh_linked(&device);
+        result.map(|_| ()).map_err(|e| ErrorView::from(&e))
+    }
+
+    /// An image's full file as a `data:` URL, once it is on this device.
+    pub async fn media_data_url(&self, media_id: &str) -> Result<String, ErrorView> {
+        let device = self.linked_device().await?;
+        match device.media(media_id.trim()) {
+            Ok(Some(file)) => Ok(format!("data:{};base64,{}", file.mime, tandem_proto::b64_encode(&file.bytes))),
+            Ok(None) => Err(ErrorView {
+                code: "not_found".into(),
+                message: "the full image is not on this computer yet: ask for it from your phone first".into(),
+            }),
+            Err(e) => Err(ErrorView::from(&e)),
+        }
     }
 
     /// Sets the user's profile name on every device of the account.

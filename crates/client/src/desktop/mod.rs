@@ -11,8 +11,8 @@ use std::sync::Arc;
 use tokio::sync::{Mutex, Notify, watch};
 
 pub use view::{
-    ChatMessage, ChatSummary, ConnectionView, ErrorView, LastMessage, LinkPhase, LinkedView, LinkingView, OpenChat,
-    Screen, View,
+    ChatMessage, ChatSummary, ConnectionView, ErrorView, ImageView, LastMessage, LinkPhase, LinkedView, LinkingView,
+    OpenChat, Screen, SearchResult, View,
 };
 
 use crate::companion::{CompanionProfile, LinkProgress, open_companion};

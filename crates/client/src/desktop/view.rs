@@ -83,6 +83,20 @@ pub struct ChatSummary {
     pub history: crate::history_older::ChatHistory,
 }
 
+/// An image in a message: its thumbnail (shown at once) and whether the full file is here.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ImageView {
+    pub media_id: String,
+    pub width: u32,
+    pub height: u32,
+    pub size: u64,
+    /// `data:image/jpeg;base64,…` (at most 96 px a side).
+    pub thumbnail_data_url: String,
+    /// The full file is on this device (`get_media` returns it); otherwise `fetch_media` asks
+    /// the account's other devices for it.
+    pub held: bool,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ChatMessage {
     pub message_id: String,
@@ -92,6 +106,7 @@ pub struct ChatMessage {
     pub body: String,
     pub sent_ms: u64,
     pub state: String,
+    pub image: Option<ImageView>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -158,8 +173,28 @@ impl From<&crate::messaging::Message> for ChatMessage {
             body: m.body.clone(),
             sent_ms: m.sent_ms,
             state: m.state.clone(),
+            image: m.attachment.as_ref().map(|a| ImageView {
+                media_id: a.media_id.clone(),
+                width: a.width,
+                height: a.height,
+                size: a.size,
+                thumbnail_data_url: format!("data:image/jpeg;base64,{}", tandem_proto::b64_encode(&a.thumbnail)),
+                held: false,
+            }),
         }
     }
+}
+
+/// One search result: where it is, and a snippet with the matched words in [brackets].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SearchResult {
+    pub chat_id: String,
+    /// A group's name or the contact's synced name.
+    pub title: Option<String>,
+    pub message_id: String,
+    pub outgoing: bool,
+    pub sent_ms: u64,
+    pub snippet: String,
 }
 
 /// An error as the UI sees it: a code to switch on and a message that says what to do.

@@ -91,3 +91,8 @@ pub async fn get_media(app: App<'_>, media_id: String) -> Result<String, ErrorVi
 pub async fn search(app: App<'_>, query: String) -> Result<Vec<SearchResult>, ErrorView> {
     app.search(&query, 50).await
 }
+
+#[tauri::command]
+pub async fn show_earlier(app: App<'_>) -> Result<(), ErrorView> {
+    app.show_earlier().await
+}

@@ -52,7 +52,8 @@ pub fn run() -> std::process::ExitCode {
             commands::set_profile_name,
             commands::fetch_media,
             commands::get_media,
-            commands::search
+            commands::search,
+            commands::show_earlier
         ])
         .run(tauri::generate_context!());
     match result {

@@ -215,4 +215,10 @@ impl Device {
     pub fn messages(&self, chat_id: &str) -> Result<Vec<Message>> {
         Ok(self.state().store.messages(chat_id.trim())?)
     }
+
+    /// The newest `limit` messages of a chat, oldest first, and how many it holds here (a
+    /// window shows a page at a time, however long the chat).
+    pub fn recent_messages(&self, chat_id: &str, limit: u32) -> Result<(Vec<Message>, u64)> {
+        Ok(self.state().store.recent_messages(chat_id.trim(), limit)?)
+    }
 }

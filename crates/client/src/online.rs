@@ -63,6 +63,10 @@ impl Device {
             match event {
                 PushEvent::DeviceListChanged { .. } => {
                     self.refresh_devices().await?;
+                    // A companion linked from another process of this phone may be owed history.
+                    if self.history_to_send()? {
+                        self.send_pending_history(&mut |_| {}).await?;
+                    }
                 }
                 PushEvent::KeysLow { .. } => {
                     self.top_up_prekeys().await?;

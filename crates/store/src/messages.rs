@@ -203,6 +203,20 @@ impl Store {
         self.select_messages("WHERE chat_id = ?1 ORDER BY sent_ms, message_id", params![chat_id])
     }
 
+    /// The newest `limit` messages of a chat, oldest first, and how many the chat holds.
+    pub fn recent_messages(&self, chat_id: &str, limit: u32) -> Result<(Vec<StoredMessage>, u64), StoreError> {
+        let mut page = self.select_messages(
+            "WHERE chat_id = ?1 ORDER BY sent_ms DESC, message_id DESC LIMIT ?2",
+            params![chat_id, limit],
+        )?;
+        page.reverse();
+        let total: u64 = self
+            .conn
+            .query_row("SELECT COUNT(*) FROM messages WHERE chat_id = ?1", [chat_id], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        Ok((page, total))
+    }
+
     /// Outgoing messages not yet accepted by the relay (the outbox), oldest first.
     pub fn queued_messages(&self) -> Result<Vec<StoredMessage>, StoreError> {
         self.select_messages("WHERE state = 'queued' ORDER BY stored_ms, message_id", params![])

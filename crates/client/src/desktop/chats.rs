@@ -8,6 +8,8 @@ use crate::devices::AccountDevices;
 use crate::history_older::ChatHistory;
 
 const HOUR_MS: u64 = 3600 * 1000;
+/// The open chat shows this many of its newest messages, and a page more on "show earlier".
+pub const MESSAGE_PAGE: u32 = 200;
 
 impl DesktopApp {
     /// The linked screen's content: devices, chats and the open conversation.
@@ -39,12 +41,12 @@ impl DesktopApp {
             })
             .collect();
         let open = self.open_chat.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let shown = *self.shown_messages.lock().unwrap_or_else(|p| p.into_inner());
         view.open_chat = open.map(|chat_id| {
             let settings = device.chat_settings(&chat_id).unwrap_or_default();
+            let (page, total_messages) = device.recent_messages(&chat_id, shown).unwrap_or_default();
             OpenChat {
-                messages: device
-                    .messages(&chat_id)
-                    .unwrap_or_default()
+                messages: page
                     .iter()
                     .map(|m| {
                         let mut shown = ChatMessage::from(m);
@@ -59,6 +61,7 @@ impl DesktopApp {
                 archived: settings.archived,
                 pinned: settings.pinned,
                 muted: settings.muted_until_ms.is_some(),
+                total_messages,
                 muted_until_ms: settings.muted_until_ms.filter(|t| *t != u64::MAX),
                 history: device.chat_history(&chat_id).unwrap_or(ChatHistory::Live),
                 chat_id,
@@ -90,6 +93,7 @@ impl DesktopApp {
     pub async fn open_chat(&self, chat_id: &str) -> Result<(), ErrorView> {
         let device = self.linked_device().await?;
         *self.open_chat.lock().unwrap_or_else(|p| p.into_inner()) = Some(chat_id.trim().to_owned());
+        *self.shown_messages.lock().unwrap_or_else(|p| p.into_inner()) = MESSAGE_PAGE;
         self.refresh_linked(&device);
         self.read_open_chat(&device).await;
         Ok(())
@@ -147,6 +151,17 @@ impl DesktopApp {
                 snippet: h.snippet,
             })
             .collect())
+    }
+
+    /// Shows another page of the open chat's earlier messages held on this computer.
+    pub async fn show_earlier(&self) -> Result<(), ErrorView> {
+        let device = self.linked_device().await?;
+        {
+            let mut shown = self.shown_messages.lock().unwrap_or_else(|p| p.into_inner());
+            *shown = shown.saturating_add(MESSAGE_PAGE);
+        }
+        self.refresh_linked(&device);
+        Ok(())
     }
 
     /// Asks the account's other devices for an image's full file (it arrives with the sync).

@@ -42,6 +42,8 @@ pub struct DesktopApp {
     retry: Notify,
     device: Mutex<Option<Device>>,
     open_chat: std::sync::Mutex<Option<String>>,
+    /// How many of the open chat's newest messages the view holds.
+    shown_messages: std::sync::Mutex<u32>,
     /// The history range the linking screen asks for (days; 0: everything).
     history_days: watch::Sender<u32>,
 }
@@ -59,6 +61,7 @@ impl DesktopApp {
             retry: Notify::new(),
             device: Mutex::new(None),
             open_chat: std::sync::Mutex::new(None),
+            shown_messages: std::sync::Mutex::new(chats::MESSAGE_PAGE),
             history_days: watch::channel(crate::companion::DEFAULT_HISTORY_DAYS).0,
         });
         tokio::spawn(Arc::clone(&app).drive());

@@ -119,7 +119,11 @@ pub struct OpenChat {
     pub muted: bool,
     /// A group's members (account ids); empty for a chat with one account.
     pub members: Vec<String>,
+    /// The newest messages, oldest first: a page at a time (`show_earlier` adds a page).
     pub messages: Vec<ChatMessage>,
+    /// How many messages this chat holds on this computer (more than `messages` when earlier
+    /// ones are not shown yet).
+    pub total_messages: u64,
     /// Whether older messages remain on the phone ("Load older messages").
     pub history: crate::history_older::ChatHistory,
     /// When the chat is muted until a set time (`None`: not muted, or until unmuted).

@@ -3,7 +3,8 @@ import { TimerScope, type RenderContext } from "./context";
 import { el } from "./dom";
 import { toAppError } from "./errors";
 import { applyTheme, loadTheme } from "./prefs";
-import type { ErrorInfo, View } from "./types";
+import { installShortcuts } from "./shortcuts";
+import type { ChatSummary, ErrorInfo, View } from "./types";
 import { UiState } from "./uiState";
 import { messageAnnouncement } from "./views/chatAnnounce";
 import { renderConnection } from "./views/connection";
@@ -25,8 +26,24 @@ export interface AppOptions {
   now?: () => number;
 }
 
+/**
+ * Unread messages for the window title: those of chats neither archived nor muted, and 1 for a
+ * chat marked unread with nothing unread in it.
+ */
+export function unreadTotal(chats: ChatSummary[]): number {
+  let n = 0;
+  for (const c of chats) {
+    if (c.archived || c.muted) continue;
+    n += c.unread > 0 ? c.unread : c.marked_unread ? 1 : 0;
+  }
+  return n;
+}
+
+/** "Tandem", or "(3) Tandem" with unread messages. */
 export function windowTitle(view: View): string {
-  return view.screen === "linking" ? "Tandem — Link your phone" : "Tandem";
+  if (view.screen === "linking") return "Tandem — Link your phone";
+  const unread = view.screen === "linked" && view.linked !== null ? unreadTotal(view.linked.chats) : 0;
+  return unread > 0 ? `(${unread}) Tandem` : "Tandem";
 }
 
 /** What the persistent live region says when the screen (or phase) changes. */
@@ -66,6 +83,7 @@ export function createApp(root: HTMLElement, backend: Backend, opts: AppOptions 
   const bannerTimers = new TimerScope();
   const ui = new UiState();
   applyTheme(loadTheme());
+  const removeShortcuts = installShortcuts(document, () => ui.shortcuts);
 
   // Persistent parts: live regions must exist before their content changes.
   const bannerSlot = el("div", { class: "banner-slot", attrs: { "aria-live": "polite" } });
@@ -90,17 +108,18 @@ export function createApp(root: HTMLElement, backend: Backend, opts: AppOptions 
 
   const showScreen = (node: HTMLElement, afterMount: (() => void)[] = []) => {
     // Keep keyboard focus on the "same" control across re-renders: same test
-    // id and, for rows, the same chat (compared, never put into a selector).
+    // id and, for rows, the same chat and message (compared, never put into a selector).
     const active = document.activeElement;
     const focused = active instanceof HTMLElement && screenSlot.contains(active) ? active : null;
     const focusedId = focused?.dataset["testid"];
     const chatId = focused?.dataset["chatId"];
+    const messageId = focused?.dataset["messageId"];
     const field = focused instanceof HTMLInputElement || focused instanceof HTMLTextAreaElement ? focused : null;
     const selection = field ? { start: field.selectionStart, end: field.selectionEnd } : null;
     screenSlot.replaceChildren(node);
     if (focusedId) {
       const again = [...screenSlot.querySelectorAll<HTMLElement>(`[data-testid="${focusedId}"]`)].find(
-        (e) => e.dataset["chatId"] === chatId,
+        (e) => e.dataset["chatId"] === chatId && e.dataset["messageId"] === messageId,
       );
       again?.focus();
       const { start, end } = selection ?? { start: null, end: null };
@@ -135,6 +154,7 @@ export function createApp(root: HTMLElement, backend: Backend, opts: AppOptions 
 
       screenTimers.clear();
       ui.refresh = () => {};
+      ui.shortcuts = null;
       const mounted: (() => void)[] = [];
       const ctx: RenderContext = {
         backend,
@@ -168,6 +188,7 @@ export function createApp(root: HTMLElement, backend: Backend, opts: AppOptions 
       lastJson = "";
       lastView = null;
       ui.refresh = () => {};
+      ui.shortcuts = null;
       screenTimers.clear();
       showScreen(renderFatal(error));
       document.title = "Tandem";
@@ -177,6 +198,8 @@ export function createApp(root: HTMLElement, backend: Backend, opts: AppOptions 
     dispose() {
       screenTimers.clear();
       bannerTimers.clear();
+      removeShortcuts();
+      ui.clearSearch();
     },
   };
 }

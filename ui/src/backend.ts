@@ -2,7 +2,7 @@
 // views are tested with a plain fake object.
 import { Channel, invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import { toAppError } from "./errors";
-import type { HistoryDays, View } from "./types";
+import type { HistoryDays, SearchResult, View } from "./types";
 
 export { AppError } from "./errors";
 
@@ -36,12 +36,26 @@ export interface Backend {
    * history "loading" follows, later the messages. Errors: no_other_device, not_applicable.
    */
   loadOlder(chatId: string): Promise<void>;
+  /** Shows another page of the open chat's earlier messages held on this computer. */
+  showEarlier(): Promise<void>;
   /**
    * Sets the user's profile name on every device of the account; the core pushes a View. Errors:
    * invalid_data (empty, longer than 64 characters, or control characters), no_app_state_key (the
    * settings key has not arrived from the phone yet), relay_unreachable.
    */
   setProfileName(name: string): Promise<void>;
+  /**
+   * Asks the account's other devices for the full file of an image; a later View shows it with
+   * `held: true`.
+   */
+  fetchMedia(mediaId: string): Promise<void>;
+  /** The full image as a data: URL (image/png or image/jpeg). Errors: not_found (not here yet). */
+  getMedia(mediaId: string): Promise<string>;
+  /**
+   * Messages containing every word of `query` (`word*` matches a prefix), newest first; an
+   * empty query finds nothing.
+   */
+  search(query: string): Promise<SearchResult[]>;
 }
 
 /**
@@ -84,5 +98,9 @@ export const tauriBackend: Backend = {
   chatAction: (chatId, action) => call<void>("chat_action", { chatId, action }),
   setHistoryRange: (days) => call<void>("set_history_range", { days }),
   loadOlder: (chatId) => call<void>("load_older", { chatId }),
+  showEarlier: () => call<void>("show_earlier"),
   setProfileName: (name) => call<void>("set_profile_name", { name }),
+  fetchMedia: (mediaId) => call<void>("fetch_media", { mediaId }),
+  getMedia: (mediaId) => call<string>("get_media", { mediaId }),
+  search: (query) => call<SearchResult[]>("search", { query }),
 };

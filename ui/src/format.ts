@@ -47,3 +47,29 @@ export function kindLabel(kind: DeviceKind | string): string {
 export function formatTime(ms: number): string {
   return new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" }).format(ms);
 }
+
+/** A calendar day in local time, e.g. "2025-2-4" (months from 0): equal for times on the same day. */
+export function dayKey(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
+}
+
+/** "Mon 3 Nov 2025" (in the user's locale's order, without commas). */
+export function formatDay(ms: number, locale?: string): string {
+  const parts = new Intl.DateTimeFormat(locale, { weekday: "short", day: "numeric", month: "short", year: "numeric" }).formatToParts(ms);
+  return parts
+    .map((p) => (p.type === "literal" ? p.value.replace(/,/g, "") : p.value))
+    .join("")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/** "Today", "Yesterday" (local calendar days, not 24-hour spans), else a date like "Mon 3 Nov 2025". */
+export function dayLabel(ms: number, nowMs: number, locale?: string): string {
+  const key = dayKey(ms);
+  if (key === dayKey(nowMs)) return "Today";
+  const yesterday = new Date(nowMs);
+  yesterday.setDate(yesterday.getDate() - 1);
+  if (key === dayKey(yesterday.getTime())) return "Yesterday";
+  return formatDay(ms, locale);
+}

@@ -94,6 +94,34 @@ export interface ChatMessage {
   body: string;
   sent_ms: number;
   state: MessageState;
+  /** A photo sent with the message; null for text only. */
+  image: ImageView | null;
+}
+
+export interface ImageView {
+  /** The full file's id (untrusted text): what fetchMedia and getMedia take. */
+  media_id: string;
+  /** The full image's size in pixels. */
+  width: number;
+  height: number;
+  /** The full file's size in bytes. */
+  size: number;
+  /** data:image/jpeg;base64,… at most 96 px: shown only if it starts with "data:image/". */
+  thumbnail_data_url: string;
+  /** The full file is on this computer (getMedia returns it). */
+  held: boolean;
+}
+
+/** One message found by `search`. */
+export interface SearchResult {
+  chat_id: string;
+  /** A group's name or the contact's synced name (untrusted text); null otherwise. */
+  title: string | null;
+  message_id: string;
+  outgoing: boolean;
+  sent_ms: number;
+  /** Untrusted text around the match; the matched words are wrapped in [brackets]. */
+  snippet: string;
 }
 
 export interface OpenChat {
@@ -107,8 +135,10 @@ export interface OpenChat {
   muted: boolean;
   /** Set when the chat is muted until a set time (epoch ms); null when not muted or muted until unmuted. */
   muted_until_ms: number | null;
-  /** Oldest first. */
+  /** The newest messages, oldest first: a page at a time (showEarlier adds a page). */
   messages: ChatMessage[];
+  /** How many messages the chat holds on this computer (more than shown: "Show earlier"). */
+  total_messages: number;
   history: ChatHistory;
 }
 

@@ -2,6 +2,8 @@
 // for every View, so anything the user typed, and the outcome of a command
 // that finishes after a re-render, lives here rather than in the DOM. Message
 // data never does: it always comes from the View.
+import type { ShortcutHandlers } from "./shortcuts";
+import type { SearchResult } from "./types";
 
 export interface ComposerState {
   draft: string;
@@ -48,11 +50,52 @@ export interface ProfileState {
   saved: boolean;
 }
 
+/** The image of one message (keyed by chat and message id). */
+export interface ImageState {
+  /** fetchMedia was asked for: open the image once a View says it is here (if its chat is still open). */
+  waiting: boolean;
+  /** getMedia found nothing although the View said held: wait for a View saying not held first. */
+  needsUpdate: boolean;
+  /** A fetchMedia or getMedia call is in flight. */
+  busy: boolean;
+  /** Shown under the thumbnail; "" for none. */
+  error: string;
+}
+
+/** The full image shown in the image viewer. */
+export interface ViewerState {
+  chatId: string;
+  messageId: string;
+  /** A data:image/… URL from getMedia. */
+  url: string;
+  alt: string;
+}
+
+/** The message search above the chat list. */
+export interface SearchState {
+  query: string;
+  /** The newest answer; null before any (or after the query was cleared). */
+  results: SearchResult[] | null;
+  /** A search is due or in flight. */
+  busy: boolean;
+  error: string;
+  /** The pending debounce timer. */
+  timer: ReturnType<typeof setTimeout> | null;
+  /** Counts searches: only the newest one's answer is shown. */
+  seq: number;
+}
+
 export interface RefreshOptions {
   /** Move keyboard focus to the composer of the open chat, if there is one. */
   focusComposer?: boolean;
   /** Move keyboard focus to this chat's row in the chat list. */
   focusChatRow?: string;
+  /** Move keyboard focus into the image viewer (its Close button). */
+  focusViewer?: boolean;
+  /** Move keyboard focus to the thumbnail button of this message in the open chat. */
+  focusImage?: string;
+  /** Move keyboard focus to the search box. */
+  focusSearch?: boolean;
 }
 
 export class UiState {
@@ -70,7 +113,17 @@ export class UiState {
   settingsOpen = false;
   readonly profile: ProfileState = { draft: null, busy: false, error: "", saved: false };
   readonly historyRange: HistoryRangeState = { pending: null, error: "", uri: "" };
+  readonly search: SearchState = { query: "", results: null, busy: false, error: "", timer: null, seq: 0 };
+  /** The image viewer; null while closed. */
+  viewer: ViewerState | null = null;
+  /** A search result was opened: show this message once its chat is on screen. */
+  jumpTo: { chatId: string; messageId: string } | null = null;
+  /** The chat open on screen at the last render. */
+  openChatId: string | null = null;
+  /** What the document-level keyboard shortcuts do on the current screen; null: nothing. */
+  shortcuts: ShortcutHandlers | null = null;
   private readonly olders = new Map<string, OlderState>();
+  private readonly images = new Map<string, ImageState & { chatId: string }>();
   private readonly composers = new Map<string, ComposerState>();
   private readonly scrollTops = new Map<string, number>();
   private readonly lastMessageIds = new Map<string, string>();
@@ -98,6 +151,38 @@ export class UiState {
       this.olders.set(chatId, o);
     }
     return o;
+  }
+
+  image(chatId: string, messageId: string): ImageState {
+    const key = `${chatId}\n${messageId}`;
+    let st = this.images.get(key);
+    if (!st) {
+      st = { chatId, waiting: false, needsUpdate: false, busy: false, error: "" };
+      this.images.set(key, st);
+    }
+    return st;
+  }
+
+  /**
+   * Notes the chat now on screen. Leaving a chat gives up waiting to open its images, and closes
+   * the image viewer of another chat.
+   */
+  setOpenChat(chatId: string | null): void {
+    this.openChatId = chatId;
+    for (const st of this.images.values()) if (st.chatId !== chatId) st.waiting = false;
+    if (this.viewer !== null && this.viewer.chatId !== chatId) this.viewer = null;
+  }
+
+  /** Empties the search box and forgets its results (and any search still due). */
+  clearSearch(): void {
+    const s = this.search;
+    if (s.timer !== null) clearTimeout(s.timer);
+    s.timer = null;
+    s.query = "";
+    s.results = null;
+    s.busy = false;
+    s.error = "";
+    s.seq++;
   }
 
   saveScroll(chatId: string, top: number): void {

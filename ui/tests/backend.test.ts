@@ -56,7 +56,22 @@ describe("tauriBackend", () => {
     expect(invoke).toHaveBeenLastCalledWith("set_profile_name", { name: "Alice" });
   });
 
+  it("passes media and search arguments under the names the core takes, and returns their answers", async () => {
+    invoke.mockResolvedValue(null);
+    await tauriBackend.fetchMedia("media-1");
+    expect(invoke).toHaveBeenLastCalledWith("fetch_media", { mediaId: "media-1" });
+    invoke.mockResolvedValue("data:image/png;base64,AAAA");
+    await expect(tauriBackend.getMedia("media-1")).resolves.toBe("data:image/png;base64,AAAA");
+    expect(invoke).toHaveBeenLastCalledWith("get_media", { mediaId: "media-1" });
+    const found = [{ chat_id: "c", title: null, message_id: "m", outgoing: false, sent_ms: 1, snippet: "[hi]" }];
+    invoke.mockResolvedValue(found);
+    await expect(tauriBackend.search("hi* there")).resolves.toEqual(found);
+    expect(invoke).toHaveBeenLastCalledWith("search", { query: "hi* there" });
+  });
+
   it.each([
+    ["getMedia", () => tauriBackend.getMedia("media-1"), "not_found"],
+    ["fetchMedia", () => tauriBackend.fetchMedia("media-1"), "no_other_device"],
     ["loadOlder", () => tauriBackend.loadOlder("abcdefghijklmnop"), "no_other_device"],
     ["setHistoryRange", () => tauriBackend.setHistoryRange(365), "not_applicable"],
     ["setProfileName", () => tauriBackend.setProfileName("Alice"), "no_app_state_key"],

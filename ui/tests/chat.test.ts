@@ -188,7 +188,7 @@ describe("conversation", () => {
   });
 
   it("shows a chat event as a note, not as a message", () => {
-    const event = { message_id: "devicesv3", sender: "", outgoing: false, body: "x linked \"laptop\".", sent_ms: NOW, state: "event" as const };
+    const event = { message_id: "devicesv3", sender: "", outgoing: false, body: "x linked \"laptop\".", sent_ms: NOW, state: "event" as const, image: null };
     mount(chatView([chatSummary(CHAT_A)], openChat(CHAT_A, [event])));
     const row = byTestId("message-row");
     expect(row.getAttribute("role")).toBe("note");
@@ -198,7 +198,7 @@ describe("conversation", () => {
 
   it("labels delivered and read messages", async () => {
     const { stateLabel } = await import("../src/views/conversation");
-    const m = (state: "delivered" | "read" | "received", outgoing: boolean) => ({ message_id: "x", sender: "", outgoing, body: "", sent_ms: 0, state });
+    const m = (state: "delivered" | "read" | "received", outgoing: boolean) => ({ message_id: "x", sender: "", outgoing, body: "", sent_ms: 0, state, image: null });
     expect(stateLabel(m("delivered", true))).toBe("Delivered");
     expect(stateLabel(m("read", true))).toBe("Read");
     expect(stateLabel(m("read", false))).toBe("");
@@ -277,6 +277,17 @@ describe("chat history", () => {
       "History complete",
       null,
     ]);
+  });
+
+  it("shows earlier messages held here before asking the phone", async () => {
+    const backend = fakeBackend();
+    mount(chatView([chatSummary(CHAT_A)], openChat(CHAT_A, [message()], { history: "more_on_phone", total_messages: 450 })), backend);
+    expect(queryTestId("load-older")).toBeNull();
+    const earlier = byTestId<HTMLButtonElement>("show-earlier");
+    expect(earlier.textContent).toBe("Show earlier messages");
+    earlier.click();
+    expect(earlier.disabled).toBe(true);
+    expect(backend.showEarlier).toHaveBeenCalledTimes(1);
   });
 
   it.each(["more_on_phone", "live"] as const)("offers to load older messages of a %s chat", async (history) => {

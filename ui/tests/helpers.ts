@@ -1,9 +1,15 @@
 import { vi } from "vitest";
-import { createApp, type App } from "../src/app";
+import { createApp, type App, type AppOptions } from "../src/app";
 import type { Backend, ChatAction } from "../src/backend";
-import type { ChatMessage, ChatSummary, Device, HistoryDays, Linked, Linking, OpenChat, View } from "../src/types";
+import type { ChatMessage, ChatSummary, Device, HistoryDays, ImageView, Linked, Linking, OpenChat, SearchResult, View } from "../src/types";
 
 export const NOW = Date.UTC(2025, 2, 4, 12, 0, 0);
+
+/** A 1×1 PNG, what getMedia returns in tests. */
+export const FULL_IMAGE =
+  "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
+
+export const THUMB = "data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAAAQABAAD/2w==";
 
 export const QR = "data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciLz4=";
 
@@ -20,6 +26,9 @@ export interface FakeBackend extends Backend {
   setHistoryRange: ReturnType<typeof vi.fn<(days: HistoryDays) => Promise<void>>>;
   loadOlder: ReturnType<typeof vi.fn<(chatId: string) => Promise<void>>>;
   setProfileName: ReturnType<typeof vi.fn<(name: string) => Promise<void>>>;
+  fetchMedia: ReturnType<typeof vi.fn<(mediaId: string) => Promise<void>>>;
+  getMedia: ReturnType<typeof vi.fn<(mediaId: string) => Promise<string>>>;
+  search: ReturnType<typeof vi.fn<(query: string) => Promise<SearchResult[]>>>;
 }
 
 /** A plain object implementing Backend; `push` plays the core sending a View. */
@@ -40,6 +49,10 @@ export function fakeBackend(initial: View = baseView()): FakeBackend {
     setHistoryRange: vi.fn(async (_days: HistoryDays) => {}),
     loadOlder: vi.fn(async (_chatId: string) => {}),
     setProfileName: vi.fn(async (_name: string) => {}),
+    fetchMedia: vi.fn(async (_mediaId: string) => {}),
+    getMedia: vi.fn(async (_mediaId: string) => FULL_IMAGE),
+    search: vi.fn(async (_query: string): Promise<SearchResult[]> => []),
+    showEarlier: vi.fn(async () => {}),
     push(v) {
       listener?.(v);
     },
@@ -144,6 +157,7 @@ export function openChat(chat_id: string, messages: ChatMessage[] = [], over: Pa
     muted: false,
     muted_until_ms: null,
     messages,
+    total_messages: messages.length,
     history: "live",
     ...over,
   };
@@ -157,6 +171,19 @@ export function message(over: Partial<ChatMessage> = {}): ChatMessage {
     body: "Hello",
     sent_ms: NOW - 60_000,
     state: "received",
+    image: null,
+    ...over,
+  };
+}
+
+export function image(over: Partial<ImageView> = {}): ImageView {
+  return {
+    media_id: "media-1",
+    width: 1600,
+    height: 1200,
+    size: 250_000,
+    thumbnail_data_url: THUMB,
+    held: true,
     ...over,
   };
 }
@@ -173,13 +200,24 @@ export function failedView(code: string, message = "Something to do."): View {
   return baseView({ screen: "link_failed", error: { code, message } });
 }
 
-/** Mounts a fresh app into document.body and renders `view`. */
-export function mount(view: View, backend: Backend = fakeBackend(view)): { app: App; root: HTMLElement } {
+let mounted: App | null = null;
+
+/**
+ * Mounts a fresh app into document.body and renders `view`. The app mounted before is disposed
+ * (its document-level keyboard shortcuts removed).
+ */
+export function mount(
+  view: View,
+  backend: Backend = fakeBackend(view),
+  opts: AppOptions = {},
+): { app: App; root: HTMLElement } {
+  mounted?.dispose();
   document.body.replaceChildren();
   const root = document.createElement("div");
   root.id = "app";
   document.body.append(root);
-  const app = createApp(root, backend);
+  const app = createApp(root, backend, opts);
+  mounted = app;
   app.render(view);
   return { app, root };
 }

@@ -35,7 +35,8 @@ export function messageAnnouncement(prev: View | null, next: View): string | nul
     const known = new Set(openA.messages.map((m) => m.message_id));
     const fresh = after(openA, openB.messages).filter((m) => !m.outgoing && !known.has(m.message_id));
     const only = fresh[0];
-    if (fresh.length === 1 && only) parts.push(`New message: ${only.body.slice(0, ANNOUNCE_CHARS)}`);
+    const text = only ? only.body.slice(0, ANNOUNCE_CHARS) || (only.image ? "Photo" : "") : "";
+    if (fresh.length === 1 && only) parts.push(`New message: ${text}`);
     else if (fresh.length > 1) parts.push(`${fresh.length} new messages`);
   }
 

@@ -1,7 +1,9 @@
 import type { RenderContext } from "../context";
-import { button, el } from "../dom";
+import { append, button, el } from "../dom";
 import { toAppError } from "../errors";
 import type { ChatHistory, ChatSummary, Linked } from "../types";
+import { openChatFrom } from "./chatOpen";
+import { renderSearch } from "./search";
 
 /** Longest preview put in the DOM; CSS truncates it to one line anyway. */
 const PREVIEW_CHARS = 120;
@@ -46,7 +48,7 @@ export interface Section {
   apply(): void;
 }
 
-export function renderNewChat(ctx: RenderContext): Section {
+export function renderNewChat(ctx: RenderContext): Section & { focus(): void } {
   const st = ctx.ui.newChat;
   const input = el("input", {
     class: "new-chat-input",
@@ -111,7 +113,7 @@ export function renderNewChat(ctx: RenderContext): Section {
   });
 
   apply();
-  return { node: form, apply };
+  return { node: form, apply, focus: () => input.focus() };
 }
 
 /** A chat marked unread with nothing unread in it shows a dot instead of a count. */
@@ -142,21 +144,31 @@ function chatRow(chat: ChatSummary, open: boolean, ctx: RenderContext): HTMLElem
         el("span", { class: "unread-dot", testid: "chat-marked-unread", attrs: { role: "img", "aria-label": "Marked unread" } }),
     ),
   );
-  btn.addEventListener("click", () => {
-    ctx.ui.chatListError = "";
-    ctx.ui.refresh();
-    ctx.backend.openChat(chat.chat_id).catch((e: unknown) => {
-      ctx.ui.chatListError = `Couldn't open the chat: ${toAppError(e).message}`;
-      ctx.ui.refresh();
-    });
-  });
+  btn.addEventListener("click", () => openChatFrom(ctx, chat.chat_id));
   return el("li", {}, btn);
 }
 
-export function renderChatList(linked: Linked, ctx: RenderContext): Section & { focusRow(chatId: string): void } {
+/** The chats in the order the list shows them: archived ones only while they are shown. */
+export function chatOrder(linked: Linked, showArchived: boolean): string[] {
+  const active = linked.chats.filter((c) => !c.archived);
+  const archived = showArchived ? linked.chats.filter((c) => c.archived) : [];
+  return [...active, ...archived].map((c) => c.chat_id);
+}
+
+export interface ChatListSection extends Section {
+  focusRow(chatId: string): void;
+  focusSearch(): void;
+}
+
+export function renderChatList(linked: Linked, ctx: RenderContext): ChatListSection {
   const openId = linked.open_chat?.chat_id ?? null;
   const error = el("p", { class: "inline-error", testid: "chat-list-error", attrs: { "aria-live": "polite" } });
+  const search = renderSearch(ctx);
+  const body = el("div", { class: "chat-list-body" });
   const apply = () => {
+    search.apply();
+    // While the search box holds a query, its results replace the list.
+    body.hidden = ctx.ui.search.query.trim() !== "";
     error.textContent = ctx.ui.chatListError;
   };
   const active = linked.chats.filter((c) => !c.archived);
@@ -177,15 +189,21 @@ export function renderChatList(linked: Linked, ctx: RenderContext): Section & { 
     archivedList.hidden = !ctx.ui.showArchived;
     btn.setAttribute("aria-expanded", String(ctx.ui.showArchived));
   });
+  append(
+    body,
+    linked.chats.length === 0 && el("p", { class: "muted", testid: "no-chats" }, "No chats yet."),
+    list,
+    archived.length > 0 && toggle,
+    archived.length > 0 && archivedList,
+  );
   apply();
   const node = el(
     "nav",
     { class: "chats", attrs: { "aria-labelledby": "chats-heading" } },
     el("h2", { attrs: { id: "chats-heading" } }, "Chats"),
-    linked.chats.length === 0 && el("p", { class: "muted", testid: "no-chats" }, "No chats yet."),
-    list,
-    archived.length > 0 && toggle,
-    archived.length > 0 && archivedList,
+    search.box,
+    search.results,
+    body,
     error,
   );
   const focusRow = (chatId: string) => {
@@ -193,5 +211,5 @@ export function renderChatList(linked: Linked, ctx: RenderContext): Section & { 
     const rows = node.querySelectorAll<HTMLButtonElement>('[data-testid="chat-row"]');
     [...rows].find((r) => r.dataset["chatId"] === chatId && !r.closest("[hidden]"))?.focus();
   };
-  return { node, apply, focusRow };
+  return { node, apply, focusRow, focusSearch: search.focus };
 }

@@ -1,97 +1,16 @@
 import type { RenderContext } from "../context";
 import { button, el } from "../dom";
 import { toAppError } from "../errors";
-import { formatDateTime, formatTime } from "../format";
+import { formatDateTime } from "../format";
 import type { ChatAction } from "../backend";
-import type { ChatMessage, OpenChat } from "../types";
+import type { OpenChat } from "../types";
 import type { Section } from "./chatList";
 import { renderHistoryBar } from "./historyBar";
+import { renderMessageList } from "./messages";
+
+export { stateLabel } from "./messages";
 
 export const NO_CHAT_TEXT = "Pick a chat or start one with an account id.";
-
-/** Delivery label for an outgoing message; "" for incoming or unknown states. */
-export function stateLabel(m: ChatMessage): string {
-  if (!m.outgoing) return "";
-  switch (m.state) {
-    case "queued":
-      return "Queued — will send when online";
-    case "sent":
-      return "Sent";
-    case "delivered":
-      return "Delivered";
-    case "read":
-      return "Read";
-    default:
-      return "";
-  }
-}
-
-function messageRow(m: ChatMessage, inGroup: boolean): HTMLElement {
-  if (m.state === "event") {
-    // Something that happened in the chat (e.g. the contact's devices changed), not a message.
-    return el(
-      "div",
-      { class: "chat-event", testid: "message-row", attrs: { "data-message-id": m.message_id, "data-state": m.state, role: "note" } },
-      el("p", { class: "message-body", testid: "message-body" }, m.body),
-    );
-  }
-  const time = el(
-    "time",
-    { testid: "message-time", attrs: { datetime: new Date(m.sent_ms).toISOString(), title: formatDateTime(m.sent_ms) } },
-    formatTime(m.sent_ms),
-  );
-  const label = stateLabel(m);
-  return el(
-    "div",
-    {
-      class: [
-        "message",
-        m.outgoing ? "message-outgoing" : "message-incoming",
-        m.state === "waiting" || m.state === "failed" ? "message-waiting" : "",
-      ]
-        .filter(Boolean)
-        .join(" "),
-      testid: "message-row",
-      attrs: { "data-message-id": m.message_id, "data-state": m.state },
-    },
-    el("span", { class: "sr-only" }, m.outgoing ? "You: " : "They: "),
-    // In a group, who said it (an account id: text only).
-    inGroup && !m.outgoing && el("p", { class: "message-sender", testid: "message-sender" }, m.sender),
-    // white-space: pre-wrap keeps the sender's newlines; it is only ever text.
-    el("p", { class: "message-body", testid: "message-body" }, m.body),
-    el(
-      "p",
-      { class: "message-meta", testid: "message-meta" },
-      time,
-      label && el("span", { class: "message-state", testid: "message-state" }, ` · ${label}`),
-    ),
-  );
-}
-
-function messageList(chat: OpenChat, ctx: RenderContext): HTMLElement {
-  const list = el(
-    "div",
-    {
-      class: "message-list",
-      testid: "message-list",
-      // Focusable so the scrollable log can be scrolled from the keyboard.
-      attrs: { role: "log", "aria-live": "polite", "aria-label": "Messages", tabindex: "0" },
-    },
-    ...chat.messages.map((m) => messageRow(m, chat.title !== null)),
-  );
-  const last = chat.messages[chat.messages.length - 1];
-  const arrived = ctx.ui.noteLastMessage(chat.chat_id, last?.message_id ?? "");
-  const saved = ctx.ui.savedScroll(chat.chat_id);
-  ctx.afterMount(() => {
-    // New messages (or a chat shown for the first time): show the newest.
-    // Otherwise the re-rendered list keeps where the user had scrolled to.
-    list.scrollTop = arrived || saved === undefined ? list.scrollHeight : saved;
-  });
-  list.addEventListener("scroll", () => {
-    ctx.ui.saveScroll(chat.chat_id, list.scrollTop);
-  });
-  return list;
-}
 
 function composer(chatId: string, ctx: RenderContext): Section & { input: HTMLTextAreaElement } {
   const st = ctx.ui.composer(chatId);
@@ -215,13 +134,21 @@ function mutedUntil(ms: number): HTMLElement {
   );
 }
 
-export function renderConversation(chat: OpenChat | null, ctx: RenderContext): Section & { focus(): void } {
+export interface ConversationSection extends Section {
+  /** Focuses the composer. */
+  focus(): void;
+  /** Focuses the thumbnail button of this message's image. */
+  focusImage(messageId: string): void;
+}
+
+export function renderConversation(chat: OpenChat | null, ctx: RenderContext): ConversationSection {
   if (chat === null) {
     const node = el("section", { class: "conversation-empty", testid: "no-chat" }, el("p", { class: "muted" }, NO_CHAT_TEXT));
-    return { node, apply: () => {}, focus: () => {} };
+    return { node, apply: () => {}, focus: () => {}, focusImage: () => {} };
   }
   const c = composer(chat.chat_id, ctx);
   const history = renderHistoryBar(chat, ctx);
+  const messages = renderMessageList(chat, ctx);
   const node = el(
     "section",
     { class: "conversation", testid: "conversation", attrs: { "aria-labelledby": "conversation-title", "data-chat-id": chat.chat_id } },
@@ -237,13 +164,14 @@ export function renderConversation(chat: OpenChat | null, ctx: RenderContext): S
     ),
     chatActions(chat, ctx),
     history.node,
-    messageList(chat, ctx),
+    messages.node,
     chat.messages.length === 0 && el("p", { class: "muted", testid: "no-messages" }, "No messages yet."),
     c.node,
   );
   const apply = () => {
     history.apply();
+    messages.apply();
     c.apply();
   };
-  return { node, apply, focus: () => c.input.focus() };
+  return { node, apply, focus: () => c.input.focus(), focusImage: messages.focusImage };
 }

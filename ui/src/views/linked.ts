@@ -5,6 +5,8 @@ import { formatDateTime, kindLabel, lastActive } from "../format";
 import type { Device, HistoryStatus, Linked, View } from "../types";
 import { renderChatList, renderNewChat } from "./chatList";
 import { renderConversation } from "./conversation";
+import { renderImageViewer } from "./images";
+import { linkedShortcuts } from "./navigation";
 import { renderSettings } from "./settings";
 
 function deviceRow(d: Device, ctx: RenderContext): HTMLTableRowElement {
@@ -144,18 +146,35 @@ export function renderLinked(view: View, ctx: RenderContext): HTMLElement {
     el("span", { testid: "linked-device-name" }, linked.device_name),
   );
 
+  // Before the conversation is built: leaving a chat gives up opening its images.
+  ctx.ui.setOpenChat(linked.open_chat?.chat_id ?? null);
   const newChat = renderNewChat(ctx);
   const chats = renderChatList(linked, ctx);
   const conversation = renderConversation(linked.open_chat, ctx);
   const settings = renderSettings(view, linked, ctx);
+  const viewer = renderImageViewer(ctx);
+  // While the image viewer is open, the rest of the screen is inert (it is modal).
+  const setInert = () => {
+    for (const part of root.children) if (part !== viewer.node) part.toggleAttribute("inert", ctx.ui.viewer !== null);
+  };
   ctx.ui.refresh = (opts) => {
     newChat.apply();
     chats.apply();
     conversation.apply();
     settings.apply();
+    viewer.apply();
+    setInert();
     if (opts?.focusComposer) conversation.focus();
     if (opts?.focusChatRow !== undefined) chats.focusRow(opts.focusChatRow);
+    if (opts?.focusSearch) chats.focusSearch();
+    if (opts?.focusViewer) viewer.focus();
+    if (opts?.focusImage !== undefined) conversation.focusImage(opts.focusImage);
   };
+  ctx.ui.shortcuts = linkedShortcuts(linked, ctx, {
+    focusSearch: chats.focusSearch,
+    focusNewChat: newChat.focus,
+    closeSettings: settings.close,
+  });
 
   root.append(el("header", { class: "linked-header" }, title, settings.toggle), settings.node);
   if (linked.history !== null) root.append(historySection(linked.history));
@@ -172,6 +191,8 @@ export function renderLinked(view: View, ctx: RenderContext): HTMLElement {
       conversation.node,
     ),
     devicesSection(linked, ctx),
+    viewer.node,
   );
+  setInert();
   return root;
 }

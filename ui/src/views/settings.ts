@@ -2,6 +2,7 @@ import type { RenderContext } from "../context";
 import { button, el } from "../dom";
 import { kindLabel } from "../format";
 import { isTheme, loadNotifications, loadTheme, setNotifications, setTheme, type Theme } from "../prefs";
+import { SHORTCUT_HELP } from "../shortcuts";
 import type { Linked, View } from "../types";
 import type { Section } from "./chatList";
 import { renderLogOut } from "./logOut";
@@ -10,6 +11,8 @@ import { renderProfile } from "./profile";
 export interface SettingsPanel extends Section {
   /** The header's "Settings" button, which opens and closes the panel. */
   toggle: HTMLButtonElement;
+  /** Closes the panel and gives keyboard focus back to the header button. */
+  close(): void;
 }
 
 function section(testid: string, heading: string, ...children: (Node | false)[]): HTMLElement {
@@ -91,6 +94,18 @@ function notifications(): HTMLElement {
   );
 }
 
+function shortcutsHelp(): HTMLElement {
+  return section(
+    "shortcuts-help",
+    "Keyboard shortcuts",
+    el(
+      "dl",
+      { class: "shortcuts" },
+      ...SHORTCUT_HELP.flatMap(([keys, action]) => [el("dt", {}, el("kbd", {}, keys)), el("dd", {}, action)]),
+    ),
+  );
+}
+
 function about(view: View): HTMLElement {
   return section(
     "settings-about",
@@ -126,6 +141,7 @@ export function renderSettings(view: View, linked: Linked, ctx: RenderContext): 
     appearance(),
     notifications(),
     section("settings-log-out", "Log out of this desktop", renderLogOut(ctx)),
+    shortcutsHelp(),
     about(view),
   );
   const show = () => {
@@ -149,5 +165,5 @@ export function renderSettings(view: View, linked: Linked, ctx: RenderContext): 
     close();
   });
   show();
-  return { node: panel, apply: profile.apply, toggle };
+  return { node: panel, apply: profile.apply, toggle, close };
 }

@@ -1,0 +1,82 @@
+//! UI test of the real tandem-desktop window with history: the user picks "3 months", links,
+//! sees the recent chats at once and the sync progress run to the end, searches, opens a photo
+//! (its full file fetched from the phone), and is logged out when the phone unlinks the desktop.
+//! Screenshots of each step go to artifacts/.
+
+use tandem_tests::actors::{Cli, Relay};
+use tandem_tests::ui::{Driver, all_testid, poll_until, screenshot, testid_text, wait_for_text, wait_testid};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn alice_desktop_syncs_history_searches_opens_a_photo_and_is_unlinked() {
+    let relay = Relay::start();
+    let alice_phone = Cli::new("alice_phone");
+    alice_phone.init_phone(&relay);
+    alice_phone.ok(&["seed-history", "--chats", "8", "--messages", "300", "--days", "400", "--seed", "3"]);
+    let profile = tempfile::tempdir().unwrap();
+    let profile_arg = profile.path().to_str().unwrap().to_owned();
+    let args = ["--relay", relay.url.as_str(), "--profile", profile_arg.as_str(), "--name", "alice_desktop"];
+    let driver = Driver::start();
+    let window = driver.launch(&args).await;
+
+    // "3 months" shows a new code asking for 90 days of history.
+    wait_testid(&window, "history-range-90").await.click().await.unwrap();
+    let uri = poll_until("a code asking for 3 months", || async {
+        let uri = testid_text(&window, "link-text").await;
+        if uri.contains("h=90") { Ok(uri) } else { Err(uri) }
+    })
+    .await;
+    screenshot(&window, "ui_history_1_range").await;
+    let linked = alice_phone.ok(&["link", "--yes", &uri]);
+    assert!(linked.contains("90 day(s) of history"), "{linked}");
+
+    // The recent chats are there at once; the progress bar runs to the end once the phone sends
+    // the rest.
+    wait_testid(&window, "screen-linked").await;
+    poll_until("the 8 recent chats", || async {
+        let n = all_testid(&window, "chat-row").await.len();
+        if n == 8 { Ok(()) } else { Err(format!("{n} chats")) }
+    })
+    .await;
+    screenshot(&window, "ui_history_2_recent_chats").await;
+    alice_phone.ok(&["sync"]);
+    wait_for_text(&window, "history-label", "History synced").await;
+    screenshot(&window, "ui_history_3_synced").await;
+
+    // Search finds imported messages; a result opens its chat.
+    wait_testid(&window, "search-input").await.send_keys("sourdough").await.unwrap();
+    wait_testid(&window, "search-result").await;
+    let first = testid_text(&window, "search-result").await;
+    assert!(first.to_lowercase().contains("sourdough"), "{first}");
+    screenshot(&window, "ui_history_4_search").await;
+    wait_testid(&window, "search-result").await.click().await.unwrap();
+    wait_testid(&window, "conversation").await;
+
+    // A photo shows as a thumbnail; opening it fetches the full image from the phone.
+    let photo_chat = poll_until("a chat with a photo", || async {
+        for (i, row) in all_testid(&window, "chat-row").await.into_iter().enumerate() {
+            row.click().await.map_err(|e| e.to_string())?;
+            wait_testid(&window, "conversation").await;
+            if !all_testid(&window, "message-image").await.is_empty() {
+                return Ok(i);
+            }
+        }
+        Err("no photo in the recent messages of any chat".to_owned())
+    })
+    .await;
+    wait_testid(&window, "message-image-open").await.click().await.unwrap();
+    wait_testid(&window, "image-loading").await;
+    alice_phone.ok(&["sync"]);
+    wait_testid(&window, "image-viewer-img").await;
+    screenshot(&window, &format!("ui_history_5_photo_chat{photo_chat}")).await;
+    wait_testid(&window, "image-viewer-close").await.click().await.unwrap();
+
+    // The phone unlinks the desktop: the window shows the linking screen and says why.
+    let devices = alice_phone.devices();
+    let desktop = devices["devices"].as_array().unwrap().iter().find(|d| d["kind"] == "desktop").unwrap();
+    let desktop_id = desktop["device_id"].as_u64().unwrap().to_string();
+    alice_phone.ok(&["unlink", &desktop_id]);
+    wait_testid(&window, "screen-linking").await;
+    wait_for_text(&window, "logged-out-notice", "logged out").await;
+    screenshot(&window, "ui_history_6_unlinked").await;
+    window.close().await.unwrap();
+}

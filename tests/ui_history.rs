@@ -3,7 +3,8 @@
 //! (its full file fetched from the phone), and is logged out when the phone unlinks the desktop.
 //! Screenshots of each step go to artifacts/.
 
-use tandem_tests::actors::{Cli, Relay};
+use tandem_tests::actors::{Cli, Relay, STEP};
+use tandem_tests::process::Running;
 use tandem_tests::ui::{Driver, all_testid, poll_until, screenshot, testid_text, wait_for_text, wait_testid};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -63,10 +64,20 @@ async fn alice_desktop_syncs_history_searches_opens_a_photo_and_is_unlinked() {
         Err("no photo in the recent messages of any chat".to_owned())
     })
     .await;
+    // The phone is online now: it answers the request as soon as it arrives, and the window
+    // opens the image once it is here.
+    let mut phone = Running::spawn("alice_phone run", {
+        let mut c = alice_phone.command();
+        c.args(["--json", "run"]);
+        c
+    });
+    phone.wait_line("the phone online", STEP, |l| l.contains("\"connection\"") && l.contains("online"));
     wait_testid(&window, "message-image-open").await.click().await.unwrap();
     wait_testid(&window, "image-loading").await;
-    alice_phone.ok(&["sync"]);
     wait_testid(&window, "image-viewer-img").await;
+    let held = wait_testid(&window, "message-image-open").await.attr("data-held").await.unwrap();
+    assert_eq!(held.as_deref(), Some("true"));
+    phone.kill();
     screenshot(&window, &format!("ui_history_5_photo_chat{photo_chat}")).await;
     wait_testid(&window, "image-viewer-close").await.click().await.unwrap();
 

@@ -64,6 +64,12 @@ pub fn image_attachment(bytes: &[u8]) -> Result<(Attachment, MediaRow)> {
     Ok((attachment, MediaRow { media_id: id, mime: mime.to_owned(), bytes: bytes.to_vec() }))
 }
 
+/// A `data:` URL for a window (standard base64, as browsers require).
+pub fn data_url(mime: &str, bytes: &[u8]) -> String {
+    use base64::Engine;
+    format!("data:{mime};base64,{}", base64::engine::general_purpose::STANDARD.encode(bytes))
+}
+
 /// A deterministic demo picture (`seed-history`): a PNG of soft bands in colours chosen by `n`.
 pub fn demo_image(n: u64) -> Result<Vec<u8>> {
     let base = [(n * 53 % 200) as u8 + 30, (n * 97 % 200) as u8 + 30, (n * 151 % 200) as u8 + 30];

@@ -116,7 +116,13 @@ export function renderImage(chatId: string, messageId: string, img: ImageView, c
   const open = el("button", {
     class: "message-image-open",
     testid: "message-image-open",
-    attrs: { type: "button", "data-message-id": messageId, "aria-describedby": statusId, title: "Open the full image" },
+    attrs: {
+      type: "button",
+      "data-message-id": messageId,
+      "data-held": String(img.held),
+      "aria-describedby": statusId,
+      title: "Open the full image",
+    },
   });
   if (isImageDataUrl(img.thumbnail_data_url)) {
     const size = thumbSize(img);

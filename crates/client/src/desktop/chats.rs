@@ -176,7 +176,7 @@ impl DesktopApp {
     pub async fn media_data_url(&self, media_id: &str) -> Result<String, ErrorView> {
         let device = self.linked_device().await?;
         match device.media(media_id.trim()) {
-            Ok(Some(file)) => Ok(format!("data:{};base64,{}", file.mime, tandem_proto::b64_encode(&file.bytes))),
+            Ok(Some(file)) => Ok(crate::media::data_url(&file.mime, &file.bytes)),
             Ok(None) => Err(ErrorView {
                 code: "not_found".into(),
                 message: "the full image is not on this computer yet: ask for it from your phone first".into(),

@@ -182,7 +182,7 @@ impl From<&crate::messaging::Message> for ChatMessage {
                 width: a.width,
                 height: a.height,
                 size: a.size,
-                thumbnail_data_url: format!("data:image/jpeg;base64,{}", tandem_proto::b64_encode(&a.thumbnail)),
+                thumbnail_data_url: crate::media::data_url("image/jpeg", &a.thumbnail),
                 held: false,
             }),
         }

@@ -278,3 +278,27 @@ fn images_arrive_as_thumbnails_and_the_full_file_comes_on_demand() {
     assert_eq!((full.width(), full.height()), (480, 320));
     assert_eq!(tandem_proto::media::media_id(&bytes), id, "the file is the one its id names");
 }
+
+#[test]
+fn a_desktop_linked_later_gets_the_groups_with_the_history_and_can_write_in_them() {
+    let relay = Relay::start();
+    let (alice_phone, alice_desktop, bob_phone) =
+        (Cli::new("alice_phone"), Cli::new("alice_desktop"), Cli::new("bob_phone"));
+    let alice = alice_phone.init_phone(&relay);
+    bob_phone.init_phone(&relay);
+    // bob made a group with alice before alice had a desktop.
+    let created = bob_phone.ok(&["--json", "group", "create", "Climbing", "--members", &alice]);
+    let group: Value = serde_json::from_str(created.lines().last().unwrap()).unwrap();
+    let group = group["group"]["group_id"].as_str().unwrap().to_owned();
+    bob_phone.ok(&["send", "--to", &group, "saturday?"]);
+    alice_phone.ok(&["sync"]);
+    link(&alice_phone, &alice_desktop, &relay);
+    alice_phone.ok(&["sync"]);
+    alice_desktop.ok(&["sync"]);
+    // The membership came with the history, checked against bob's devices; so did the message.
+    let listed = alice_desktop.ok(&["group", "list"]);
+    assert!(listed.contains("Climbing") && listed.contains(&group), "{listed}");
+    assert!(alice_desktop.ok(&["messages", "--chat", &group]).contains("saturday?"));
+    alice_desktop.ok(&["send", "--to", &group, "count me in"]);
+    assert!(bob_phone.ok(&["sync"]).contains("count me in"));
+}

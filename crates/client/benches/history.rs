@@ -44,7 +44,7 @@ fn main() {
             let body = HistoryChunkBody {
                 chats: vec![HistoryChat { chat_id: "chat00000".into(), title: None, complete: true }],
                 messages: part.to_vec(),
-                media: Vec::new(),
+                ..HistoryChunkBody::default()
             };
             let key = [7u8; 32];
             let last = i as u32 + 1 == count;

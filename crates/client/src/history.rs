@@ -82,6 +82,7 @@ impl Device {
             };
             match open_chunk(&blob, &chunk, (&own, own_device)) {
                 Ok(body) => {
+                    self.take_history_groups(&body.groups).await?;
                     let chats: Vec<HistoryChatRow> = body
                         .chats
                         .into_iter()
@@ -119,6 +120,28 @@ impl Device {
             self.emit(ClientEvent::HistoryProgress(status));
         }
         self.history_status()
+    }
+
+    /// Groups' membership from the phone's history, each checked against its admin's devices as
+    /// a membership change would be; one that does not verify is left out (and logged).
+    async fn take_history_groups(&self, groups: &[tandem_proto::group::SignedGroupState]) -> Result<()> {
+        for signed in groups {
+            match self.check_group_state(signed).await {
+                Ok(Some((state, _))) => {
+                    let json = serde_json::to_string(signed).map_err(ClientError::internal)?;
+                    let update = tandem_store::GroupStateUpdate {
+                        group_id: state.group_id.as_str(),
+                        version: state.version,
+                        signed: &json,
+                    };
+                    self.state().store.put_group(&update, now_ms())?;
+                }
+                Ok(None) => {}
+                Err(e) if e.is_unreachable() => return Err(e),
+                Err(e) => tracing::warn!(code = e.code(), "a group in the history was left out: {e}"),
+            }
+        }
+        Ok(())
     }
 
     /// The chunk's bytes, continuing a partial download from where it stopped.

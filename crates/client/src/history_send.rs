@@ -265,6 +265,9 @@ impl Device {
                 let count = chunks.len();
                 let mut seen: std::collections::BTreeSet<String> = Default::default();
                 let mut bodies = Vec::with_capacity(count);
+                // Group membership goes first, with the bootstrap.
+                let mut groups: Vec<tandem_proto::group::SignedGroupState> =
+                    self.state().store.groups()?.iter().filter_map(|json| serde_json::from_str(json).ok()).collect();
                 for (index, chunk) in chunks.into_iter().enumerate() {
                     // Chat status: in the last chunk for every chat; earlier, for the chats it holds.
                     let mut chats: std::collections::BTreeSet<String> =
@@ -288,6 +291,7 @@ impl Device {
                             .collect(),
                         messages: chunk.iter().map(HistoryMessage::from).collect(),
                         media: Vec::new(),
+                        groups: std::mem::take(&mut groups),
                     });
                 }
                 Ok(Planned { bodies, messages: total })
@@ -300,7 +304,10 @@ impl Device {
                 let chats = vec![HistoryChat { chat_id: chat_id.clone(), title: title(chat_id), complete }];
                 let messages: Vec<HistoryMessage> = messages.iter().map(HistoryMessage::from).collect();
                 let count = messages.len() as u64;
-                Ok(Planned { messages: count, bodies: vec![HistoryChunkBody { chats, messages, media: Vec::new() }] })
+                Ok(Planned {
+                    messages: count,
+                    bodies: vec![HistoryChunkBody { chats, messages, ..HistoryChunkBody::default() }],
+                })
             }
             JobKind::Media { media_id, .. } => {
                 let file =

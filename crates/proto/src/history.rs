@@ -60,6 +60,10 @@ pub struct HistoryChunkBody {
     /// Full image files asked for ("show the full image").
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub media: Vec<crate::media::MediaFile>,
+    /// The groups' signed membership states (in a bundle's first chunk): the companion checks
+    /// each against its admin's devices, exactly as a membership change.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<crate::group::SignedGroupState>,
 }
 
 /// Where a chunk is and how to open it; sent pairwise from the phone to the target companion.

@@ -21,6 +21,7 @@ fn body(n: usize) -> HistoryChunkBody {
             })
             .collect(),
         media: Vec::new(),
+        groups: Vec::new(),
     }
 }
 

@@ -174,6 +174,10 @@ export interface HistoryStatus {
   partial_chats: string[];
   /** Chats whose older messages were asked for and are on their way. */
   loading_older: string[];
+  /** When the sync started (epoch ms). */
+  started_ms: number;
+  /** While syncing: about how long the rest takes, at the pace so far (seconds). */
+  seconds_left: number | null;
 }
 
 /** Codes the UI switches on. Unknown codes are possible and must be handled. */

@@ -66,11 +66,18 @@ describe("history sync", () => {
     failures: [] as string[],
     partial_chats: [] as string[],
     loading_older: [] as string[],
+    started_ms: 0,
+    seconds_left: null as number | null,
   };
 
   it("shows progress while the phone's history arrives", () => {
     mount(linkedView([device()], { history: { ...base, state: "syncing" } }));
     expect(byTestId("history-label").textContent).toContain("2000 of 8000");
+    expect(byTestId("history-label").textContent).toContain("chunk 1 of 4");
+    mount(linkedView([device()], { history: { ...base, state: "syncing", seconds_left: 30 } }));
+    expect(byTestId("history-label").textContent).toContain("less than a minute left");
+    mount(linkedView([device()], { history: { ...base, state: "syncing", seconds_left: 200 } }));
+    expect(byTestId("history-label").textContent).toContain("about 3 min left");
     const bar = byTestId<HTMLProgressElement>("history-progress");
     expect(bar.getAttribute("value")).toBe("2000");
     expect(bar.getAttribute("max")).toBe("8000");

@@ -27,6 +27,19 @@ pub struct HistoryStatus {
     pub partial_chats: Vec<String>,
     /// Chats whose older messages were asked for and have not arrived yet.
     pub loading_older: Vec<String>,
+    /// While syncing: about how long the rest takes, at the pace so far (seconds).
+    pub seconds_left: Option<u64>,
+}
+
+/// The rest at the pace so far: `None` until something was imported.
+fn seconds_left(totals: &HistoryTotals, now_ms: u64) -> Option<u64> {
+    let done = totals.messages_imported;
+    let rest = totals.messages_total.checked_sub(done)?;
+    if done == 0 || rest == 0 {
+        return None;
+    }
+    let elapsed_ms = now_ms.saturating_sub(totals.started_ms).max(1);
+    Some((rest * elapsed_ms / done).div_ceil(1000))
 }
 
 impl Device {
@@ -196,6 +209,21 @@ impl Device {
             .filter(|r| !r.answered && r.media_id.is_none())
             .map(|r| r.chat_id)
             .collect();
-        Ok(HistoryStatus { totals, state, failures, partial_chats, loading_older })
+        let seconds_left = if state == "syncing" { seconds_left(&totals, now_ms()) } else { None };
+        Ok(HistoryStatus { totals, state, failures, partial_chats, loading_older, seconds_left })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_left_follows_the_pace_so_far() {
+        let totals =
+            HistoryTotals { messages_total: 10_000, messages_imported: 2_500, started_ms: 1_000, ..Default::default() };
+        assert_eq!(seconds_left(&totals, 11_000), Some(30), "2,500 in 10 s: 7,500 more take 30 s");
+        assert_eq!(seconds_left(&HistoryTotals { messages_imported: 0, ..totals.clone() }, 11_000), None);
+        assert_eq!(seconds_left(&HistoryTotals { messages_imported: 10_000, ..totals }, 11_000), None);
     }
 }

@@ -34,6 +34,8 @@ pub struct HistoryTotals {
     pub chunks_failed: u32,
     pub messages_total: u64,
     pub messages_imported: u64,
+    /// When the bundle's first chunk was announced (ms).
+    pub started_ms: u64,
 }
 
 /// A chunk announced: written with the envelope that carried it.
@@ -152,7 +154,7 @@ impl Store {
         self.conn
             .query_row(
                 "SELECT MAX(bundle_chunks), COUNT(*), SUM(state = 'imported'), SUM(state = 'failed'), MAX(bundle_messages),
-                        COALESCE(SUM(CASE WHEN state = 'imported' THEN messages ELSE 0 END), 0)
+                        COALESCE(SUM(CASE WHEN state = 'imported' THEN messages ELSE 0 END), 0), MIN(received_ms)
                  FROM history_chunks WHERE bundle_id = ?1",
                 [bundle],
                 |r| {
@@ -163,6 +165,7 @@ impl Store {
                         chunks_failed: r.get(3)?,
                         messages_total: r.get(4)?,
                         messages_imported: r.get(5)?,
+                        started_ms: r.get(6)?,
                     })
                 },
             )

@@ -97,12 +97,19 @@ function devicesSection(linked: Linked, ctx: RenderContext): HTMLElement {
   return details;
 }
 
+/** "less than a minute left", "about 3 min left". */
+export function timeLeftText(seconds: number): string {
+  return seconds < 60 ? "less than a minute left" : `about ${Math.round(seconds / 60)} min left`;
+}
+
 /** History sync from the phone: a progress bar while it runs, and what went wrong if it did. */
 export function historySection(h: HistoryStatus): HTMLElement {
   const label =
     h.state === "complete"
       ? `History synced: ${h.messages_imported} messages`
-      : `Syncing history from your phone: ${h.messages_imported} of ${h.messages_total} messages`;
+      : `Syncing history from your phone: ${h.messages_imported} of ${h.messages_total} messages` +
+        ` · chunk ${h.chunks_imported} of ${h.chunks_total}` +
+        (h.seconds_left === null ? "" : ` · ${timeLeftText(h.seconds_left)}`);
   const bar = el("progress", {
     testid: "history-progress",
     attrs: { max: String(Math.max(h.messages_total, 1)), value: String(h.messages_imported), "aria-label": "History sync" },

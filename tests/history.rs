@@ -47,7 +47,9 @@ fn a_new_desktop_gets_every_message_once_and_knows_which_chats_are_complete() {
     let stored = s["messages_stored"].as_u64().unwrap();
     assert_eq!(stored, history["messages_total"].as_u64().unwrap());
     assert!(stored > 3000 && stored < 4500, "about a year of 400 days: {stored}");
-    assert_eq!(history["partial_chats"].as_array().unwrap().len(), 3, "older messages remain on the phone");
+    // 3 contacts and the seeded group of them, whose signed membership came with the history.
+    assert_eq!(history["partial_chats"].as_array().unwrap().len(), 4, "older messages remain on the phone");
+    assert!(alice_desktop.ok(&["group", "list"]).contains("Climbing"));
     // Syncing again imports nothing twice.
     alice_desktop.ok(&["sync"]);
     assert_eq!(status(&alice_desktop)["messages_stored"].as_u64().unwrap(), stored);
@@ -148,13 +150,13 @@ fn link_returns_after_the_bootstrap_and_the_rest_follows_while_the_phone_runs() 
     assert_eq!(uploads.len(), 1, "link returns once the bootstrap is uploaded: {linked:?}");
     let chunks = uploads[0]["progress"]["chunks"].as_u64().unwrap();
     assert!(chunks > 1, "{uploads:?}");
-    assert_eq!(uploads[0]["progress"]["messages"], 60, "20 newest of each of 3 chats");
+    assert_eq!(uploads[0]["progress"]["messages"], 80, "20 newest of each of 3 chats and their group");
     // The recent chats are there at once.
     alice_desktop.ok(&["sync"]);
     let s = status(&alice_desktop);
     assert_eq!(s["history"]["state"], "syncing", "{s}");
-    assert_eq!(s["messages_stored"], 60);
-    assert_eq!(chats(&alice_desktop).len(), 3);
+    assert_eq!(s["messages_stored"], 80);
+    assert_eq!(chats(&alice_desktop).len(), 4);
     // The phone comes online; the desktop, online too, imports the rest as it arrives.
     let mut phone = Running::spawn("alice_phone run", {
         let mut c = alice_phone.command();

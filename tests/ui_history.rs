@@ -33,9 +33,9 @@ async fn alice_desktop_syncs_history_searches_opens_a_photo_and_is_unlinked() {
     // The recent chats are there at once; the progress bar runs to the end once the phone sends
     // the rest.
     wait_testid(&window, "screen-linked").await;
-    poll_until("the 8 recent chats", || async {
+    poll_until("the 9 recent chats (8 contacts, 1 group)", || async {
         let n = all_testid(&window, "chat-row").await.len();
-        if n == 8 { Ok(()) } else { Err(format!("{n} chats")) }
+        if n == 9 { Ok(()) } else { Err(format!("{n} chats")) }
     })
     .await;
     screenshot(&window, "ui_history_2_recent_chats").await;

@@ -1,6 +1,7 @@
 //! Deterministic demo history for a phone (`tandem-cli seed-history`): chats with made-up
-//! contacts, messages of varied length spread over a number of days. The same seed gives the
-//! same history, so demos and benchmarks are repeatable.
+//! contacts, groups of them (this account is their admin), messages of varied length (some
+//! photos) spread over a number of days. The same seed gives the same history, so demos and
+//! benchmarks are repeatable.
 
 use tandem_proto::ids::{AccountId, PRIMARY_DEVICE_ID};
 use tandem_store::StoredMessage;
@@ -68,6 +69,8 @@ const WORDS: &[&str] = &[
     "me",
     "coffee",
 ];
+
+const GROUP_NAMES: &[&str] = &["Climbing", "Book club", "Family 🏡", "Saturday football", "Sourdough nerds"];
 
 /// xorshift64*: the sequence depends only on the seed.
 struct Rng(u64);
@@ -146,6 +149,7 @@ impl Device {
         }
         let now = now_ms();
         let (contacts, mut messages) = demo_history(spec, &own, now);
+        self.seed_groups(spec, &own, &contacts, &mut messages, now)?;
         let pictures = add_demo_pictures(&mut messages)?;
         for contact in &contacts {
             self.state().store.add_contact(contact, now)?;
@@ -154,6 +158,45 @@ impl Device {
             self.state().store.save_media(picture, now)?;
         }
         Ok(self.state().store.add_messages(&messages, now)?)
+    }
+
+    /// One group per 5 chats (at least one from 3 chats on), signed by this phone as admin, with
+    /// three of the contacts; a fifth of each member chat's messages are moved into its group.
+    fn seed_groups(
+        &self,
+        spec: SeedSpec,
+        own: &AccountId,
+        contacts: &[AccountId],
+        messages: &mut [StoredMessage],
+        now: u64,
+    ) -> Result<()> {
+        let groups = if spec.chats >= 3 { (spec.chats / 5).max(1) } else { 0 };
+        let own_device = self.whoami()?.1;
+        for g in 0..groups {
+            let start = (g * 5) as usize % contacts.len();
+            let members: Vec<AccountId> =
+                (0..3).map(|k| contacts[(start + k) % contacts.len()].clone()).chain([own.clone()]).collect();
+            let mut nonce = [0u8; 16];
+            nonce[..8].copy_from_slice(&spec.seed.to_le_bytes());
+            nonce[8..12].copy_from_slice(&g.to_le_bytes());
+            let name = GROUP_NAMES[g as usize % GROUP_NAMES.len()];
+            let state = tandem_proto::group::GroupState::create(own, nonce, name, &members, now)?;
+            let signed = state.sign(&self.state().account, own_device)?;
+            let json = serde_json::to_string(&signed).map_err(ClientError::internal)?;
+            let update = tandem_store::GroupStateUpdate {
+                group_id: state.group_id.as_str(),
+                version: state.version,
+                signed: &json,
+            };
+            self.state().store.put_group(&update, now)?;
+            let in_group: Vec<String> = members.iter().map(|m| m.to_string()).collect();
+            for (i, m) in messages.iter_mut().enumerate().filter(|(_, m)| in_group[..3].contains(&m.chat_id)) {
+                if i % 5 == 0 {
+                    m.chat_id = state.group_id.to_string();
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Messages held (not counting events and placeholders).

@@ -151,13 +151,22 @@ export interface Linked {
   chats: ChatSummary[];
   open_chat: OpenChat | null;
   /** The phone has been offline so long that this desktop will be logged out soon. */
-  inactivity_warning: string | null;
+  inactivity_warning: InactivityWarning | null;
   /** History sync from the phone, once it started. */
   history: HistoryStatus | null;
   /** The key for synced settings has arrived from the phone (pin, archive and mute work). */
   settings_ready: boolean;
   /** The user's profile name, synced across the account's devices (untrusted text); null until set. */
   profile_name: string | null;
+}
+
+export interface InactivityWarning {
+  /** When the phone was last online (epoch ms), if known. */
+  primary_last_active_ms: number | null;
+  /** When this desktop will be logged out unless the phone comes online (epoch ms). */
+  logout_at_ms: number;
+  /** Written by the core; always shown. */
+  message: string;
 }
 
 export interface HistoryStatus {

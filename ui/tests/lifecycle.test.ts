@@ -42,8 +42,15 @@ describe("logging out", () => {
   });
 
   it("warns while the phone has been offline for days", () => {
-    mount(linkedView([device()], { inactivity_warning: "This device will be logged out in 3 day(s)" }));
+    const logout_at_ms = Date.UTC(2026, 11, 4, 12, 0);
+    mount(
+      linkedView([device()], {
+        inactivity_warning: { message: "This device will be logged out in 3 day(s)", logout_at_ms, primary_last_active_ms: null },
+      }),
+    );
     expect(byTestId("inactivity-warning").textContent).toContain("3 day(s)");
+    expect(byTestId("inactivity-warning").textContent).toContain("Logout date:");
+    expect(byTestId("inactivity-warning").textContent).toContain("2026");
     expect(byTestId("inactivity-warning").getAttribute("role")).toBe("alert");
   });
 

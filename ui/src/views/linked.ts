@@ -187,7 +187,11 @@ export function renderLinked(view: View, ctx: RenderContext): HTMLElement {
   if (linked.history !== null) root.append(historySection(linked.history));
   if (linked.inactivity_warning !== null) {
     root.append(
-      el("p", { class: "notice notice-warning", testid: "inactivity-warning", attrs: { role: "alert" } }, linked.inactivity_warning),
+      el(
+        "p",
+        { class: "notice notice-warning", testid: "inactivity-warning", attrs: { role: "alert" } },
+        `${linked.inactivity_warning.message} Logout date: ${formatDateTime(linked.inactivity_warning.logout_at_ms)}.`,
+      ),
     );
   }
   root.append(

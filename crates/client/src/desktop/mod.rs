@@ -288,7 +288,7 @@ impl DesktopApp {
         match device.inactivity_warning().await {
             Ok(warning) => self.update(|v| {
                 if let Some(linked) = v.linked.as_mut() {
-                    linked.inactivity_warning = warning.map(|w| w.message);
+                    linked.inactivity_warning = warning;
                 }
             }),
             Err(e) => tracing::warn!(code = e.code(), "cannot check the phone's inactivity: {e}"),

@@ -140,7 +140,7 @@ pub struct LinkedView {
     pub chats: Vec<ChatSummary>,
     pub open_chat: Option<OpenChat>,
     /// The phone has been offline long enough that this desktop will be logged out.
-    pub inactivity_warning: Option<String>,
+    pub inactivity_warning: Option<crate::lifecycle::InactivityWarning>,
     /// History sync from the phone, once it started.
     pub history: Option<crate::history::HistoryStatus>,
     /// The key for synced settings has arrived from the phone (pin, archive, mute work).

@@ -16,12 +16,16 @@ impl Output {
         self.json
     }
 
-    /// Prints `human` for people, or `value` as one JSON line.
+    /// Prints `human` for people, or `value` as one JSON line. A reader that went away
+    /// (`tandem-cli … | head`) ends the program quietly, as other command-line tools do.
     pub fn emit<T: Serialize>(&self, human: impl FnOnce() -> String, value: &T) {
-        if self.json {
-            println!("{}", serde_json::to_string(value).unwrap_or_default());
-        } else {
-            println!("{}", human());
+        use std::io::Write;
+        let line = if self.json { serde_json::to_string(value).unwrap_or_default() } else { human() };
+        let mut out = std::io::stdout().lock();
+        if let Err(e) = writeln!(out, "{line}").and_then(|()| out.flush()) {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                std::process::exit(0);
+            }
         }
     }
 

@@ -12,6 +12,7 @@ use crate::error::{ClientError, Result};
 use crate::events::ClientEvent;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DeviceSummary {
     pub device_id: DeviceId,
     pub name: String,

@@ -17,6 +17,7 @@ use crate::events::ClientEvent;
 
 /// Where history sync stands on a companion.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HistoryStatus {
     #[serde(flatten)]
     pub totals: HistoryTotals,

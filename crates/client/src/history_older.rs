@@ -33,6 +33,7 @@ pub struct OlderRequest {
 /// A chat's history on this device, as the chat list and `chats --json` show it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum ChatHistory {
     /// Everything the phone has of this chat is here.
     Complete,

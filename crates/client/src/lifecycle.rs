@@ -43,6 +43,7 @@ pub fn clear_logged_out_note(dir: &Path) {
 
 /// The phone has been offline long enough that this companion will be logged out.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct InactivityWarning {
     pub primary_last_active_ms: Option<u64>,
     pub logout_at_ms: u64,

@@ -31,6 +31,7 @@ impl DeviceKeys {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum DeviceKind {
     /// The phone: device 0, holder of the account key.
     Primary,

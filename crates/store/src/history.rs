@@ -27,6 +27,7 @@ pub struct HistoryChatRow {
 
 /// Totals over the newest bundle.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HistoryTotals {
     pub chunks_total: u32,
     pub chunks_announced: u32,

@@ -10,6 +10,8 @@ use std::sync::Arc;
 
 use tokio::sync::{Mutex, Notify, watch};
 
+#[cfg(feature = "ts")]
+pub use view::typescript;
 pub use view::{
     ChatMessage, ChatSummary, ConnectionView, ErrorView, ImageView, LastMessage, LinkPhase, LinkedView, LinkingView,
     OpenChat, Screen, SearchResult, View,

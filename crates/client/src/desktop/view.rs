@@ -9,6 +9,7 @@ use crate::events::ConnectionState;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Screen {
     Starting,
     Linking,
@@ -18,6 +19,7 @@ pub enum Screen {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ConnectionView {
     pub state: &'static str,
     pub retry_at_ms: Option<u64>,
@@ -38,6 +40,7 @@ impl From<&ConnectionState> for ConnectionView {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum LinkPhase {
     WaitingForScan,
     WaitingForApproval,
@@ -45,6 +48,7 @@ pub enum LinkPhase {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LinkingView {
     pub uri: String,
     pub qr_data_url: String,
@@ -58,6 +62,7 @@ pub struct LinkingView {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LastMessage {
     pub body: String,
     pub outgoing: bool,
@@ -65,6 +70,7 @@ pub struct LastMessage {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ChatSummary {
     pub chat_id: String,
     /// A group's name, or the contact's synced display name; `None` otherwise.
@@ -85,6 +91,7 @@ pub struct ChatSummary {
 
 /// An image in a message: its thumbnail (shown at once) and whether the full file is here.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImageView {
     pub media_id: String,
     pub width: u32,
@@ -98,6 +105,7 @@ pub struct ImageView {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ChatMessage {
     pub message_id: String,
     /// The sending account (empty for events).
@@ -110,6 +118,7 @@ pub struct ChatMessage {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OpenChat {
     pub chat_id: String,
     /// A group's name; `None` for a chat with one account.
@@ -131,6 +140,7 @@ pub struct OpenChat {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LinkedView {
     pub account_id: String,
     pub device_id: u32,
@@ -191,6 +201,7 @@ impl From<&crate::messaging::Message> for ChatMessage {
 
 /// One search result: where it is, and a snippet with the matched words in [brackets].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SearchResult {
     pub chat_id: String,
     /// A group's name or the contact's synced name.
@@ -203,6 +214,7 @@ pub struct SearchResult {
 
 /// An error as the UI sees it: a code to switch on and a message that says what to do.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ErrorView {
     pub code: String,
     pub message: String,
@@ -215,6 +227,7 @@ impl From<&ClientError> for ErrorView {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct View {
     pub screen: Screen,
     /// This app's version (the About section shows it).
@@ -243,4 +256,44 @@ impl View {
             logged_out: None,
         }
     }
+}
+
+/// The TypeScript declarations of everything the window receives, generated from these types
+/// (ui/src/generated/core.ts; a test fails when that file and these types drift apart).
+#[cfg(feature = "ts")]
+pub fn typescript() -> String {
+    use ts_rs::{Config, TS};
+    fn decl<T: TS>(cfg: &Config, out: &mut String) {
+        if let Some(docs) = T::docs() {
+            out.push_str(&docs);
+        }
+        out.push_str("export ");
+        out.push_str(&T::decl(cfg));
+        out.push_str("\n\n");
+    }
+    // JSON numbers, not bigints: every integer here is far below 2^53.
+    let cfg = Config::new().with_large_int("number");
+    let mut out = String::from(
+        "// Generated from the Rust types the core sends the window (crates/client/src/desktop/view.rs).\n\
+         // Do not edit: run `TANDEM_WRITE_TYPES=1 cargo test -p tandem-client --test typescript`.\n\n",
+    );
+    decl::<View>(&cfg, &mut out);
+    decl::<Screen>(&cfg, &mut out);
+    decl::<ConnectionView>(&cfg, &mut out);
+    decl::<LinkingView>(&cfg, &mut out);
+    decl::<LinkPhase>(&cfg, &mut out);
+    decl::<LinkedView>(&cfg, &mut out);
+    decl::<DeviceSummary>(&cfg, &mut out);
+    decl::<tandem_proto::identity::DeviceKind>(&cfg, &mut out);
+    decl::<ChatSummary>(&cfg, &mut out);
+    decl::<LastMessage>(&cfg, &mut out);
+    decl::<crate::history_older::ChatHistory>(&cfg, &mut out);
+    decl::<OpenChat>(&cfg, &mut out);
+    decl::<ChatMessage>(&cfg, &mut out);
+    decl::<ImageView>(&cfg, &mut out);
+    decl::<crate::history::HistoryStatus>(&cfg, &mut out);
+    decl::<crate::lifecycle::InactivityWarning>(&cfg, &mut out);
+    decl::<SearchResult>(&cfg, &mut out);
+    decl::<ErrorView>(&cfg, &mut out);
+    out.trim_end().to_owned() + "\n"
 }

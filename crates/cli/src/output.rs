@@ -22,10 +22,10 @@ impl Output {
         use std::io::Write;
         let line = if self.json { serde_json::to_string(value).unwrap_or_default() } else { human() };
         let mut out = std::io::stdout().lock();
-        if let Err(e) = writeln!(out, "{line}").and_then(|()| out.flush()) {
-            if e.kind() == std::io::ErrorKind::BrokenPipe {
-                std::process::exit(0);
-            }
+        if let Err(e) = writeln!(out, "{line}").and_then(|()| out.flush())
+            && e.kind() == std::io::ErrorKind::BrokenPipe
+        {
+            std::process::exit(0);
         }
     }
 

@@ -81,6 +81,15 @@ async fn alice_desktop_syncs_history_searches_opens_a_photo_and_is_unlinked() {
     screenshot(&window, &format!("ui_history_5_photo_chat{photo_chat}")).await;
     wait_testid(&window, "image-viewer-close").await.click().await.unwrap();
 
+    // The dark theme, chosen in Settings, stays after the panel closes.
+    wait_testid(&window, "open-settings").await.click().await.unwrap();
+    wait_testid(&window, "theme-dark").await.click().await.unwrap();
+    screenshot(&window, "ui_history_7_settings_dark").await;
+    wait_testid(&window, "close-settings").await.click().await.unwrap();
+    let theme = window.execute("return document.documentElement.dataset.theme", vec![]).await.unwrap();
+    assert_eq!(theme.as_str(), Some("dark"));
+    screenshot(&window, "ui_history_8_chat_dark").await;
+
     // The phone unlinks the desktop: the window shows the linking screen and says why.
     let devices = alice_phone.devices();
     let desktop = devices["devices"].as_array().unwrap().iter().find(|d| d["kind"] == "desktop").unwrap();

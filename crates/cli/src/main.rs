@@ -49,7 +49,7 @@ enum Command {
         /// Approve without asking (for scripts).
         #[arg(long)]
         yes: bool,
-        /// Send this many days of history (default 365; the phone sends at most that).
+        /// Send at most this many days of history (the companion asks for a range; 0: no cap).
         #[arg(long)]
         history_days: Option<u64>,
     },

@@ -148,6 +148,7 @@ impl PendingLink {
             Some(r) if Some(&r.account_id) == own.as_ref() => HistoryScope::Gap { newest_ms: r.newest_ms },
             _ => {
                 let asked = self.offer.history_days;
+                let cap_days = cap_days.filter(|d| *d > 0); // 0: no cap, as the companion's 0
                 let days = match (asked, cap_days) {
                     (0, cap) => cap,
                     (asked, Some(cap)) => Some(u64::from(asked).min(cap)),

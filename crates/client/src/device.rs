@@ -270,6 +270,20 @@ impl Device {
     }
 }
 
+impl Device {
+    /// A small value kept as JSON in the settings table (the default when absent or unreadable).
+    pub(crate) fn json_setting<T: serde::de::DeserializeOwned + Default>(&self, key: &str) -> Result<T> {
+        let json = self.state().store.setting(key)?;
+        Ok(json.and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default())
+    }
+
+    pub(crate) fn set_json_setting<T: serde::Serialize + ?Sized>(&self, key: &str, value: &T) -> Result<()> {
+        let json = serde_json::to_string(value).map_err(ClientError::internal)?;
+        self.state().store.set_setting(key, &json)?;
+        Ok(())
+    }
+}
+
 /// N random bytes from the OS.
 pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N]> {
     let mut bytes = [0u8; N];

@@ -47,14 +47,11 @@ pub enum ChatHistory {
 
 impl Device {
     pub fn older_requests(&self) -> Result<Vec<OlderRequest>> {
-        let json = self.state().store.setting(REQUESTS)?;
-        Ok(json.and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default())
+        self.json_setting(REQUESTS)
     }
 
     fn save_older_requests(&self, requests: &[OlderRequest]) -> Result<()> {
-        let json = serde_json::to_string(requests).map_err(ClientError::internal)?;
-        self.state().store.set_setting(REQUESTS, &json)?;
-        Ok(())
+        self.set_json_setting(REQUESTS, requests)
     }
 
     pub(crate) fn asked_for_older(&self, request_id: &str) -> bool {

@@ -115,14 +115,11 @@ fn hex_id() -> Result<String> {
 
 impl Device {
     fn history_jobs(&self) -> Result<Vec<HistoryJob>> {
-        let json = self.state().store.setting(JOBS)?;
-        Ok(json.and_then(|j| serde_json::from_str(&j).ok()).unwrap_or_default())
+        self.json_setting(JOBS)
     }
 
     fn save_history_jobs(&self, jobs: &[HistoryJob]) -> Result<()> {
-        let json = serde_json::to_string(jobs).map_err(ClientError::internal)?;
-        self.state().store.set_setting(JOBS, &json)?;
-        Ok(())
+        self.set_json_setting(JOBS, jobs)
     }
 
     fn add_history_job(&self, job: HistoryJob) -> Result<()> {

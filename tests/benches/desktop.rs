@@ -128,13 +128,20 @@ async fn main() {
         .unwrap_or_else(|| tandem_tests::bin("tandem-desktop"));
     let size = std::fs::metadata(&binary).map(|m| m.len()).unwrap_or(0);
 
-    println!("| history of {messages} messages imported by the window (after the phone's upload) | {:.1} s |", import.as_secs_f64());
+    println!(
+        "| history of {messages} messages imported by the window (after the phone's upload) | {:.1} s |",
+        import.as_secs_f64()
+    );
     println!(
         "| cold start to an interactive chat list, {messages} messages (3 runs: min / median / max) | {:.0} / {:.0} / {:.0} ms |",
         starts[0].as_secs_f64() * 1000.0,
         starts[1].as_secs_f64() * 1000.0,
         starts[2].as_secs_f64() * 1000.0
     );
-    println!("| memory (PSS) of the app and its {} processes, at start / after {} s idle | {pss_start:.0} / {pss_idle:.0} MB |", pids.len(), idle.as_secs());
+    println!(
+        "| memory (PSS) of the app and its {} processes, at start / after {} s idle | {pss_start:.0} / {pss_idle:.0} MB |",
+        pids.len(),
+        idle.as_secs()
+    );
     println!("| binary {} | {:.1} MB |", binary.display(), size as f64 / 1e6);
 }

@@ -96,3 +96,14 @@ pub async fn search(app: App<'_>, query: String) -> Result<Vec<SearchResult>, Er
 pub async fn show_earlier(app: App<'_>) -> Result<(), ErrorView> {
     app.show_earlier().await
 }
+
+/// A desktop notification (the window decides when: a new message in a chat that is not muted
+/// and not in front of the user).
+#[tauri::command]
+pub fn notify(app: tauri::AppHandle, title: String, body: String) -> Result<(), ErrorView> {
+    use tauri_plugin_notification::NotificationExt;
+    app.notification().builder().title(title).body(body).show().map_err(|e| ErrorView {
+        code: "notification_failed".into(),
+        message: format!("the system did not show the notification: {e}"),
+    })
+}

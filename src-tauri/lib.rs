@@ -21,6 +21,7 @@ pub fn run() -> std::process::ExitCode {
         tracing::info!("started from a tandem:// link; links are not acted on yet");
     }
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_notification::init())
         .setup(move |app| {
             let profile_dir = match options.profile {
                 Some(dir) => dir,
@@ -53,7 +54,8 @@ pub fn run() -> std::process::ExitCode {
             commands::fetch_media,
             commands::get_media,
             commands::search,
-            commands::show_earlier
+            commands::show_earlier,
+            commands::notify
         ])
         .run(tauri::generate_context!());
     match result {

@@ -3,6 +3,7 @@
 //! linked screen; start again and stay linked. Screenshots go to artifacts/.
 
 use tandem_tests::actors::{Cli, Relay};
+use tandem_tests::notifications::Notifications;
 use tandem_tests::ui::{
     Driver, all_testid, poll_until, screenshot, testid_text, wait_for_text, wait_gone, wait_testid,
 };
@@ -38,6 +39,7 @@ async fn alice_desktop_window_links_by_qr_and_shows_the_account() {
     let profile_arg = profile.path().to_str().unwrap().to_owned();
     let args = ["--relay", relay.url.as_str(), "--profile", profile_arg.as_str(), "--name", "alice_desktop"];
 
+    let notifications = Notifications::serve();
     let driver = Driver::start();
     let window = driver.launch(&args).await;
     wait_testid(&window, "screen-linking").await;
@@ -85,6 +87,17 @@ async fn alice_desktop_window_links_by_qr_and_shows_the_account() {
     bob_phone.ok(&["read", "--chat", &account]);
     wait_for_text(&window, "message-list", "Read").await;
     screenshot(&window, "ui_link_3_chat").await;
+    assert!(notifications.seen().is_empty(), "nothing for the chat in front of the user: {:?}", notifications.seen());
+    // carol writes for the first time: a new chat, not the one on screen, so a notification.
+    let carol_phone = Cli::new("carol_phone");
+    let carol = carol_phone.init_phone(&relay);
+    carol_phone.ok(&["send", "--to", &account, "hello from carol"]);
+    let shown = poll_until("a notification for carol's message", || async {
+        let seen = notifications.seen();
+        if seen.is_empty() { Err("none yet".to_owned()) } else { Ok(seen) }
+    })
+    .await;
+    assert_eq!(shown, [(carol.clone(), "hello from carol".to_owned())]);
     window.close().await.unwrap();
 
     // The phone lists the desktop by its name.

@@ -2,7 +2,8 @@ import type { Backend } from "./backend";
 import { TimerScope, type RenderContext } from "./context";
 import { el } from "./dom";
 import { toAppError } from "./errors";
-import { applyTheme, loadTheme } from "./prefs";
+import { newMessageNotices } from "./notifications";
+import { applyTheme, loadNotifications, loadTheme } from "./prefs";
 import { installShortcuts } from "./shortcuts";
 import type { ChatSummary, ErrorInfo, View } from "./types";
 import { UiState } from "./uiState";
@@ -204,6 +205,17 @@ export function createApp(root: HTMLElement, backend: Backend, opts: AppOptions 
   };
 }
 
+/** Desktop notifications for live messages, unless the user turned them off in Settings. */
+function notifyNewMessages(backend: Backend, prev: View | null, next: View): void {
+  if (!loadNotifications()) return;
+  const focused = typeof document.hasFocus === "function" && document.hasFocus();
+  const inFront = focused ? (next.linked?.open_chat?.chat_id ?? null) : null;
+  for (const n of newMessageNotices(prev, next, inFront, Date.now())) {
+    // No notification service (a headless session): the message is still in the window.
+    backend.notify(n.title, n.body).catch(() => {});
+  }
+}
+
 /**
  * Subscribes first (so no update is missed), then fetches the current View.
  * A pushed View always wins over the snapshot. Any failure here leaves the UI
@@ -211,9 +223,12 @@ export function createApp(root: HTMLElement, backend: Backend, opts: AppOptions 
  */
 export async function start(app: App, backend: Backend): Promise<void> {
   let pushed = false;
+  let previous: View | null = null;
   try {
     await backend.subscribe((v) => {
       pushed = true;
+      notifyNewMessages(backend, previous, v);
+      previous = v;
       app.render(v);
     });
   } catch (e) {

@@ -38,6 +38,8 @@ export interface Backend {
   loadOlder(chatId: string): Promise<void>;
   /** Shows another page of the open chat's earlier messages held on this computer. */
   showEarlier(): Promise<void>;
+  /** A desktop notification (plain text). Errors: notification_failed (no notification service). */
+  notify(title: string, body: string): Promise<void>;
   /**
    * Sets the user's profile name on every device of the account; the core pushes a View. Errors:
    * invalid_data (empty, longer than 64 characters, or control characters), no_app_state_key (the
@@ -99,6 +101,7 @@ export const tauriBackend: Backend = {
   setHistoryRange: (days) => call<void>("set_history_range", { days }),
   loadOlder: (chatId) => call<void>("load_older", { chatId }),
   showEarlier: () => call<void>("show_earlier"),
+  notify: (title, body) => call<void>("notify", { title, body }),
   setProfileName: (name) => call<void>("set_profile_name", { name }),
   fetchMedia: (mediaId) => call<void>("fetch_media", { mediaId }),
   getMedia: (mediaId) => call<string>("get_media", { mediaId }),

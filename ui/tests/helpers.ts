@@ -53,6 +53,7 @@ export function fakeBackend(initial: View = baseView()): FakeBackend {
     getMedia: vi.fn(async (_mediaId: string) => FULL_IMAGE),
     search: vi.fn(async (_query: string): Promise<SearchResult[]> => []),
     showEarlier: vi.fn(async () => {}),
+    notify: vi.fn(async (_title: string, _body: string) => {}),
     push(v) {
       listener?.(v);
     },

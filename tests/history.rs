@@ -46,6 +46,7 @@ fn a_new_desktop_gets_every_message_once_and_knows_which_chats_are_complete() {
     assert_eq!(history["state"], "complete", "{s}");
     let stored = s["messages_stored"].as_u64().unwrap();
     assert_eq!(stored, history["messages_total"].as_u64().unwrap());
+    assert_eq!(s["chats"], 4, "3 contacts and their group");
     assert!(stored > 3000 && stored < 4500, "about a year of 400 days: {stored}");
     // 3 contacts and the seeded group of them, whose signed membership came with the history.
     assert_eq!(history["partial_chats"].as_array().unwrap().len(), 4, "older messages remain on the phone");

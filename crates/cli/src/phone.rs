@@ -169,9 +169,11 @@ pub async fn status(home: &Path, out: &Output) -> anyhow::Result<()> {
         ),
         _ => human,
     };
+    let (chats, stored) = (device.chat_list().map_or(0, |c| c.len()), device.message_count().unwrap_or(0));
+    let human = format!("{human}\nchats:      {chats} ({stored} messages stored)");
     out.emit(
         || human,
-        &json!({"info": info, "connection": connection, "linked": device.is_linked(), "inactivity_warning": warning, "history": history, "messages_stored": device.message_count().unwrap_or(0)}),
+        &json!({"info": info, "connection": connection, "linked": device.is_linked(), "inactivity_warning": warning, "history": history, "chats": chats, "messages_stored": stored}),
     );
     Ok(())
 }

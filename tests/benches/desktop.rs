@@ -122,6 +122,13 @@ async fn main() {
     tokio::time::sleep(idle).await;
     let pids = app_processes(&profile_arg);
     let pss_idle = pss_mb(&pids);
+    let breakdown: Vec<String> = pids
+        .iter()
+        .map(|p| {
+            let name = std::fs::read_to_string(format!("/proc/{p}/comm")).unwrap_or_default();
+            format!("{} {:.0} MB", name.trim(), pss_mb(&[*p]))
+        })
+        .collect();
     window.close().await.expect("close");
     let binary = std::env::var_os("TANDEM_DESKTOP_BIN")
         .map(std::path::PathBuf::from)
@@ -143,5 +150,6 @@ async fn main() {
         pids.len(),
         idle.as_secs()
     );
+    println!("| of which, per process | {} |", breakdown.join(", "));
     println!("| binary {} | {:.1} MB |", binary.display(), size as f64 / 1e6);
 }

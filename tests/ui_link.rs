@@ -39,7 +39,7 @@ async fn alice_desktop_window_links_by_qr_and_shows_the_account() {
     let profile_arg = profile.path().to_str().unwrap().to_owned();
     let args = ["--relay", relay.url.as_str(), "--profile", profile_arg.as_str(), "--name", "alice_desktop"];
 
-    let notifications = Notifications::serve();
+    let notifications = Notifications::serve().await;
     let driver = Driver::start();
     let window = driver.launch(&args).await;
     wait_testid(&window, "screen-linking").await;

@@ -45,18 +45,19 @@ impl Service {
 /// The notification service, for as long as this value lives.
 pub struct Notifications {
     seen: Seen,
-    _connection: zbus::blocking::Connection,
+    _connection: zbus::Connection,
 }
 
 impl Notifications {
     /// Serves on the session bus (`DBUS_SESSION_BUS_ADDRESS`, as scripts/with-session sets it).
-    pub fn serve() -> Notifications {
+    /// Async: inside the tests' tokio runtime, zbus's blocking API would block on it.
+    pub async fn serve() -> Notifications {
         let seen: Seen = Arc::default();
-        let connection = zbus::blocking::connection::Builder::session()
+        let builder = zbus::connection::Builder::session()
             .and_then(|b| b.name("org.freedesktop.Notifications"))
             .and_then(|b| b.serve_at("/org/freedesktop/Notifications", Service { seen: seen.clone() }))
-            .and_then(|b| b.build())
             .expect("a notification service on the session bus (run the tests under scripts/with-session)");
+        let connection = builder.build().await.expect("the notification service on the session bus");
         Notifications { seen, _connection: connection }
     }
 

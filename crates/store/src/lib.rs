@@ -43,6 +43,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0006_search.sql")),
     M::up(include_str!("migrations/0007_history_requests.sql")),
     M::up(include_str!("migrations/0008_media.sql")),
+    M::up(include_str!("migrations/0009_chat_list.sql")),
 ];
 
 pub struct Store {

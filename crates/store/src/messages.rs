@@ -311,8 +311,12 @@ impl Store {
 
     /// Every chat with its newest message, newest chat first.
     pub fn chats(&self) -> Result<Vec<StoredMessage>, StoreError> {
+        // Each chat's newest message through the per-chat time index: one short walk per chat,
+        // not a subquery for every message held.
         self.select_messages(
-            "WHERE rowid IN (SELECT rowid FROM messages m WHERE m.chat_id = messages.chat_id ORDER BY sent_ms DESC, message_id DESC LIMIT 1)
+            "WHERE rowid IN (
+                SELECT (SELECT rowid FROM messages m WHERE m.chat_id = c.chat_id ORDER BY sent_ms DESC, message_id DESC LIMIT 1)
+                FROM (SELECT DISTINCT chat_id FROM messages) c)
              ORDER BY sent_ms DESC",
             params![],
         )

@@ -28,12 +28,7 @@ impl Device {
         let unread = self.state().store.unread_counts()?;
         let complete: std::collections::HashMap<String, bool> =
             self.state().store.history_chats()?.into_iter().map(|c| (c.chat_id, c.complete)).collect();
-        let loading: Vec<String> = self
-            .older_requests()?
-            .into_iter()
-            .filter(|r| !r.answered && r.media_id.is_none())
-            .map(|r| r.chat_id)
-            .collect();
+        let loading = self.loading_older_chats()?;
         let now = now_ms();
         let mut chats = Vec::new();
         for (chat_id, last) in self.chats()? {
@@ -42,12 +37,7 @@ impl Device {
                 None => state.entries.get(&format!("name:{chat_id}")).and_then(|v| serde_json::from_str(v).ok()),
             };
             let unread = unread.get(&chat_id).copied().unwrap_or(0);
-            let history = match complete.get(&chat_id) {
-                _ if loading.contains(&chat_id) => ChatHistory::Loading,
-                Some(true) => ChatHistory::Complete,
-                Some(false) => ChatHistory::MoreOnPhone,
-                None => ChatHistory::Live,
-            };
+            let history = ChatHistory::of(complete.get(&chat_id).copied(), loading.contains(&chat_id));
             chats.push(ChatInfo {
                 history,
                 settings: chat_settings(&state.entries, &chat_id, now),

@@ -204,12 +204,7 @@ impl Device {
             "syncing"
         };
         drop(st);
-        let loading_older = self
-            .older_requests()?
-            .into_iter()
-            .filter(|r| !r.answered && r.media_id.is_none())
-            .map(|r| r.chat_id)
-            .collect();
+        let loading_older = self.loading_older_chats()?;
         let seconds_left = if state == "syncing" { seconds_left(&totals, now_ms()) } else { None };
         Ok(HistoryStatus { totals, state, failures, partial_chats, loading_older, seconds_left })
     }

@@ -45,6 +45,18 @@ pub enum ChatHistory {
     Live,
 }
 
+impl ChatHistory {
+    /// From what the phone said of the chat (`None`: nothing) and whether older messages are asked for.
+    pub(crate) fn of(complete: Option<bool>, loading: bool) -> ChatHistory {
+        match complete {
+            _ if loading => ChatHistory::Loading,
+            Some(true) => ChatHistory::Complete,
+            Some(false) => ChatHistory::MoreOnPhone,
+            None => ChatHistory::Live,
+        }
+    }
+}
+
 impl Device {
     pub fn older_requests(&self) -> Result<Vec<OlderRequest>> {
         self.json_setting(REQUESTS)
@@ -131,15 +143,19 @@ impl Device {
         Ok(request)
     }
 
+    /// Chats whose older messages were asked for and have not arrived yet.
+    pub(crate) fn loading_older_chats(&self) -> Result<Vec<String>> {
+        Ok(self
+            .older_requests()?
+            .into_iter()
+            .filter(|r| !r.answered && r.media_id.is_none())
+            .map(|r| r.chat_id)
+            .collect())
+    }
+
     /// Whether this chat's history is all here, partly here, or on its way.
     pub fn chat_history(&self, chat_id: &str) -> Result<ChatHistory> {
-        if self.older_requests()?.iter().any(|r| r.chat_id == chat_id && r.media_id.is_none() && !r.answered) {
-            return Ok(ChatHistory::Loading);
-        }
-        Ok(match self.state().store.history_complete(chat_id)? {
-            Some(true) => ChatHistory::Complete,
-            Some(false) => ChatHistory::MoreOnPhone,
-            None => ChatHistory::Live,
-        })
+        let loading = self.loading_older_chats()?.iter().any(|c| c == chat_id);
+        Ok(ChatHistory::of(self.state().store.history_complete(chat_id)?, loading))
     }
 }

@@ -88,10 +88,15 @@ impl Device {
         Ok(self.state().store.media(media_id)?)
     }
 
+    /// Whether the full file of an image is here (without reading it).
+    pub fn has_media(&self, media_id: &str) -> Result<bool> {
+        Ok(self.state().store.has_media(media_id)?)
+    }
+
     /// Asks the account's other devices for an image's full file (this device shows only its
     /// thumbnail); it arrives with the next sync. `None` when it is already here.
     pub async fn fetch_media(&self, media_id: &str) -> Result<Option<OlderRequest>> {
-        if self.state().store.has_media(media_id)? {
+        if self.has_media(media_id)? {
             return Ok(None);
         }
         let request_id: String = random_bytes::<12>()?.iter().map(|b| format!("{b:02x}")).collect();

@@ -51,7 +51,7 @@ impl DesktopApp {
                     .map(|m| {
                         let mut shown = ChatMessage::from(m);
                         if let Some(image) = shown.image.as_mut() {
-                            image.held = device.media(&image.media_id).is_ok_and(|f| f.is_some());
+                            image.held = device.has_media(&image.media_id).unwrap_or(false);
                         }
                         shown
                     })

@@ -2,7 +2,7 @@
 // views are tested with a plain fake object.
 import { Channel, invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import { toAppError } from "./errors";
-import type { HistoryDays, SearchResult, View } from "./types";
+import type { ChatInfo, HistoryDays, SearchResult, View } from "./types";
 
 export { AppError } from "./errors";
 
@@ -58,6 +58,23 @@ export interface Backend {
    * empty query finds nothing.
    */
   search(query: string): Promise<SearchResult[]>;
+  /**
+   * Sends a photo (PNG or JPEG, at most 5 MiB; `base64` is the file's bytes in standard base64)
+   * with an optional caption. The core encrypts the file, uploads it to the relay and sends each
+   * device its key; the core pushes a View with the message. Errors: invalid_data (not a PNG or
+   * JPEG, damaged, or larger than 5 MiB), too_large, relay_unreachable.
+   */
+  sendImage(chatId: string, base64: string, caption: string): Promise<void>;
+  /**
+   * The info panel of a chat: for a contact the safety number and their devices, for a group its
+   * members. Errors: relay_unreachable, bad_signature, not_linked.
+   */
+  chatInfo(chatId: string): Promise<ChatInfo>;
+  /**
+   * Opens an http(s) link in the user's browser (call it only after the user confirmed).
+   * Errors: invalid_data (not an http or https URL), open_failed.
+   */
+  openLink(url: string): Promise<void>;
 }
 
 /**
@@ -106,4 +123,7 @@ export const tauriBackend: Backend = {
   fetchMedia: (mediaId) => call<void>("fetch_media", { mediaId }),
   getMedia: (mediaId) => call<string>("get_media", { mediaId }),
   search: (query) => call<SearchResult[]>("search", { query }),
+  sendImage: (chatId, base64, caption) => call<void>("send_image", { chatId, base64, caption }),
+  chatInfo: (chatId) => call<ChatInfo>("chat_info", { chatId }),
+  openLink: (url) => call<void>("open_link", { url }),
 };

@@ -22,6 +22,8 @@ export type HistoryStatus = core.HistoryStatus;
 export type InactivityWarning = core.InactivityWarning;
 export type SearchResult = core.SearchResult;
 export type ErrorInfo = core.ErrorView;
+export type ChatInfo = core.ChatInfo;
+export type GroupMember = core.GroupMember;
 
 export type ConnectionState = "online" | "connecting" | "offline";
 

@@ -110,6 +110,11 @@ impl Device {
     /// The safety number with `contact`, over both accounts' keys and every device in their
     /// freshly verified device lists.
     pub async fn safety_number(&self, contact: &str) -> Result<String> {
+        Ok(self.contact_details(contact).await?.0)
+    }
+
+    /// The safety number with `contact` and the contact's devices, from freshly verified lists.
+    pub async fn contact_details(&self, contact: &str) -> Result<(String, Vec<crate::devices::DeviceSummary>)> {
         use tandem_proto::safety::{AccountKeys, safety_number};
         let contact = AccountId::parse(contact.trim())?;
         let (own, _, _) = self.whoami()?;
@@ -125,6 +130,18 @@ impl Device {
             account_key: &their_key,
             device_keys: device_keys(&their_ids, &their_key)?,
         };
-        Ok(safety_number(&ours, &theirs))
+        let mut devices = Vec::with_capacity(their_ids.len());
+        for stored in &their_ids {
+            let details = stored.signed.verify(&their_key)?;
+            devices.push(crate::devices::DeviceSummary {
+                device_id: stored.device_id,
+                name: details.name,
+                kind: details.kind,
+                linked_at_ms: details.created_ms,
+                last_active_ms: stored.last_active_ms,
+                this_device: false,
+            });
+        }
+        Ok((safety_number(&ours, &theirs), devices))
     }
 }

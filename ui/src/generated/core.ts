@@ -164,3 +164,38 @@ title: string | null, message_id: string, outgoing: boolean, sent_ms: number, sn
  * An error as the UI sees it: a code to switch on and a message that says what to do.
  */
 export type ErrorView = { code: string, message: string, };
+
+/**
+ * What the info panel of a chat shows.
+ */
+export type ChatInfo = { chat_id: string, 
+/**
+ * The group's name (`None` for a one-to-one chat).
+ */
+title: string | null, group: boolean, 
+/**
+ * One-to-one chats: 60 digits in 12 groups of 5, over both accounts' keys and all their
+ * devices (it changes when either side adds a device).
+ */
+safety_number: string | null, 
+/**
+ * One-to-one chats: the contact's devices, from their signed device list.
+ */
+devices: Array<DeviceSummary>, 
+/**
+ * Groups: the members, the admin first.
+ */
+members: Array<GroupMember>, };
+
+/**
+ * A group member, as the info panel lists it.
+ */
+export type GroupMember = { account_id: string, 
+/**
+ * The member who signs the group's membership.
+ */
+admin: boolean, 
+/**
+ * This account.
+ */
+you: boolean, };

@@ -82,7 +82,7 @@ impl DesktopApp {
         });
     }
 
-    async fn linked_device(&self) -> Result<Device, ErrorView> {
+    pub(super) async fn linked_device(&self) -> Result<Device, ErrorView> {
         self.device
             .lock()
             .await

@@ -3,6 +3,7 @@
 //! Tauri shell forwards views to the window and calls the few actions below.
 
 mod chats;
+mod info;
 mod view;
 
 use std::path::PathBuf;
@@ -12,6 +13,7 @@ use tokio::sync::{Mutex, Notify, watch};
 
 #[cfg(feature = "ts")]
 pub use view::typescript;
+pub use info::{ChatInfo, GroupMember};
 pub use view::{
     ChatMessage, ChatSummary, ConnectionView, ErrorView, ImageView, LastMessage, LinkPhase, LinkedView, LinkingView,
     OpenChat, Screen, SearchResult, View,

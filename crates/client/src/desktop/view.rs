@@ -295,5 +295,7 @@ pub fn typescript() -> String {
     decl::<crate::lifecycle::InactivityWarning>(&cfg, &mut out);
     decl::<SearchResult>(&cfg, &mut out);
     decl::<ErrorView>(&cfg, &mut out);
+    decl::<super::info::ChatInfo>(&cfg, &mut out);
+    decl::<super::info::GroupMember>(&cfg, &mut out);
     out.trim_end().to_owned() + "\n"
 }

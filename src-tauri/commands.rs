@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use tandem_client::desktop::{DesktopApp, ErrorView, SearchResult, View};
+use tandem_client::desktop::{ChatInfo, DesktopApp, ErrorView, SearchResult, View};
 use tauri::State;
 use tauri::ipc::Channel;
 
@@ -95,6 +95,33 @@ pub async fn search(app: App<'_>, query: String) -> Result<Vec<SearchResult>, Er
 #[tauri::command]
 pub async fn show_earlier(app: App<'_>) -> Result<(), ErrorView> {
     app.show_earlier().await
+}
+
+#[tauri::command]
+pub async fn send_image(app: App<'_>, chat_id: String, base64: String, caption: String) -> Result<(), ErrorView> {
+    app.send_image_base64(&chat_id, &base64, &caption).await
+}
+
+#[tauri::command]
+pub async fn chat_info(app: App<'_>, chat_id: String) -> Result<ChatInfo, ErrorView> {
+    app.chat_info(&chat_id).await
+}
+
+#[tauri::command]
+pub async fn dismiss_notice(app: App<'_>) -> Result<(), ErrorView> {
+    app.set_notice(None).await;
+    Ok(())
+}
+
+/// Opens a web link from a message in the browser (the window asked the user first). Only
+/// http(s) links pass the core's check.
+#[tauri::command]
+pub fn open_web_link(app: tauri::AppHandle, url: String) -> Result<(), ErrorView> {
+    use tauri_plugin_opener::OpenerExt;
+    let url = tandem_client::desktop::web_url(&url)?;
+    app.opener()
+        .open_url(url, None::<&str>)
+        .map_err(|e| ErrorView { code: "open_failed".into(), message: format!("the browser could not be opened: {e}") })
 }
 
 /// A desktop notification (the window decides when: a new message in a chat that is not muted

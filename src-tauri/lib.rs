@@ -2,6 +2,7 @@
 //! the client's [`DesktopApp`] and maps its commands and one view channel onto it.
 
 mod commands;
+mod links;
 mod options;
 
 use std::sync::Arc;
@@ -15,13 +16,33 @@ pub fn run() -> std::process::ExitCode {
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("TANDEM_LOG").unwrap_or_else(|_| "info".into()))
         .with_writer(std::io::stderr)
         .init();
-    let options = options::Options::from_env_and_args();
-    if options.link.is_some() {
-        // Opening tandem:// links inside the app arrives with the full UI (issue #5).
-        tracing::info!("started from a tandem:// link; links are not acted on yet");
+    let mut options = options::Options::from_env_and_args();
+    // One running app per profile: a second start hands its tandem:// link to the first (which
+    // comes to the front) and quits. A profile given on the command line is its own instance.
+    options.profile = options.profile.map(|p| std::path::absolute(&p).unwrap_or(p));
+    let mut single_instance = tauri_plugin_single_instance::Builder::new().callback(|app, _argv, _cwd| {
+        if let Some(window) = app.get_webview_window("main") {
+            let _ = window.unminimize();
+            let _ = window.show();
+            let _ = window.set_focus();
+        }
+    });
+    let mut window_state = tauri_plugin_window_state::Builder::new().with_state_flags(
+        tauri_plugin_window_state::StateFlags::SIZE
+            | tauri_plugin_window_state::StateFlags::POSITION
+            | tauri_plugin_window_state::StateFlags::MAXIMIZED,
+    );
+    if let Some(profile) = &options.profile {
+        single_instance = single_instance.dbus_id(tandem_client::desktop::instance_id(profile));
+        window_state = window_state.with_filename(profile.join("window-state.json").to_string_lossy());
     }
+    let first_link = options.link.clone();
     let result = tauri::Builder::default()
+        .plugin(single_instance.build())
+        .plugin(tauri_plugin_deep_link::init())
+        .plugin(window_state.build())
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_opener::init())
         .setup(move |app| {
             let profile_dir = match options.profile {
                 Some(dir) => dir,
@@ -35,7 +56,8 @@ pub fn run() -> std::process::ExitCode {
                 app_version: app.package_info().version.to_string(),
             };
             let desktop: Arc<DesktopApp> = tauri::async_runtime::block_on(async move { DesktopApp::start(config) });
-            app.manage(desktop);
+            app.manage(Arc::clone(&desktop));
+            links::follow(app.handle(), &desktop, first_link);
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -55,7 +77,11 @@ pub fn run() -> std::process::ExitCode {
             commands::get_media,
             commands::search,
             commands::show_earlier,
-            commands::notify
+            commands::notify,
+            commands::send_image,
+            commands::chat_info,
+            commands::dismiss_notice,
+            commands::open_web_link
         ])
         .run(tauri::generate_context!());
     match result {

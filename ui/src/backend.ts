@@ -125,5 +125,5 @@ export const tauriBackend: Backend = {
   search: (query) => call<SearchResult[]>("search", { query }),
   sendImage: (chatId, base64, caption) => call<void>("send_image", { chatId, base64, caption }),
   chatInfo: (chatId) => call<ChatInfo>("chat_info", { chatId }),
-  openLink: (url) => call<void>("open_link", { url }),
+  openLink: (url) => call<void>("open_web_link", { url }),
 };

@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use anyhow::Context;
 use serde_json::json;
 use tandem_client::Message;
 
@@ -37,9 +38,15 @@ pub async fn contacts_list(home: &Path, out: &Output) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn send(home: &Path, to: &str, text: &str, out: &Output) -> anyhow::Result<()> {
+pub async fn send(home: &Path, to: &str, text: &str, image: Option<&Path>, out: &Output) -> anyhow::Result<()> {
     let device = load(home)?;
-    let (id, sent) = device.send_text(to, text).await?;
+    let (id, sent) = match image {
+        Some(path) => {
+            let bytes = std::fs::read(path).with_context(|| format!("cannot read the photo {}", path.display()))?;
+            device.send_image(to, &bytes, text).await?
+        }
+        None => device.send_text(to, text).await?,
+    };
     let state = if sent { "sent" } else { "queued" };
     out.emit(
         || {

@@ -83,7 +83,11 @@ enum Command {
     Send {
         #[arg(long)]
         to: String,
+        /// The text (with --image: its caption; may be empty).
         text: String,
+        /// A photo to send with it (PNG or JPEG, at most 5 MiB).
+        #[arg(long)]
+        image: Option<std::path::PathBuf>,
     },
     /// Send queued messages, then fetch, decrypt and store new ones and print them.
     Sync,
@@ -261,7 +265,7 @@ fn main() -> std::process::ExitCode {
             }
             Command::Chat { action } => chats::change(&cli.home, action, &out).await,
             Command::Contacts { action: None } => chat::contacts_list(&cli.home, &out).await,
-            Command::Send { to, text } => chat::send(&cli.home, &to, &text, &out).await,
+            Command::Send { to, text, image } => chat::send(&cli.home, &to, &text, image.as_deref(), &out).await,
             Command::Sync => chat::sync(&cli.home, &out).await,
             Command::Media { action: MediaAction::Fetch { media_id } } => {
                 media::fetch(&cli.home, &media_id, &out).await

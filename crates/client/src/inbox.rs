@@ -211,7 +211,7 @@ impl Device {
                 receipt = Some((kind, peer, message_ids));
                 None
             }
-            Some(Payload::Text { message_id, sent_ms, text }) => Some(StoredMessage {
+            Some(Payload::Text { message_id, sent_ms, text, attachment }) => Some(StoredMessage {
                 chat_id: sender.to_string(),
                 message_id,
                 sender_account: sender.to_string(),
@@ -220,9 +220,9 @@ impl Device {
                 body: text,
                 sent_ms,
                 state: "received".into(),
-                attachment: None,
+                attachment,
             }),
-            Some(Payload::SentTranscript { message_id, sent_ms, to, text }) => {
+            Some(Payload::SentTranscript { message_id, sent_ms, to, text, attachment }) => {
                 if *sender != own {
                     return Err(ClientError::Untrusted(format!(
                         "{sender} sent a transcript, which only this account's own devices may"
@@ -237,7 +237,7 @@ impl Device {
                     body: text,
                     sent_ms,
                     state: "sent".into(),
-                    attachment: None,
+                    attachment,
                 })
             }
         };

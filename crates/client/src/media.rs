@@ -6,11 +6,14 @@
 use std::io::Cursor;
 
 use image::{ImageFormat, ImageReader, Limits};
-use tandem_proto::media::{Attachment, IMAGE_TYPES, MAX_MEDIA_BYTES, MAX_THUMBNAIL_BYTES, media_id};
+use tandem_proto::media::{
+    Attachment, IMAGE_TYPES, MAX_MEDIA_BYTES, MAX_THUMBNAIL_BYTES, MediaUpload, media_id, open_media, seal_media,
+};
 use tandem_proto::message::Payload;
+use tandem_proto::wire::{ErrorCode, MediaCreated};
 use tandem_store::MediaRow;
 
-use crate::device::{Device, random_bytes};
+use crate::device::{Device, now_ms, random_bytes};
 use crate::error::{ClientError, Result};
 use crate::history_older::OlderRequest;
 
@@ -58,8 +61,15 @@ pub fn image_attachment(bytes: &[u8]) -> Result<(Attachment, MediaRow)> {
         }
     }
     let id = media_id(bytes);
-    let attachment =
-        Attachment { media_id: id.clone(), mime: mime.to_owned(), width, height, size: bytes.len() as u64, thumbnail };
+    let attachment = Attachment {
+        media_id: id.clone(),
+        mime: mime.to_owned(),
+        width,
+        height,
+        size: bytes.len() as u64,
+        thumbnail,
+        upload: None,
+    };
     attachment.check()?;
     Ok((attachment, MediaRow { media_id: id, mime: mime.to_owned(), bytes: bytes.to_vec() }))
 }
@@ -93,11 +103,42 @@ impl Device {
         Ok(self.state().store.has_media(media_id)?)
     }
 
-    /// Asks the account's other devices for an image's full file (this device shows only its
-    /// thumbnail); it arrives with the next sync. `None` when it is already here.
+    /// Sends a photo (PNG or JPEG, at most 5 MiB) with a caption: the file sealed under a fresh
+    /// key goes to the relay, the key and a thumbnail in the end-to-end encrypted message.
+    /// Returns the message id and whether the message went out now (else it stays queued). The
+    /// upload itself needs the relay: offline, it fails and nothing is queued.
+    pub async fn send_image(&self, to: &str, bytes: &[u8], caption: &str) -> Result<(String, bool)> {
+        let (mut attachment, file) = image_attachment(bytes)?;
+        let key = random_bytes::<32>()?;
+        let sealed = seal_media(bytes, &key, random_bytes::<12>()?)?;
+        let created: MediaCreated = self.post_bytes_authed("/v1/media", &sealed).await?;
+        attachment.upload = Some(MediaUpload { relay_ref: created.media_ref, key: key.to_vec() });
+        self.state().store.save_media(&file, now_ms())?;
+        self.send_message_with(to, caption, Some(attachment)).await
+    }
+
+    /// Gets an image's full file: from the relay when a message says where it is (a photo sent
+    /// live; `None` once it is here), else by asking the account's other devices (it arrives
+    /// with the next sync). `None` when it is already here.
     pub async fn fetch_media(&self, media_id: &str) -> Result<Option<OlderRequest>> {
         if self.has_media(media_id)? {
             return Ok(None);
+        }
+        let uploaded = self.state().store.uploaded_attachment(media_id)?;
+        if let Some(attachment) = uploaded.as_ref()
+            && let Some(upload) = attachment.upload.as_ref()
+        {
+            match self.get_bytes_authed(&format!("/v1/media/{}", upload.relay_ref), 0).await {
+                Ok(sealed) => {
+                    let file = open_media(&sealed, attachment)?;
+                    let row = MediaRow { media_id: file.media_id, mime: file.mime, bytes: file.bytes };
+                    self.state().store.save_media(&row, now_ms())?;
+                    return Ok(None);
+                }
+                // Expired on the relay: the account's own devices may still hold it.
+                Err(e) if e.is_relay(ErrorCode::BlobExpired) || e.is_relay(ErrorCode::NotFound) => {}
+                Err(e) => return Err(e),
+            }
         }
         let request_id: String = random_bytes::<12>()?.iter().map(|b| format!("{b:02x}")).collect();
         let payload = Payload::MediaRequest { request_id: request_id.clone(), media_id: media_id.to_owned() };

@@ -45,6 +45,7 @@ impl Device {
             message_id: message.message_id.clone(),
             sent_ms: message.sent_ms,
             text: message.body.clone(),
+            attachment: message.attachment.clone(),
         };
         let mut last = None;
         for _ in 0..STALE_RETRIES {
@@ -161,6 +162,7 @@ impl Device {
             message_id: message.message_id.clone(),
             sent_ms: message.sent_ms,
             text: message.body.clone(),
+            attachment: message.attachment.clone(),
         };
         let encrypted = session.encrypt(payload.encode()?);
         let shared: Targets = serde_json::from_str(&stored.shared_with).map_err(ClientError::internal)?;
@@ -202,7 +204,7 @@ impl Device {
         let mut session = Inbound::from_pickle(pickle);
         let message = MegolmMessage::from_bytes(&sealed.message).map_err(ClientError::internal)?;
         let decrypted = session.decrypt(&message).map_err(|e| ClientError::internal(format!("cannot decrypt: {e}")))?;
-        let Payload::GroupText { group_id, message_id, sent_ms, text } =
+        let Payload::GroupText { group_id, message_id, sent_ms, text, attachment } =
             Payload::decode(&decrypted.plaintext, Channel::Group)?
         else {
             return Err(tandem_proto::ProtoError::WrongChannel("pairwise message").into());
@@ -221,7 +223,7 @@ impl Device {
             body: text,
             sent_ms,
             state: if outgoing { "sent" } else { "received" }.into(),
-            attachment: None,
+            attachment,
         };
         stored.pickle = serde_json::to_string(&session.pickle()).map_err(ClientError::internal)?;
         let received = Received {

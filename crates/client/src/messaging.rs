@@ -32,6 +32,17 @@ impl Device {
     /// Queues a text message to `to` and tries to send it now. Returns its id and whether the
     /// relay took it (false: it stays queued and goes out with the next [`Device::flush_outbox`]).
     pub async fn send_text(&self, to: &str, text: &str) -> Result<(String, bool)> {
+        self.send_message_with(to, text, None).await
+    }
+
+    /// Queues a message (text, and maybe a photo whose file is already on the relay) and tries to
+    /// send it now.
+    pub(crate) async fn send_message_with(
+        &self,
+        to: &str,
+        text: &str,
+        attachment: Option<tandem_proto::media::Attachment>,
+    ) -> Result<(String, bool)> {
         let to = to.trim();
         let (own, own_device, _) = self.whoami()?;
         let chat_id = if GroupId::is_group(to) {
@@ -59,10 +70,16 @@ impl Device {
             body: text.to_owned(),
             sent_ms: now_ms(),
             state: "queued".into(),
-            attachment: None,
+            attachment,
         };
         // Checked before it is stored: a message that could never be sent is refused now.
-        Payload::Text { message_id: id.clone(), sent_ms: message.sent_ms, text: text.to_owned() }.encode()?;
+        Payload::Text {
+            message_id: id.clone(),
+            sent_ms: message.sent_ms,
+            text: text.to_owned(),
+            attachment: message.attachment.clone(),
+        }
+        .encode()?;
         self.state().store.add_message(&message, now_ms())?;
         let sent = self.flush_outbox().await? > 0;
         Ok((id, sent))
@@ -95,12 +112,14 @@ impl Device {
             message_id: message.message_id.clone(),
             sent_ms: message.sent_ms,
             text: message.body.clone(),
+            attachment: message.attachment.clone(),
         };
         let for_own = Payload::SentTranscript {
             message_id: message.message_id.clone(),
             sent_ms: message.sent_ms,
             to: to.clone(),
             text: message.body.clone(),
+            attachment: message.attachment.clone(),
         };
         self.send_payloads(&to, &for_recipient, &for_own).await
     }

@@ -117,9 +117,20 @@ impl Device {
         }
         let payload = if *from == own {
             let to = AccountId::parse(&message.chat_id)?;
-            Payload::SentTranscript { message_id: message.message_id, sent_ms: message.sent_ms, to, text: message.body }
+            Payload::SentTranscript {
+                message_id: message.message_id,
+                sent_ms: message.sent_ms,
+                to,
+                text: message.body,
+                attachment: message.attachment,
+            }
         } else {
-            Payload::Text { message_id: message.message_id, sent_ms: message.sent_ms, text: message.body }
+            Payload::Text {
+                message_id: message.message_id,
+                sent_ms: message.sent_ms,
+                text: message.body,
+                attachment: message.attachment,
+            }
         };
         self.send_direct(from, from_device, &payload).await
     }

@@ -20,9 +20,24 @@ pub const MAX_TEXT_BYTES: usize = 64 * 1024;
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Payload {
     /// A text message to the receiving account.
-    Text { message_id: String, sent_ms: u64, text: String },
+    Text {
+        message_id: String,
+        sent_ms: u64,
+        text: String,
+        /// A photo (its thumbnail inline, the file sealed on the relay); the text is its caption.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        attachment: Option<crate::media::Attachment>,
+    },
     /// The sender's own copy, for its other devices: "sent to `to`".
-    SentTranscript { message_id: String, sent_ms: u64, to: AccountId, text: String },
+    SentTranscript {
+        message_id: String,
+        sent_ms: u64,
+        to: AccountId,
+        text: String,
+        /// A photo (its thumbnail inline, the file sealed on the relay); the text is its caption.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        attachment: Option<crate::media::Attachment>,
+    },
     /// "I could not decrypt `message_id`: send it to me again" (at most [`MAX_RETRIES`] times,
     /// to the sending device first, then to its account's other devices, which hold a copy).
     RetryRequest { message_id: String, attempt: u8 },
@@ -47,7 +62,15 @@ pub enum Payload {
     /// account's own other devices (pairwise only); answered like a history request.
     MediaRequest { request_id: String, media_id: String },
     /// A text message to a group (inside a Megolm ciphertext only).
-    GroupText { group_id: GroupId, message_id: String, sent_ms: u64, text: String },
+    GroupText {
+        group_id: GroupId,
+        message_id: String,
+        sent_ms: u64,
+        text: String,
+        /// A photo (its thumbnail inline, the file sealed on the relay); the text is its caption.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        attachment: Option<crate::media::Attachment>,
+    },
 }
 
 /// Which channel a payload came on: a pairwise Olm session, or a group's Megolm session.
@@ -114,9 +137,14 @@ impl Payload {
 
     fn check(&self) -> Result<(), ProtoError> {
         let (id, text) = match self {
-            Payload::Text { message_id, text, .. }
-            | Payload::SentTranscript { message_id, text, .. }
-            | Payload::GroupText { message_id, text, .. } => (message_id, text),
+            Payload::Text { message_id, text, attachment, .. }
+            | Payload::SentTranscript { message_id, text, attachment, .. }
+            | Payload::GroupText { message_id, text, attachment, .. } => {
+                if let Some(a) = attachment {
+                    a.check()?;
+                }
+                (message_id, text)
+            }
             Payload::GroupUpdate { .. } => return Ok(()),
             Payload::HistoryChunk { chunk } => return chunk.check(),
             Payload::MediaRequest { request_id, media_id } => {
@@ -286,9 +314,14 @@ mod tests {
 
     #[test]
     fn payloads_round_trip_and_are_bounded() {
-        let p = Payload::Text { message_id: message_id([7; 16]), sent_ms: 5, text: "hi <b>".into() };
+        let p = Payload::Text { message_id: message_id([7; 16]), sent_ms: 5, text: "hi <b>".into(), attachment: None };
         assert_eq!(Payload::decode(&p.encode().unwrap(), Channel::Pairwise).unwrap(), p);
-        let long = Payload::Text { message_id: "a".into(), sent_ms: 5, text: "x".repeat(MAX_TEXT_BYTES + 1) };
+        let long = Payload::Text {
+            message_id: "a".into(),
+            sent_ms: 5,
+            text: "x".repeat(MAX_TEXT_BYTES + 1),
+            attachment: None,
+        };
         assert!(long.encode().is_err());
         assert!(
             Payload::decode(br#"{"type":"text","message_id":"../x","sent_ms":1,"text":""}"#, Channel::Pairwise)
@@ -299,8 +332,13 @@ mod tests {
     #[test]
     fn group_text_only_in_megolm_and_everything_else_only_pairwise() {
         let group_id = crate::group::GroupId::derive(&AccountId::from_account_key(&[1; 32]), &[2; 16]);
-        let group =
-            Payload::GroupText { group_id: group_id.clone(), message_id: "a1".into(), sent_ms: 1, text: "hi".into() };
+        let group = Payload::GroupText {
+            group_id: group_id.clone(),
+            message_id: "a1".into(),
+            sent_ms: 1,
+            text: "hi".into(),
+            attachment: None,
+        };
         let bytes = group.encode().unwrap();
         assert_eq!(Payload::decode(&bytes, Channel::Group).unwrap(), group);
         assert_eq!(Payload::decode(&bytes, Channel::Pairwise), Err(ProtoError::WrongChannel("group message")));

@@ -321,6 +321,12 @@ pub struct BlobCreated {
     pub blob_id: String,
 }
 
+/// `POST /v1/media` answers with the sealed file's reference (`tandem_proto::media`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct MediaCreated {
+    pub media_ref: String,
+}
+
 /// A sealed app-state patch or snapshot (`tandem_proto::appstate`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppStateBlob {

@@ -74,6 +74,8 @@ pub(crate) struct Relay {
     pub idle: Idle,
     /// Where blob files live (`<data>/blobs`).
     pub blob_dir: PathBuf,
+    /// Where sealed photo files live (`<data>/media`).
+    pub media_dir: PathBuf,
 }
 
 /// The inactivity periods (see [`RelayConfig`]).
@@ -90,6 +92,8 @@ impl Relay {
         let idle = Idle { primary_ms: config.primary_idle_ms, companion_ms: config.companion_idle_ms };
         let blob_dir = config.data_dir.join("blobs");
         std::fs::create_dir_all(&blob_dir).map_err(|e| RelayError::DataDir(blob_dir.clone(), e))?;
+        let media_dir = config.data_dir.join("media");
+        std::fs::create_dir_all(&media_dir).map_err(|e| RelayError::DataDir(media_dir.clone(), e))?;
         Ok(Relay {
             db,
             clock: config.clock.clone(),
@@ -97,6 +101,7 @@ impl Relay {
             push: Default::default(),
             idle,
             blob_dir,
+            media_dir,
         })
     }
 

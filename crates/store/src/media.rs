@@ -35,6 +35,24 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
+    /// The attachment of a message that names this file and says where the relay keeps it
+    /// (a photo sent live), if this device holds such a message.
+    pub fn uploaded_attachment(&self, media_id: &str) -> Result<Option<tandem_proto::media::Attachment>, StoreError> {
+        let json: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT attachment FROM messages WHERE attachment IS NOT NULL
+                   AND json_extract(attachment, '$.media_id') = ?1
+                   AND json_extract(attachment, '$.upload') IS NOT NULL
+                 ORDER BY sent_ms DESC LIMIT 1",
+                [media_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
+    }
+
     pub fn has_media(&self, media_id: &str) -> Result<bool, StoreError> {
         self.conn
             .query_row("SELECT 1 FROM media WHERE media_id = ?1", [media_id], |_| Ok(()))

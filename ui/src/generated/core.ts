@@ -39,7 +39,12 @@ settings_ready: boolean,
 /**
  * The user's profile name (synced; `None` until set on a device of the account).
  */
-profile_name: string | null, };
+profile_name: string | null, 
+/**
+ * Something to tell the user until they dismiss it or open a chat (a `tandem://` link
+ * that could not be followed), with its code.
+ */
+notice: ErrorView | null, };
 
 export type DeviceSummary = { device_id: number, name: string, kind: DeviceKind, linked_at_ms: number, last_active_ms: number | null, this_device: boolean, };
 

@@ -18,6 +18,7 @@ impl DesktopApp {
         view.history = device.history_status().ok().filter(|h| h.state != "none");
         view.settings_ready = device.settings_ready();
         view.profile_name = device.profile_name().ok().flatten();
+        view.notice = self.notice.lock().unwrap_or_else(|p| p.into_inner()).clone();
         let groups = device.groups().unwrap_or_default();
         let group = |chat_id: &str| groups.iter().find(|g| g.group_id == chat_id);
         let chats = device.chat_list().unwrap_or_default();
@@ -93,6 +94,7 @@ impl DesktopApp {
     pub async fn open_chat(&self, chat_id: &str) -> Result<(), ErrorView> {
         let device = self.linked_device().await?;
         *self.open_chat.lock().unwrap_or_else(|p| p.into_inner()) = Some(chat_id.trim().to_owned());
+        *self.notice.lock().unwrap_or_else(|p| p.into_inner()) = None;
         *self.shown_messages.lock().unwrap_or_else(|p| p.into_inner()) = MESSAGE_PAGE;
         self.refresh_linked(&device);
         self.read_open_chat(&device).await;
@@ -121,6 +123,31 @@ impl DesktopApp {
         let result = device.send_text(chat_id, text).await;
         self.refresh_linked(&device);
         result.map(|_| ()).map_err(|e| ErrorView::from(&e))
+    }
+
+    /// Sends a photo (the file's bytes) with a caption to a chat; the file goes to the relay
+    /// sealed, its key inside the message.
+    pub async fn send_image(&self, chat_id: &str, bytes: &[u8], caption: &str) -> Result<(), ErrorView> {
+        let device = self.linked_device().await?;
+        if bytes.is_empty() {
+            return Err(ErrorView { code: "invalid_data".into(), message: "the photo is empty".into() });
+        }
+        let result = device.send_image(chat_id, bytes, caption).await;
+        self.refresh_linked(&device);
+        result.map(|_| ()).map_err(|e| ErrorView::from(&e))
+    }
+
+    /// [`DesktopApp::send_image`] with the file in standard base64, as the window reads it.
+    pub async fn send_image_base64(&self, chat_id: &str, base64: &str, caption: &str) -> Result<(), ErrorView> {
+        use base64::Engine;
+        if base64.len() > tandem_proto::media::MAX_MEDIA_BYTES / 3 * 4 + 8 {
+            return Err(ErrorView { code: "too_large".into(), message: "photos can be at most 5 MiB".into() });
+        }
+        let bytes = base64::engine::general_purpose::STANDARD.decode(base64.trim()).map_err(|_| ErrorView {
+            code: "invalid_data".into(),
+            message: "the photo could not be read (not base64)".into(),
+        })?;
+        self.send_image(chat_id, &bytes, caption).await
     }
 
     /// Starts a chat with an account: its devices are fetched and verified first.

@@ -4,6 +4,7 @@
 
 mod chats;
 mod info;
+mod links;
 mod view;
 
 use std::path::PathBuf;
@@ -11,9 +12,10 @@ use std::sync::Arc;
 
 use tokio::sync::{Mutex, Notify, watch};
 
+pub use info::{ChatInfo, GroupMember};
+pub use links::{LinkTarget, instance_id, parse_link, web_url};
 #[cfg(feature = "ts")]
 pub use view::typescript;
-pub use info::{ChatInfo, GroupMember};
 pub use view::{
     ChatMessage, ChatSummary, ConnectionView, ErrorView, ImageView, LastMessage, LinkPhase, LinkedView, LinkingView,
     OpenChat, Screen, SearchResult, View,
@@ -50,6 +52,10 @@ pub struct DesktopApp {
     shown_messages: std::sync::Mutex<u32>,
     /// The history range the linking screen asks for (days; 0: everything).
     history_days: watch::Sender<u32>,
+    /// A `tandem://` link that arrived before linking.
+    pending_link: std::sync::Mutex<Option<String>>,
+    /// Something the window should tell the user (a link that could not be followed).
+    notice: std::sync::Mutex<Option<ErrorView>>,
 }
 
 /// The ranges the linking screen offers: 3 months, 1 year, everything.
@@ -67,6 +73,8 @@ impl DesktopApp {
             open_chat: std::sync::Mutex::new(None),
             shown_messages: std::sync::Mutex::new(chats::MESSAGE_PAGE),
             history_days: watch::channel(crate::companion::DEFAULT_HISTORY_DAYS).0,
+            pending_link: std::sync::Mutex::new(None),
+            notice: std::sync::Mutex::new(None),
         });
         tokio::spawn(Arc::clone(&app).drive());
         app
@@ -236,6 +244,10 @@ impl DesktopApp {
                 v.error = None;
                 v.linked = Some(self.linked_view(&device, &devices, &v.device_name));
             });
+        }
+        if let Some(link) = self.take_pending_link() {
+            let app = Arc::clone(&self);
+            tokio::spawn(async move { app.open_link(&link).await });
         }
         let runner = device.clone();
         let online = tokio::spawn(async move { runner.run_online().await });

@@ -157,6 +157,9 @@ pub struct LinkedView {
     pub settings_ready: bool,
     /// The user's profile name (synced; `None` until set on a device of the account).
     pub profile_name: Option<String>,
+    /// Something to tell the user until they dismiss it or open a chat (a `tandem://` link
+    /// that could not be followed), with its code.
+    pub notice: Option<ErrorView>,
 }
 
 impl LinkedView {
@@ -174,6 +177,7 @@ impl LinkedView {
             history: None,
             settings_ready: false,
             profile_name: None,
+            notice: None,
         }
     }
 }

@@ -9,6 +9,7 @@ mod extract;
 mod keys;
 mod lifecycle;
 mod link;
+mod media;
 mod messages;
 mod ws;
 
@@ -54,6 +55,11 @@ pub fn router(relay: Relay, max_request_bytes: usize) -> Router {
             post(blobs::upload).layer(DefaultBodyLimit::max(tandem_proto::history::MAX_CHUNK_SEALED_BYTES as usize)),
         )
         .route("/v1/blobs/{blob_id}", get(blobs::download).delete(blobs::ack))
+        .route(
+            "/v1/media",
+            post(media::upload).layer(DefaultBodyLimit::max(tandem_proto::media::MAX_SEALED_MEDIA_BYTES)),
+        )
+        .route("/v1/media/{media_ref}", get(media::download))
         .route("/v1/ws", get(ws::connect))
         .route("/healthz", get(|| async { "ok" }))
         .layer(middleware::from_fn(protocol_version))

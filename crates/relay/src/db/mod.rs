@@ -8,6 +8,7 @@ mod keys;
 mod lifecycle;
 mod links;
 mod mailbox;
+mod media;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -31,6 +32,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0004_appstate.sql")),
     M::up(include_str!("migrations/0005_capabilities.sql")),
     M::up(include_str!("migrations/0006_blobs.sql")),
+    M::up(include_str!("migrations/0007_media.sql")),
 ];
 
 /// One connection behind a mutex: every operation is a short transaction, never held across an await.

@@ -1,0 +1,152 @@
+//! Photos sent live, chat info and tandem:// links, through the desktop core (no window) and
+//! real phones on a real relay: the file goes to the relay sealed, its key inside the message;
+//! a recipient's device fetches and checks it; a file changed on the relay is refused.
+
+mod common;
+
+use base64::Engine;
+use common::{Actor, TestRelay, desktop_config, link_window, wait_for_view};
+use tandem_client::desktop::{DesktopApp, ImageView, View};
+use tandem_client::{KeyStorage, demo_image};
+
+fn images(view: &View) -> Vec<(bool, String, ImageView)> {
+    let open = view.linked.as_ref().and_then(|l| l.open_chat.as_ref());
+    open.map(|c| c.messages.iter().filter_map(|m| Some((m.outgoing, m.body.clone(), m.image.clone()?))).collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn alice_desktop_sends_bob_a_photo_and_gets_one_back() {
+    let relay = TestRelay::start().await;
+    let alice_phone = Actor::new("alice_phone").create_phone(&relay.url()).await;
+    let bob_phone = Actor::new("bob_phone").create_phone(&relay.url()).await;
+    let (alice, bob) = (alice_phone.info().account_id.unwrap(), bob_phone.info().account_id.unwrap());
+    let profile = tempfile::tempdir().unwrap();
+    let app = DesktopApp::start(desktop_config(&relay.url(), profile.path(), "alice_desktop", KeyStorage::File));
+    let mut views = app.watch();
+    link_window(&mut views, &alice_phone).await;
+    app.add_contact(bob.as_str()).await.unwrap();
+
+    let photo = demo_image(4).unwrap();
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&photo);
+    assert_eq!(app.send_image_base64(bob.as_str(), "%%%", "").await.unwrap_err().code, "invalid_data");
+    let not_image = base64::engine::general_purpose::STANDARD.encode(b"<svg onload=alert(1)>");
+    assert_eq!(app.send_image_base64(bob.as_str(), &not_image, "").await.unwrap_err().code, "invalid_data");
+    app.send_image_base64(bob.as_str(), &b64, "the view from here").await.unwrap();
+    let view = wait_for_view(&mut views, "the photo shows as sent", |v| images(v).len() == 1).await;
+    let (outgoing, caption, image) = images(&view).remove(0);
+    assert!(outgoing && image.held, "the sender holds its own file");
+    assert_eq!((caption.as_str(), image.width, image.height), ("the view from here", 480, 320));
+    // The relay keeps only the sealed file: not the picture's bytes.
+    let stored: Vec<_> =
+        std::fs::read_dir(relay.data.path().join("media")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(stored.len(), 1);
+    let sealed = std::fs::read(&stored[0]).unwrap();
+    assert!(!sealed.windows(64).any(|w| photo.windows(64).next() == Some(w)), "the relay holds plaintext");
+
+    let got = bob_phone.sync().await.unwrap();
+    let attachment = got[0].attachment.clone().expect("the photo's thumbnail arrives with the message");
+    assert_eq!(got[0].body, "the view from here");
+    assert!(!bob_phone.has_media(&attachment.media_id).unwrap());
+    bob_phone.fetch_media(&attachment.media_id).await.unwrap();
+    assert_eq!(bob_phone.media(&attachment.media_id).unwrap().unwrap().bytes, photo);
+    // alice_phone, switched on later, has the same message and can open the file too.
+    let on_phone = alice_phone.sync().await.unwrap();
+    let mine = on_phone[0].attachment.clone().unwrap();
+    alice_phone.fetch_media(&mine.media_id).await.unwrap();
+    assert_eq!(alice_phone.media(&mine.media_id).unwrap().unwrap().bytes, photo);
+
+    // bob answers with a photo: it arrives as a thumbnail; the full file on demand.
+    let reply = demo_image(9).unwrap();
+    let path = bob_phone_file(&reply);
+    bob_phone.send_image(alice.as_str(), &std::fs::read(path.path()).unwrap(), "").await.unwrap();
+    let view = wait_for_view(&mut views, "bob's photo arrives", |v| images(v).len() == 2).await;
+    let (outgoing, _, image) = images(&view).remove(1);
+    assert!(!outgoing && !image.held);
+    assert!(image.thumbnail_data_url.starts_with("data:image/jpeg;base64,"));
+    app.fetch_media(&image.media_id).await.unwrap();
+    let view =
+        wait_for_view(&mut views, "the full photo is here", |v| images(v).get(1).is_some_and(|i| i.2.held)).await;
+    assert_eq!(images(&view)[1].2.media_id, image.media_id);
+    let url = app.media_data_url(&image.media_id).await.unwrap();
+    assert_eq!(url, format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(&reply)));
+}
+
+fn bob_phone_file(bytes: &[u8]) -> tempfile::NamedTempFile {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), bytes).unwrap();
+    file
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_photo_changed_on_the_relay_is_refused_and_nothing_is_kept() {
+    let relay = TestRelay::start().await;
+    let alice_phone = Actor::new("alice_phone").create_phone(&relay.url()).await;
+    let bob_phone = Actor::new("bob_phone").create_phone(&relay.url()).await;
+    let bob = bob_phone.info().account_id.unwrap();
+    alice_phone.send_image(bob.as_str(), &demo_image(2).unwrap(), "").await.unwrap();
+    let media_dir = relay.data.path().join("media");
+    let file = std::fs::read_dir(&media_dir).unwrap().next().unwrap().unwrap().path();
+    let mut sealed = std::fs::read(&file).unwrap();
+    let middle = sealed.len() / 2;
+    sealed[middle] ^= 0x40;
+    std::fs::write(&file, &sealed).unwrap();
+
+    let got = bob_phone.sync().await.unwrap();
+    let media_id = got[0].attachment.as_ref().unwrap().media_id.clone();
+    let err = bob_phone.fetch_media(&media_id).await.unwrap_err();
+    assert!(err.to_string().contains("tampered"), "{err}");
+    assert!(!bob_phone.has_media(&media_id).unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chat_info_shows_the_safety_number_devices_and_members_and_links_open_chats() {
+    let relay = TestRelay::start().await;
+    let alice_phone = Actor::new("alice_phone").create_phone(&relay.url()).await;
+    let bob_phone = Actor::new("bob_phone").create_phone(&relay.url()).await;
+    let (alice, bob) = (alice_phone.info().account_id.unwrap(), bob_phone.info().account_id.unwrap());
+    let profile = tempfile::tempdir().unwrap();
+    let app = DesktopApp::start(desktop_config(&relay.url(), profile.path(), "alice_desktop", KeyStorage::File));
+    let mut views = app.watch();
+    // A link that arrives before linking waits, and opens bob's chat once linked.
+    app.open_link(&format!("tandem://chat?id={bob}")).await;
+    link_window(&mut views, &alice_phone).await;
+    wait_for_view(&mut views, "the link opened bob's chat", |v| {
+        v.linked.as_ref().and_then(|l| l.open_chat.as_ref()).is_some_and(|c| c.chat_id == bob.as_str())
+    })
+    .await;
+
+    let info = app.chat_info(bob.as_str()).await.unwrap();
+    assert!(!info.group);
+    assert_eq!(info.safety_number.as_deref(), Some(bob_phone.safety_number(alice.as_str()).await.unwrap().as_str()));
+    assert_eq!(info.devices.len(), 1, "bob has only his phone");
+    assert_eq!(info.devices[0].device_id, tandem_proto::ids::PRIMARY_DEVICE_ID);
+    assert_eq!(info.devices[0].kind, tandem_client::DeviceKind::Primary);
+
+    let group = bob_phone.create_group("Climbing", &[alice.as_str()]).await.unwrap();
+    wait_for_view(&mut views, "the group arrives", |v| {
+        v.linked.as_ref().is_some_and(|l| l.chats.iter().any(|c| c.chat_id == group.group_id))
+    })
+    .await;
+    let info = app.chat_info(&group.group_id).await.unwrap();
+    assert_eq!(info.title.as_deref(), Some("Climbing"));
+    let members: Vec<(&str, bool, bool)> =
+        info.members.iter().map(|m| (m.account_id.as_str(), m.admin, m.you)).collect();
+    assert_eq!(members, [(bob.as_str(), true, false), (alice.as_str(), false, true)]);
+
+    app.open_link(&format!("tandem://chat?id={}", group.group_id)).await;
+    wait_for_view(&mut views, "the link opened the group", |v| {
+        v.linked.as_ref().and_then(|l| l.open_chat.as_ref()).is_some_and(|c| c.chat_id == group.group_id)
+    })
+    .await;
+    app.open_link("tandem://link?v=1&ref=abc").await;
+    let view = wait_for_view(&mut views, "a notice says a linking code is for the phone", |v| {
+        v.linked.as_ref().is_some_and(|l| l.notice.is_some())
+    })
+    .await;
+    let notice = view.linked.unwrap().notice.unwrap();
+    assert_eq!(notice.code, "invalid_link");
+    assert!(notice.message.contains("phone"), "{}", notice.message);
+    app.set_notice(None).await;
+    assert!(app.view().linked.unwrap().notice.is_none());
+}

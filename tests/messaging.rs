@@ -196,3 +196,34 @@ fn a_device_killed_in_the_middle_of_a_backlog_loses_nothing_and_shows_nothing_tw
     w.bob_phone.ok(&["send", "--to", &w.alice, "all read"]);
     assert_eq!(words(sync(&w.alice_desktop)), [(false, "all read")]);
 }
+
+#[test]
+fn alice_desktop_sends_a_photo_that_bob_opens_with_alice_phone_off() {
+    let w = world();
+    w.alice_desktop.ok(&["contacts", "add", &w.bob]);
+    let mut photo = Vec::new();
+    image::RgbImage::from_fn(200, 150, |x, y| image::Rgb([x as u8, y as u8, 90]))
+        .write_to(&mut std::io::Cursor::new(&mut photo), image::ImageFormat::Png)
+        .unwrap();
+    let path = w.alice_desktop.home().join("beach.png");
+    std::fs::write(&path, &photo).unwrap();
+    let not_photo = w.alice_desktop.home().join("notes.txt");
+    std::fs::write(&not_photo, "just text").unwrap();
+    let refused = w.alice_desktop.fails(&["send", "--to", &w.bob, "--image", not_photo.to_str().unwrap(), "x"]);
+    assert!(refused.contains("PNG and JPEG"), "{refused}");
+    assert!(
+        w.alice_desktop.ok(&["send", "--to", &w.bob, "--image", path.to_str().unwrap(), "beach"]).starts_with("sent ")
+    );
+
+    // bob_desktop gets the caption and thumbnail with the message, then the file from the relay.
+    assert_eq!(words(sync(&w.bob_desktop)), [(false, "beach")]);
+    let line = w.bob_desktop.ok(&["--json", "messages", "--chat", &w.alice]);
+    let message: serde_json::Value = serde_json::from_str(line.lines().last().unwrap()).unwrap();
+    let id = message["message"]["attachment"]["media_id"].as_str().expect("an attachment").to_owned();
+    assert_eq!(id, tandem_proto::media::media_id(&photo));
+    w.bob_desktop.ok(&["media", "fetch", &id]);
+    let saved = w.bob_desktop.home().join("saved.png");
+    w.bob_desktop.ok(&["media", "save", &id, "--out", saved.to_str().unwrap()]);
+    assert_eq!(std::fs::read(&saved).unwrap(), photo, "bob has alice's exact file");
+    drop(w.relay);
+}

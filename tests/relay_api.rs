@@ -185,3 +185,30 @@ async fn a_fanout_batch_must_cover_exactly_the_current_devices() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn photo_files_are_bounded_and_readable_only_by_signed_in_devices_that_know_the_reference() {
+    use tandem_proto::media::MAX_SEALED_MEDIA_BYTES;
+    let relay = Relay::start();
+    let mallory = RawPrimary::join(&relay.url, "mallory").await;
+    let eve = RawPrimary::join(&relay.url, "eve").await;
+    let sealed = vec![7u8; 4096];
+    let (status, body) = mallory.send_bytes(Method::POST, "/v1/media", Some(sealed.clone())).await;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    let created: tandem_proto::wire::MediaCreated = serde_json::from_slice(&body).unwrap();
+    assert_eq!(created.media_ref.len(), 32);
+    // The reference is the capability: any signed-in device holding it may read the sealed file.
+    let path = format!("/v1/media/{}", created.media_ref);
+    assert_eq!(eve.send_bytes(Method::GET, &path, None).await, (200, sealed));
+    let anonymous = reqwest::Client::new().get(format!("{}{path}", relay.url)).send().await.unwrap();
+    assert_eq!(anonymous.status().as_u16(), 401);
+    let (status, body) = eve.send_bytes(Method::GET, &format!("/v1/media/{}", "0".repeat(32)), None).await;
+    let error: tandem_proto::wire::ApiError = serde_json::from_slice(&body).unwrap();
+    assert_eq!((status, error.code), (410, ErrorCode::BlobExpired));
+    let (status, _) = eve.send_bytes(Method::GET, "/v1/media/..%2F..%2Frelay.sqlite3", None).await;
+    assert_eq!(status, 404);
+    for size in [10, MAX_SEALED_MEDIA_BYTES + 1] {
+        let (status, body) = mallory.send_bytes(Method::POST, "/v1/media", Some(vec![1; size])).await;
+        assert_eq!(status, 413, "{size} bytes: {}", String::from_utf8_lossy(&body));
+    }
+}

@@ -98,6 +98,20 @@ impl RawPrimary {
         }
     }
 
+    /// Sends raw bytes (or none) and returns the status and the raw answer.
+    pub async fn send_bytes(&self, method: reqwest::Method, path: &str, body: Option<Vec<u8>>) -> (u16, Vec<u8>) {
+        let mut request = self.http.request(method, format!("{}{path}", self.url)).header("x-tandem-protocol", "1");
+        if !self.token.is_empty() {
+            request = request.bearer_auth(&self.token);
+        }
+        if let Some(body) = body {
+            request = request.body(body);
+        }
+        let response = request.send().await.expect("relay reachable");
+        let status = response.status().as_u16();
+        (status, response.bytes().await.expect("body").to_vec())
+    }
+
     pub async fn post<B: Serialize>(&self, path: &str, body: &B) -> Answer<serde_json::Value> {
         self.send(reqwest::Method::POST, path, Some(body)).await
     }

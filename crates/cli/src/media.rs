@@ -1,5 +1,6 @@
-//! `media fetch|save MEDIA_ID`: an image's full file. A device shows thumbnails of images in
-//! its history; the full file comes on demand from the account's other devices.
+//! `media fetch|save MEDIA_ID`: an image's full file. A device shows thumbnails; the full file
+//! comes on demand: from the relay (sealed) for a photo sent live, else from the account's
+//! other devices (photos in history).
 
 use std::path::Path;
 
@@ -12,9 +13,7 @@ use crate::phone::load;
 pub async fn fetch(home: &Path, media_id: &str, out: &Output) -> anyhow::Result<()> {
     let device = load(home)?;
     match device.fetch_media(media_id.trim()).await? {
-        None => {
-            out.emit(|| "the file is already here".to_owned(), &json!({"event": "media_held", "media_id": media_id}))
-        }
+        None => out.emit(|| "the file is here".to_owned(), &json!({"event": "media_held", "media_id": media_id})),
         Some(request) => out.emit(
             || format!("asked {} other device(s) for the file; it arrives with the next sync", request.asked),
             &json!({"event": "media_requested", "request": request}),

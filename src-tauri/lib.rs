@@ -4,6 +4,7 @@
 mod commands;
 mod links;
 mod options;
+mod tray;
 
 use std::sync::Arc;
 
@@ -58,6 +59,7 @@ pub fn run() -> std::process::ExitCode {
             let desktop: Arc<DesktopApp> = tauri::async_runtime::block_on(async move { DesktopApp::start(config) });
             app.manage(Arc::clone(&desktop));
             links::follow(app.handle(), &desktop, first_link);
+            tray::start(app.handle(), &desktop);
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

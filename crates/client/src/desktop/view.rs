@@ -247,6 +247,26 @@ pub struct View {
 }
 
 impl View {
+    /// Messages waiting to be read, as the window title and the tray count them: unread
+    /// messages, and 1 for a chat marked unread, in chats that are neither archived nor muted.
+    pub fn unread_total(&self) -> usize {
+        let chats = self.linked.as_ref().map(|l| l.chats.as_slice()).unwrap_or_default();
+        chats
+            .iter()
+            .filter(|c| !c.archived && !c.muted)
+            .map(|c| if c.unread > 0 { c.unread } else { usize::from(c.marked_unread) })
+            .sum()
+    }
+
+    /// The tray icon's tooltip and its short label (empty when nothing is unread).
+    pub fn tray_text(&self) -> (String, String) {
+        match self.unread_total() {
+            0 => ("Tandem".to_owned(), String::new()),
+            1 => ("Tandem: 1 unread message".to_owned(), "1".to_owned()),
+            n => (format!("Tandem: {n} unread messages"), if n > 99 { "99+".to_owned() } else { n.to_string() }),
+        }
+    }
+
     pub fn starting(app_version: &str, device_name: &str, relay_url: &str) -> Self {
         View {
             screen: Screen::Starting,
@@ -302,4 +322,49 @@ pub fn typescript() -> String {
     decl::<super::info::ChatInfo>(&cfg, &mut out);
     decl::<super::info::GroupMember>(&cfg, &mut out);
     out.trim_end().to_owned() + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chat(unread: usize, archived: bool, muted: bool, marked_unread: bool) -> ChatSummary {
+        ChatSummary {
+            chat_id: "c".into(),
+            title: None,
+            group: false,
+            last_message: None,
+            archived,
+            pinned: false,
+            muted,
+            unread,
+            marked_unread,
+            history: crate::history_older::ChatHistory::Live,
+        }
+    }
+
+    #[test]
+    fn the_tray_counts_unread_messages_outside_archived_and_muted_chats() {
+        let mut view = View::starting("1", "d", "r");
+        assert_eq!(view.tray_text(), ("Tandem".to_owned(), String::new()));
+        let mut linked = LinkedView::from_devices(
+            &AccountDevices {
+                account_id: tandem_proto::ids::AccountId::from_account_key(&[1; 32]),
+                version: 1,
+                devices: vec![],
+            },
+            "d",
+        );
+        linked.chats = vec![
+            chat(2, false, false, false),
+            chat(5, true, false, false),
+            chat(7, false, true, false),
+            chat(0, false, false, true),
+        ];
+        view.linked = Some(linked);
+        assert_eq!(view.unread_total(), 3);
+        assert_eq!(view.tray_text(), ("Tandem: 3 unread messages".to_owned(), "3".to_owned()));
+        view.linked.as_mut().unwrap().chats = vec![chat(120, false, false, false)];
+        assert_eq!(view.tray_text().1, "99+");
+    }
 }

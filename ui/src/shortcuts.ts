@@ -8,7 +8,10 @@ export interface ShortcutHandlers {
   focusNewChat(): void;
   /** Opens the next (1) or previous (-1) chat in the chat list's order. */
   moveChat(step: 1 | -1): void;
-  /** Closes the image viewer or the Settings panel, else clears the search; false if nothing was. */
+  /**
+   * Closes the link confirmation, the image viewer, the chat info panel or the Settings panel,
+   * else clears the search; false if nothing was.
+   */
   escape(): boolean;
 }
 
@@ -20,7 +23,7 @@ export const SHORTCUT_HELP: readonly (readonly [keys: string, action: string])[]
   ["Ctrl+N", "Start a new chat"],
   ["Alt+↓ or Ctrl+Tab", "Open the next chat"],
   ["Alt+↑ or Ctrl+Shift+Tab", "Open the previous chat"],
-  ["Esc", "Close the image viewer or Settings, or clear the search"],
+  ["Esc", "Close the image viewer, a dialog, Chat info or Settings, or clear the search"],
   ["Enter / Shift+Enter", "Send the message / new line"],
 ];
 

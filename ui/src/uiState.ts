@@ -3,13 +3,51 @@
 // that finishes after a re-render, lives here rather than in the DOM. Message
 // data never does: it always comes from the View.
 import type { ShortcutHandlers } from "./shortcuts";
-import type { SearchResult } from "./types";
+import type { ChatInfo, SearchResult } from "./types";
+
+/** A photo picked, pasted or dropped into the composer, waiting to be sent. */
+export interface Attachment {
+  name: string;
+  /** Bytes. */
+  size: number;
+  /** data:image/png;base64,… or data:image/jpeg;base64,… (the file's bytes). */
+  dataUrl: string;
+}
 
 export interface ComposerState {
   draft: string;
-  /** A sendMessage call is in flight (the draft is read-only meanwhile). */
+  /** A sendMessage or sendImage call is in flight (the draft is read-only meanwhile). */
   sending: boolean;
   /** Shown under the composer; "" for none. */
+  error: string;
+  /** The photo to send with the text (as its caption); null for none. */
+  attachment: Attachment | null;
+  /** Why a file was refused, shown above the composer; "" for none. */
+  attachError: string;
+  /** Counts files being read: only the newest one's contents are kept. */
+  readSeq: number;
+  /** The emoji picker is open. */
+  emojiOpen: boolean;
+}
+
+/** The chat info panel of the open chat. */
+export interface ChatInfoState {
+  chatId: string;
+  /** A chatInfo call is in flight. */
+  loading: boolean;
+  info: ChatInfo | null;
+  error: { code: string; message: string } | null;
+}
+
+/** "Open this link in your browser?" for a link in a message. */
+export interface LinkConfirmState {
+  /** The (normalized) http(s) URL that Open hands to the browser. */
+  url: string;
+  /** Where focus goes back to: the link's message and its index among that message's links. */
+  messageId: string;
+  index: number;
+  /** An openLink call is in flight. */
+  busy: boolean;
   error: string;
 }
 
@@ -96,6 +134,10 @@ export interface RefreshOptions {
   focusImage?: string;
   /** Move keyboard focus to the search box. */
   focusSearch?: boolean;
+  /** Move keyboard focus into the link confirmation (its Cancel button). */
+  focusLinkConfirm?: boolean;
+  /** Move keyboard focus to this link (the message and the link's index in it). */
+  focusLink?: { messageId: string; index: number };
 }
 
 export class UiState {
@@ -116,6 +158,10 @@ export class UiState {
   readonly search: SearchState = { query: "", results: null, busy: false, error: "", timer: null, seq: 0 };
   /** The image viewer; null while closed. */
   viewer: ViewerState | null = null;
+  /** The chat info panel; null while closed. */
+  chatInfo: ChatInfoState | null = null;
+  /** The link confirmation dialog; null while closed. */
+  linkConfirm: LinkConfirmState | null = null;
   /** A search result was opened: show this message once its chat is on screen. */
   jumpTo: { chatId: string; messageId: string } | null = null;
   /** The chat open on screen at the last render. */
@@ -138,7 +184,7 @@ export class UiState {
   composer(chatId: string): ComposerState {
     let c = this.composers.get(chatId);
     if (!c) {
-      c = { draft: "", sending: false, error: "" };
+      c = { draft: "", sending: false, error: "", attachment: null, attachError: "", readSeq: 0, emojiOpen: false };
       this.composers.set(chatId, c);
     }
     return c;
@@ -165,10 +211,11 @@ export class UiState {
 
   /**
    * Notes the chat now on screen. Leaving a chat gives up waiting to open its images, and closes
-   * the image viewer of another chat.
+   * the image viewer and the info panel of another chat.
    */
   setOpenChat(chatId: string | null): void {
     this.openChatId = chatId;
+    if (this.chatInfo !== null && this.chatInfo.chatId !== chatId) this.chatInfo = null;
     for (const st of this.images.values()) if (st.chatId !== chatId) st.waiting = false;
     if (this.viewer !== null && this.viewer.chatId !== chatId) this.viewer = null;
   }

@@ -1,7 +1,19 @@
 import { vi } from "vitest";
 import { createApp, type App, type AppOptions } from "../src/app";
 import type { Backend, ChatAction } from "../src/backend";
-import type { ChatMessage, ChatSummary, Device, HistoryDays, ImageView, Linked, Linking, OpenChat, SearchResult, View } from "../src/types";
+import type {
+  ChatInfo,
+  ChatMessage,
+  ChatSummary,
+  Device,
+  HistoryDays,
+  ImageView,
+  Linked,
+  Linking,
+  OpenChat,
+  SearchResult,
+  View,
+} from "../src/types";
 
 export const NOW = Date.UTC(2025, 2, 4, 12, 0, 0);
 
@@ -29,6 +41,9 @@ export interface FakeBackend extends Backend {
   fetchMedia: ReturnType<typeof vi.fn<(mediaId: string) => Promise<void>>>;
   getMedia: ReturnType<typeof vi.fn<(mediaId: string) => Promise<string>>>;
   search: ReturnType<typeof vi.fn<(query: string) => Promise<SearchResult[]>>>;
+  sendImage: ReturnType<typeof vi.fn<(chatId: string, base64: string, caption: string) => Promise<void>>>;
+  chatInfo: ReturnType<typeof vi.fn<(chatId: string) => Promise<ChatInfo>>>;
+  openLink: ReturnType<typeof vi.fn<(url: string) => Promise<void>>>;
 }
 
 /** A plain object implementing Backend; `push` plays the core sending a View. */
@@ -54,6 +69,9 @@ export function fakeBackend(initial: View = baseView()): FakeBackend {
     search: vi.fn(async (_query: string): Promise<SearchResult[]> => []),
     showEarlier: vi.fn(async () => {}),
     notify: vi.fn(async (_title: string, _body: string) => {}),
+    sendImage: vi.fn(async (_chatId: string, _base64: string, _caption: string) => {}),
+    chatInfo: vi.fn(async (chatId: string): Promise<ChatInfo> => chatInfo({ chat_id: chatId })),
+    openLink: vi.fn(async (_url: string) => {}),
     push(v) {
       listener?.(v);
     },
@@ -119,6 +137,7 @@ export function linkedView(devices: Device[], over: Partial<Linked> = {}): View 
       history: null,
       settings_ready: true,
       profile_name: null,
+      notice: null,
       ...over,
     },
   });
@@ -185,6 +204,22 @@ export function image(over: Partial<ImageView> = {}): ImageView {
     size: 250_000,
     thumbnail_data_url: THUMB,
     held: true,
+    ...over,
+  };
+}
+
+/** A safety number: 12 groups of 5 digits. */
+export const SAFETY_NUMBER = "12345 67890 11111 22222 33333 44444 55555 66666 77777 88888 99999 00000";
+
+/** The info of a one-to-one chat: a safety number and one device of the contact. */
+export function chatInfo(over: Partial<ChatInfo> = {}): ChatInfo {
+  return {
+    chat_id: CHAT_A,
+    title: null,
+    group: false,
+    safety_number: SAFETY_NUMBER,
+    devices: [device({ device_id: 7, name: "Their phone", last_active_ms: NOW - 5 * 60_000 })],
+    members: [],
     ...over,
   };
 }

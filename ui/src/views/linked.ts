@@ -6,6 +6,7 @@ import type { Device, HistoryStatus, Linked, View } from "../types";
 import { renderChatList, renderNewChat } from "./chatList";
 import { renderConversation } from "./conversation";
 import { renderImageViewer } from "./images";
+import { renderLinkConfirm } from "./linkConfirm";
 import { linkedShortcuts } from "./navigation";
 import { renderSettings } from "./settings";
 
@@ -160,9 +161,11 @@ export function renderLinked(view: View, ctx: RenderContext): HTMLElement {
   const conversation = renderConversation(linked.open_chat, ctx);
   const settings = renderSettings(view, linked, ctx);
   const viewer = renderImageViewer(ctx);
-  // While the image viewer is open, the rest of the screen is inert (it is modal).
+  const linkConfirm = renderLinkConfirm(ctx);
+  // While the image viewer or the link confirmation is open, the rest of the screen is inert (they are modal).
   const setInert = () => {
-    for (const part of root.children) if (part !== viewer.node) part.toggleAttribute("inert", ctx.ui.viewer !== null);
+    const modal = ctx.ui.linkConfirm !== null ? linkConfirm.node : ctx.ui.viewer !== null ? viewer.node : null;
+    for (const part of root.children) part.toggleAttribute("inert", modal !== null && part !== modal);
   };
   ctx.ui.refresh = (opts) => {
     newChat.apply();
@@ -170,17 +173,21 @@ export function renderLinked(view: View, ctx: RenderContext): HTMLElement {
     conversation.apply();
     settings.apply();
     viewer.apply();
+    linkConfirm.apply();
     setInert();
     if (opts?.focusComposer) conversation.focus();
     if (opts?.focusChatRow !== undefined) chats.focusRow(opts.focusChatRow);
     if (opts?.focusSearch) chats.focusSearch();
     if (opts?.focusViewer) viewer.focus();
     if (opts?.focusImage !== undefined) conversation.focusImage(opts.focusImage);
+    if (opts?.focusLinkConfirm) linkConfirm.focus();
+    if (opts?.focusLink !== undefined) conversation.focusLink(opts.focusLink.messageId, opts.focusLink.index);
   };
   ctx.ui.shortcuts = linkedShortcuts(linked, ctx, {
     focusSearch: chats.focusSearch,
     focusNewChat: newChat.focus,
     closeSettings: settings.close,
+    closeChatInfo: conversation.closeChatInfo,
   });
 
   root.append(el("header", { class: "linked-header" }, title, settings.toggle), settings.node);
@@ -203,6 +210,7 @@ export function renderLinked(view: View, ctx: RenderContext): HTMLElement {
     ),
     devicesSection(linked, ctx),
     viewer.node,
+    linkConfirm.node,
   );
   setInert();
   return root;

@@ -5,6 +5,7 @@ import { dayKey, dayLabel, formatDateTime, formatTime } from "../format";
 import type { ChatMessage, OpenChat } from "../types";
 import type { Section } from "./chatList";
 import { renderImage } from "./images";
+import { bodyWithLinks } from "./links";
 
 /** Delivery label for an outgoing message; "" for incoming or unknown states. */
 export function stateLabel(m: ChatMessage): string {
@@ -58,8 +59,8 @@ function messageRow(m: ChatMessage, chat: OpenChat, ctx: RenderContext, applies:
     // In a group, who said it (an account id: text only).
     chat.title !== null && !m.outgoing && el("p", { class: "message-sender", testid: "message-sender" }, m.sender),
     image?.node,
-    // white-space: pre-wrap keeps the sender's newlines; it is only ever text.
-    el("p", { class: "message-body", testid: "message-body" }, m.body),
+    // white-space: pre-wrap keeps the sender's newlines; it is only ever text (and http(s) links).
+    el("p", { class: "message-body", testid: "message-body" }, ...bodyWithLinks(m.body, m.message_id, ctx)),
     el(
       "p",
       { class: "message-meta", testid: "message-meta" },
@@ -78,7 +79,13 @@ function daySeparator(ms: number, ctx: RenderContext): HTMLElement {
   return sep;
 }
 
-export function renderMessageList(chat: OpenChat, ctx: RenderContext): Section & { focusImage(messageId: string): void } {
+export interface MessageList extends Section {
+  focusImage(messageId: string): void;
+  /** Focuses link `index` of the message `messageId`. */
+  focusLink(messageId: string, index: number): void;
+}
+
+export function renderMessageList(chat: OpenChat, ctx: RenderContext): MessageList {
   const applies: (() => void)[] = [];
   const separators: { node: HTMLElement; ms: number }[] = [];
   const children: HTMLElement[] = [];
@@ -141,5 +148,9 @@ export function renderMessageList(chat: OpenChat, ctx: RenderContext): Section &
     const buttons = list.querySelectorAll<HTMLElement>('[data-testid="message-image-open"]');
     [...buttons].find((b) => b.dataset["messageId"] === messageId)?.focus();
   };
-  return { node: list, apply: () => applies.forEach((fn) => fn()), focusImage };
+  const focusLink = (messageId: string, index: number) => {
+    const links = list.querySelectorAll<HTMLElement>('[data-testid="message-link"]');
+    [...links].filter((a) => a.dataset["messageId"] === messageId)[index]?.focus();
+  };
+  return { node: list, apply: () => applies.forEach((fn) => fn()), focusImage, focusLink };
 }

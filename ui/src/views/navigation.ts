@@ -5,11 +5,14 @@ import type { Linked } from "../types";
 import { chatOrder } from "./chatList";
 import { openChatFrom } from "./chatOpen";
 import { closeViewer } from "./images";
+import { closeLinkConfirm } from "./linkConfirm";
 
 export interface LinkedParts {
   focusSearch(): void;
   focusNewChat(): void;
   closeSettings(): void;
+  /** Closes the chat info panel; false if it was not open. */
+  closeChatInfo(): boolean;
 }
 
 /** The chat `step` places after (1) or before (-1) the open one, wrapping around; null if none. */
@@ -21,8 +24,8 @@ export function neighbourChat(order: string[], openId: string | null, step: 1 | 
 }
 
 export function linkedShortcuts(linked: Linked, ctx: RenderContext, parts: LinkedParts): ShortcutHandlers {
-  // The image viewer is modal: only Esc (close) works while it is open.
-  const modal = () => ctx.ui.viewer !== null;
+  // The image viewer and the link confirmation are modal: only Esc (close) works while one is open.
+  const modal = () => ctx.ui.viewer !== null || ctx.ui.linkConfirm !== null;
   return {
     focusSearch: () => {
       if (!modal()) parts.focusSearch();
@@ -40,10 +43,15 @@ export function linkedShortcuts(linked: Linked, ctx: RenderContext, parts: Linke
       openChatFrom(ctx, id, onRow ? { focusChatRow: id } : undefined);
     },
     escape: () => {
+      if (ctx.ui.linkConfirm !== null) {
+        closeLinkConfirm(ctx);
+        return true;
+      }
       if (ctx.ui.viewer !== null) {
         closeViewer(ctx);
         return true;
       }
+      if (parts.closeChatInfo()) return true;
       if (ctx.ui.settingsOpen) {
         parts.closeSettings();
         return true;

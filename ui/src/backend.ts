@@ -75,6 +75,8 @@ export interface Backend {
    * Errors: invalid_data (not an http or https URL), open_failed.
    */
   openLink(url: string): Promise<void>;
+  /** Hides the view's `notice` (the core pushes a View without it). */
+  dismissNotice(): Promise<void>;
 }
 
 /**
@@ -126,4 +128,5 @@ export const tauriBackend: Backend = {
   sendImage: (chatId, base64, caption) => call<void>("send_image", { chatId, base64, caption }),
   chatInfo: (chatId) => call<ChatInfo>("chat_info", { chatId }),
   openLink: (url) => call<void>("open_web_link", { url }),
+  dismissNotice: () => call<void>("dismiss_notice"),
 };

@@ -44,6 +44,7 @@ export interface FakeBackend extends Backend {
   sendImage: ReturnType<typeof vi.fn<(chatId: string, base64: string, caption: string) => Promise<void>>>;
   chatInfo: ReturnType<typeof vi.fn<(chatId: string) => Promise<ChatInfo>>>;
   openLink: ReturnType<typeof vi.fn<(url: string) => Promise<void>>>;
+  dismissNotice: ReturnType<typeof vi.fn<() => Promise<void>>>;
 }
 
 /** A plain object implementing Backend; `push` plays the core sending a View. */
@@ -72,6 +73,7 @@ export function fakeBackend(initial: View = baseView()): FakeBackend {
     sendImage: vi.fn(async (_chatId: string, _base64: string, _caption: string) => {}),
     chatInfo: vi.fn(async (chatId: string): Promise<ChatInfo> => chatInfo({ chat_id: chatId })),
     openLink: vi.fn(async (_url: string) => {}),
+    dismissNotice: vi.fn(async () => {}),
     push(v) {
       listener?.(v);
     },

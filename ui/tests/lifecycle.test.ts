@@ -54,6 +54,20 @@ describe("logging out", () => {
     expect(byTestId("inactivity-warning").getAttribute("role")).toBe("alert");
   });
 
+  it("says when a tandem:// link could not be followed, as text, until dismissed", async () => {
+    const backend = fakeBackend();
+    const message = "this is a code for linking a new device: scan it with your phone <b>x</b>";
+    mount(linkedView([device()], { notice: { code: "invalid_link", message } }), backend);
+    expect(byTestId("app-notice").getAttribute("role")).toBe("alert");
+    expect(byTestId("app-notice-text").textContent).toBe(`Couldn't open the link: ${message}.`);
+    expect(document.querySelector("b")).toBeNull();
+    byTestId("app-notice-dismiss").click();
+    await flush();
+    expect(backend.dismissNotice).toHaveBeenCalledTimes(1);
+    mount(linkedView([device()]), backend);
+    expect(queryTestId("app-notice")).toBeNull();
+  });
+
   it("shows no warning or notice when there is nothing to say", () => {
     mount(linkedView([device()]));
     expect(queryTestId("inactivity-warning")).toBeNull();

@@ -43,6 +43,25 @@ function deviceRow(d: Device, ctx: RenderContext): HTMLTableRowElement {
   );
 }
 
+/** What the core wants the user to know (a tandem:// link it could not follow), until dismissed. */
+function noticeBanner(message: string, ctx: RenderContext): HTMLElement {
+  const dismiss = button("Dismiss", { testid: "app-notice-dismiss" }, async (btn) => {
+    btn.disabled = true;
+    try {
+      await ctx.backend.dismissNotice();
+    } catch {
+      btn.disabled = false;
+    }
+  });
+  return el(
+    "div",
+    { class: "notice notice-warning", testid: "app-notice", attrs: { role: "alert" } },
+    el("span", { testid: "app-notice-text" }, `Couldn't open the link: ${message}.`),
+    " ",
+    dismiss,
+  );
+}
+
 function devicesSection(linked: Linked, ctx: RenderContext): HTMLElement {
   const table = el(
     "table",
@@ -192,6 +211,7 @@ export function renderLinked(view: View, ctx: RenderContext): HTMLElement {
 
   root.append(el("header", { class: "linked-header" }, title, settings.toggle), settings.node);
   if (linked.history !== null) root.append(historySection(linked.history));
+  if (linked.notice !== null) root.append(noticeBanner(linked.notice.message, ctx));
   if (linked.inactivity_warning !== null) {
     root.append(
       el(

@@ -5,6 +5,7 @@ mod commands;
 mod links;
 mod options;
 mod tray;
+mod window_state;
 
 use std::sync::Arc;
 
@@ -21,18 +22,15 @@ pub fn run() -> std::process::ExitCode {
     // One running app per profile: a second start hands its tandem:// link to the first (which
     // comes to the front) and quits. A profile given on the command line is its own instance.
     options.profile = options.profile.map(|p| std::path::absolute(&p).unwrap_or(p));
-    let mut single_instance = tauri_plugin_single_instance::Builder::new().callback(|app, _argv, _cwd| {
+    let mut single_instance = tauri_plugin_single_instance::Builder::new().callback(|app, argv, _cwd| {
         if let Some(window) = app.get_webview_window("main") {
             let _ = window.unminimize();
             let _ = window.show();
             let _ = window.set_focus();
         }
+        links::follow_later(app, options::Options::link_in(argv));
     });
-    let mut window_state = tauri_plugin_window_state::Builder::new().with_state_flags(
-        tauri_plugin_window_state::StateFlags::SIZE
-            | tauri_plugin_window_state::StateFlags::POSITION
-            | tauri_plugin_window_state::StateFlags::MAXIMIZED,
-    );
+    let mut window_state = tauri_plugin_window_state::Builder::new().with_state_flags(window_state::FLAGS);
     if let Some(profile) = &options.profile {
         single_instance = single_instance.dbus_id(tandem_client::desktop::instance_id(profile));
         window_state = window_state.with_filename(profile.join("window-state.json").to_string_lossy());
@@ -44,6 +42,8 @@ pub fn run() -> std::process::ExitCode {
         .plugin(window_state.build())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_opener::init())
+        .manage(window_state::Changes::default())
+        .on_window_event(window_state::on_window_event)
         .setup(move |app| {
             let profile_dir = match options.profile {
                 Some(dir) => dir,

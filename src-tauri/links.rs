@@ -1,11 +1,20 @@
-//! tandem:// links reach the core from the command line (the first start) and from the
-//! deep-link plugin (the system's URL handler, or a second start handing its link over).
+//! tandem:// links reach the core from the command line: the first start's, or a second
+//! start's handed over by the single-instance plugin (Linux, Windows); on macOS the system
+//! delivers them through the deep-link plugin.
 
 use std::sync::Arc;
 
 use tandem_client::desktop::DesktopApp;
-use tauri::AppHandle;
+use tauri::{AppHandle, Manager};
 use tauri_plugin_deep_link::DeepLinkExt;
+
+/// A link from a second start of the app.
+pub fn follow_later(app: &AppHandle, link: Option<String>) {
+    if let (Some(link), Some(desktop)) = (link, app.try_state::<Arc<DesktopApp>>()) {
+        let desktop = Arc::clone(&desktop);
+        tauri::async_runtime::spawn(async move { desktop.open_link(&link).await });
+    }
+}
 
 pub fn follow(app: &AppHandle, desktop: &Arc<DesktopApp>, first: Option<String>) {
     if let Some(link) = first {

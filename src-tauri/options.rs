@@ -25,6 +25,11 @@ pub struct Options {
 }
 
 impl Options {
+    /// The tandem:// link in another start's command line, if any.
+    pub fn link_in(argv: Vec<String>) -> Option<String> {
+        Options::try_parse_from(argv).ok().and_then(|o| o.link)
+    }
+
     pub fn from_env_and_args() -> Self {
         // Unknown arguments (some launchers add their own) are reported, not fatal.
         Options::try_parse().unwrap_or_else(|e| {

@@ -5,8 +5,16 @@
 use tandem_tests::actors::{Cli, Relay};
 use tandem_tests::notifications::Notifications;
 use tandem_tests::ui::{
-    Driver, all_testid, poll_until, screenshot, testid_text, wait_for_text, wait_gone, wait_testid,
+    Driver, all_testid, click_testid, hand_over_link, poll_until, screenshot, testid_text, type_testid, wait_for_text,
+    wait_gone, wait_testid,
 };
+
+/// A small PNG photo in `dir`.
+fn photo(dir: &std::path::Path, name: &str, shade: u8) -> std::path::PathBuf {
+    let path = dir.join(name);
+    image::RgbImage::from_fn(320, 200, |x, y| image::Rgb([shade, (x / 2) as u8, (y / 2) as u8])).save(&path).unwrap();
+    path
+}
 
 fn decode_qr(png: &[u8]) -> Option<String> {
     let image = image::load_from_memory(png).ok()?.to_luma8();
@@ -65,11 +73,11 @@ async fn alice_desktop_window_links_by_qr_and_shows_the_account() {
     // Chat from the window: start a chat with bob by account id, send, see bob's reply arrive.
     let bob_phone = Cli::new("bob_phone");
     let bob = bob_phone.init_phone(&relay);
-    wait_testid(&window, "new-chat-input").await.send_keys(&bob).await.unwrap();
-    wait_testid(&window, "new-chat-add").await.click().await.unwrap();
+    type_testid(&window, "new-chat-input", &bob).await;
+    click_testid(&window, "new-chat-add").await;
     wait_testid(&window, "conversation").await;
-    wait_testid(&window, "composer-input").await.send_keys("hello from the window").await.unwrap();
-    wait_testid(&window, "composer-send").await.click().await.unwrap();
+    type_testid(&window, "composer-input", "hello from the window").await;
+    click_testid(&window, "composer-send").await;
     wait_for_text(&window, "message-list", "hello from the window").await;
     let received = bob_phone.ok(&["sync"]);
     assert!(received.contains("hello from the window"), "{received}");
@@ -98,6 +106,56 @@ async fn alice_desktop_window_links_by_qr_and_shows_the_account() {
     })
     .await;
     assert_eq!(shown, [(carol.clone(), "hello from carol".to_owned())]);
+
+    // Photos, both ways. bob's arrives with its thumbnail; alice attaches one in the composer.
+    let bob_photo = photo(bob_phone.home(), "sunset.png", 200);
+    bob_phone.ok(&["send", "--to", &account, "--image", bob_photo.to_str().unwrap(), "sunset"]);
+    wait_for_text(&window, "message-list", "sunset").await;
+    poll_until("bob's photo to show as a thumbnail", || async {
+        let shown = all_testid(&window, "message-image").await.len();
+        if shown == 1 { Ok(()) } else { Err(format!("{shown} images")) }
+    })
+    .await;
+    let alice_photo = photo(profile.path(), "beach.png", 40);
+    wait_testid(&window, "attach-input").await.send_keys(alice_photo.to_str().unwrap()).await.unwrap();
+    wait_testid(&window, "attachment-preview").await;
+    assert_eq!(testid_text(&window, "attachment-name").await.trim(), "beach.png");
+    type_testid(&window, "composer-input", "the beach").await;
+    click_testid(&window, "composer-send").await;
+    wait_gone(&window, "attachment-preview").await;
+    wait_for_text(&window, "message-list", "the beach").await;
+    screenshot(&window, "ui_link_4_photos").await;
+    let media_id = poll_until("bob_phone to get alice's photo", || async {
+        bob_phone.ok(&["sync"]);
+        let chat = bob_phone.ok(&["--json", "messages", "--chat", &account]);
+        let id = chat.lines().filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok()).find_map(|m| {
+            (m["message"]["body"] == "the beach")
+                .then(|| m["message"]["attachment"]["media_id"].as_str().map(str::to_owned))?
+        });
+        id.ok_or(chat)
+    })
+    .await;
+    bob_phone.ok(&["media", "fetch", &media_id]);
+    let saved = bob_phone.home().join("from-alice.png");
+    bob_phone.ok(&["media", "save", &media_id, "--out", saved.to_str().unwrap()]);
+    assert_eq!(std::fs::read(&saved).unwrap(), std::fs::read(&alice_photo).unwrap(), "bob has alice's exact file");
+
+    // Chat info: the safety number on screen is the one bob's phone shows.
+    click_testid(&window, "chat-info-open").await;
+    let on_screen: String = testid_text(&window, "safety-number").await.chars().filter(char::is_ascii_digit).collect();
+    let on_phone: String = bob_phone.ok(&["safety-number", &account]).chars().filter(char::is_ascii_digit).collect();
+    assert_eq!((on_screen.len(), &on_screen), (60, &on_phone));
+    screenshot(&window, "ui_link_5_chat_info").await;
+    click_testid(&window, "chat-info-close").await;
+
+    // The window's size is remembered for the next start.
+    window.set_window_size(840, 660).await.unwrap();
+    let state = profile.path().join("window-state.json");
+    poll_until("the window's new size to be saved in the profile", || async {
+        let saved = std::fs::read_to_string(&state).unwrap_or_default();
+        if saved.contains("840") { Ok(()) } else { Err(saved) }
+    })
+    .await;
     window.close().await.unwrap();
 
     // The phone lists the desktop by its name.
@@ -109,6 +167,19 @@ async fn alice_desktop_window_links_by_qr_and_shows_the_account() {
     let window = driver.launch(&args).await;
     wait_testid(&window, "screen-linked").await;
     assert!(all_testid(&window, "link-qr").await.is_empty());
-    screenshot(&window, "ui_link_4_restarted").await;
+    assert_eq!(window.get_window_size().await.unwrap(), (840, 660), "the window keeps the size it had");
+    screenshot(&window, "ui_link_6_restarted").await;
+
+    // A tandem:// link given to a second start opens that chat in this window; the second quits.
+    let link = format!("tandem://chat?id={carol}");
+    assert!(hand_over_link(&args, &link).success(), "the second start hands the link over and quits");
+    poll_until("the link to open carol's chat", || async {
+        let open = testid_text(&window, "conversation-chat-id").await;
+        if open.contains(&carol) { Ok(()) } else { Err(open) }
+    })
+    .await;
+    // A linking code is for a phone: the window says so instead.
+    assert!(hand_over_link(&args, "tandem://link?v=1&ref=abc").success());
+    wait_for_text(&window, "app-notice-text", "scan it").await;
     window.close().await.unwrap();
 }

@@ -64,6 +64,17 @@ impl Driver {
     }
 }
 
+/// Starts tandem-desktop a second time with `args` (the running window's profile) and a
+/// tandem:// `link`, as the system's URL handler would; returns how it exited (it should hand
+/// the link to the running window and quit).
+pub fn hand_over_link(args: &[&str], link: &str) -> std::process::ExitStatus {
+    let app =
+        std::env::var_os("TANDEM_DESKTOP_BIN").map(std::path::PathBuf::from).unwrap_or_else(|| bin("tandem-desktop"));
+    let mut cmd = Command::new(app);
+    cmd.args(args).arg(link);
+    Running::spawn("tandem-desktop (second start)", cmd).wait_exit(UI_STEP)
+}
+
 impl Drop for Driver {
     fn drop(&mut self) {
         // SIGTERM, so tauri-driver also stops WebKitWebDriver (SIGKILL would leave it running).
@@ -145,6 +156,23 @@ where
             Err(last) => panic!("{what}: not within {UI_STEP:?}; last seen: {last}"),
         }
     }
+}
+
+/// Types `text` into the element with `data-testid` = `id`; looked up again if a re-render
+/// replaced it between finding and typing (bounded).
+pub async fn type_testid(client: &Client, id: &str, text: &str) {
+    poll_until(&format!("typing into [data-testid={id}]"), || async {
+        wait_testid(client, id).await.send_keys(text).await.map_err(|e| e.to_string())
+    })
+    .await
+}
+
+/// Clicks the element with `data-testid` = `id`, looked up again if a re-render replaced it.
+pub async fn click_testid(client: &Client, id: &str) {
+    poll_until(&format!("clicking [data-testid={id}]"), || async {
+        wait_testid(client, id).await.click().await.map_err(|e| e.to_string())
+    })
+    .await
 }
 
 /// Waits until no element with `data-testid` = `id` is on the page.

@@ -93,8 +93,13 @@ pub async fn search(app: App<'_>, query: String) -> Result<Vec<SearchResult>, Er
 }
 
 #[tauri::command]
-pub async fn show_earlier(app: App<'_>) -> Result<(), ErrorView> {
-    app.show_earlier().await
+pub async fn show_messages(app: App<'_>, newer_hidden: u64) -> Result<(), ErrorView> {
+    app.show_messages(newer_hidden).await
+}
+
+#[tauri::command]
+pub async fn open_chat_at(app: App<'_>, chat_id: String, message_id: String) -> Result<(), ErrorView> {
+    app.open_chat_at(&chat_id, &message_id).await
 }
 
 #[tauri::command]

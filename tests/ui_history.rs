@@ -12,7 +12,9 @@ async fn alice_desktop_syncs_history_searches_opens_a_photo_and_is_unlinked() {
     let relay = Relay::start();
     let alice_phone = Cli::new("alice_phone");
     alice_phone.init_phone(&relay);
-    alice_phone.ok(&["seed-history", "--chats", "8", "--messages", "300", "--days", "400", "--seed", "3"]);
+    // 300 messages a chat, all within the 3 months asked for: more than the window of 200 the
+    // message list holds at a time.
+    alice_phone.ok(&["seed-history", "--chats", "8", "--messages", "300", "--days", "60", "--seed", "3"]);
     let profile = tempfile::tempdir().unwrap();
     let profile_arg = profile.path().to_str().unwrap().to_owned();
     let args = ["--relay", relay.url.as_str(), "--profile", profile_arg.as_str(), "--name", "alice_desktop"];
@@ -49,8 +51,36 @@ async fn alice_desktop_syncs_history_searches_opens_a_photo_and_is_unlinked() {
     let first = testid_text(&window, "search-result").await;
     assert!(first.to_lowercase().contains("sourdough"), "{first}");
     screenshot(&window, "ui_history_4_search").await;
-    wait_testid(&window, "search-result").await.click().await.unwrap();
+    // The oldest result: its chat opens with the window of messages around it, shown found.
+    let results = all_testid(&window, "search-result").await;
+    results.last().unwrap().click().await.unwrap();
     wait_testid(&window, "conversation").await;
+    poll_until("the found message on screen", || async {
+        window.find(fantoccini::Locator::Css(".message-found")).await.map(|_| ()).map_err(|e| e.to_string())
+    })
+    .await;
+
+    // Scrolling to the top of a 300-message chat reaches its first message: the list asks the
+    // core for the oldest window as the user scrolls.
+    let chat_id = testid_text(&window, "conversation-chat-id").await;
+    let lines = alice_phone.ok(&["--json", "messages", "--chat", chat_id.trim()]);
+    let first: serde_json::Value = serde_json::from_str(lines.lines().next().unwrap()).unwrap();
+    let first_id = first["message"]["message_id"].as_str().unwrap().to_owned();
+    poll_until("the chat's first message after scrolling to the top", || async {
+        let top = window
+            .execute(
+                "const l = document.querySelector('[data-testid=\"message-list\"]'); l.scrollTop = 0; \
+                 const r = l.querySelector('[data-testid=\"message-row\"]'); return r ? r.dataset.messageId : '';",
+                vec![],
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        if top.as_str() == Some(first_id.as_str()) { Ok(()) } else { Err(format!("top row {top}")) }
+    })
+    .await;
+    let older = wait_testid(&window, "older-spacer").await.attr("data-count").await.unwrap();
+    assert_eq!(older.as_deref(), Some("0"));
+    screenshot(&window, "ui_history_4b_scrolled_to_the_top").await;
 
     // A photo shows as a thumbnail; opening it fetches the full image from the phone.
     let photo_chat = poll_until("a chat with a photo", || async {

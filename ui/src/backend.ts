@@ -36,8 +36,13 @@ export interface Backend {
    * history "loading" follows, later the messages. Errors: no_other_device, not_applicable.
    */
   loadOlder(chatId: string): Promise<void>;
-  /** Shows another page of the open chat's earlier messages held on this computer. */
-  showEarlier(): Promise<void>;
+  /**
+   * Moves the open chat's window of messages (at most 200) to leave out its `newerHidden`
+   * newest: the list scrolled there. The core pushes a View with that window.
+   */
+  showMessages(newerHidden: number): Promise<void>;
+  /** Opens a chat with its window around `messageId` (a search result). Errors: not_found. */
+  openChatAt(chatId: string, messageId: string): Promise<void>;
   /** A desktop notification (plain text). Errors: notification_failed (no notification service). */
   notify(title: string, body: string): Promise<void>;
   /**
@@ -119,7 +124,8 @@ export const tauriBackend: Backend = {
   chatAction: (chatId, action) => call<void>("chat_action", { chatId, action }),
   setHistoryRange: (days) => call<void>("set_history_range", { days }),
   loadOlder: (chatId) => call<void>("load_older", { chatId }),
-  showEarlier: () => call<void>("show_earlier"),
+  showMessages: (newerHidden) => call<void>("show_messages", { newerHidden }),
+  openChatAt: (chatId, messageId) => call<void>("open_chat_at", { chatId, messageId }),
   notify: (title, body) => call<void>("notify", { title, body }),
   setProfileName: (name) => call<void>("set_profile_name", { name }),
   fetchMedia: (mediaId) => call<void>("fetch_media", { mediaId }),

@@ -3,6 +3,7 @@
 // that finishes after a re-render, lives here rather than in the DOM. Message
 // data never does: it always comes from the View.
 import type { ShortcutHandlers } from "./shortcuts";
+import { ScrollWindows } from "./views/messageWindow";
 import type { ChatInfo, SearchResult } from "./types";
 
 /** A photo picked, pasted or dropped into the composer, waiting to be sent. */
@@ -172,6 +173,8 @@ export class UiState {
   private readonly images = new Map<string, ImageState & { chatId: string }>();
   private readonly composers = new Map<string, ComposerState>();
   private readonly scrollTops = new Map<string, number>();
+  /** Where each chat's virtualized message list is (views/messageWindow.ts). */
+  readonly scrollWindows = new ScrollWindows();
   private readonly lastMessageIds = new Map<string, string>();
 
   /**

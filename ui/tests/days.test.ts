@@ -7,7 +7,8 @@ const at = (month: number, day: number, hour: number, minute = 0, year = 2025) =
 const WED_5_NOV = at(10, 5, 15);
 
 function children(): HTMLElement[] {
-  return [...byTestId("message-list").children] as HTMLElement[];
+  // The spacers standing in for messages outside the window are not part of the layout.
+  return ([...byTestId("message-list").children] as HTMLElement[]).filter((e) => !e.classList.contains("message-spacer"));
 }
 
 describe("day labels", () => {

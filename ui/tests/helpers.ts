@@ -68,7 +68,8 @@ export function fakeBackend(initial: View = baseView()): FakeBackend {
     fetchMedia: vi.fn(async (_mediaId: string) => {}),
     getMedia: vi.fn(async (_mediaId: string) => FULL_IMAGE),
     search: vi.fn(async (_query: string): Promise<SearchResult[]> => []),
-    showEarlier: vi.fn(async () => {}),
+    showMessages: vi.fn(async (_newerHidden: number) => {}),
+    openChatAt: vi.fn(async (_chatId: string, _messageId: string) => {}),
     notify: vi.fn(async (_title: string, _body: string) => {}),
     sendImage: vi.fn(async (_chatId: string, _base64: string, _caption: string) => {}),
     chatInfo: vi.fn(async (chatId: string): Promise<ChatInfo> => chatInfo({ chat_id: chatId })),
@@ -180,6 +181,7 @@ export function openChat(chat_id: string, messages: ChatMessage[] = [], over: Pa
     muted_until_ms: null,
     messages,
     total_messages: messages.length,
+    newer_hidden: 0,
     history: "live",
     ...over,
   };

@@ -240,4 +240,14 @@ impl Device {
     pub fn recent_messages(&self, chat_id: &str, limit: u32) -> Result<(Vec<Message>, u64)> {
         Ok(self.state().store.recent_messages(chat_id.trim(), limit)?)
     }
+
+    /// `limit` messages of a chat, oldest first, skipping its `newer` newest; and its total.
+    pub fn message_window(&self, chat_id: &str, newer: u64, limit: u32) -> Result<(Vec<Message>, u64)> {
+        Ok(self.state().store.message_window(chat_id.trim(), newer, limit)?)
+    }
+
+    /// How many of a chat's messages are newer than `message_id` (`None`: not in this chat).
+    pub fn messages_newer_than(&self, chat_id: &str, message_id: &str) -> Result<Option<u64>> {
+        Ok(self.state().store.messages_newer_than(chat_id.trim(), message_id)?)
+    }
 }

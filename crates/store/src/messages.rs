@@ -205,9 +205,20 @@ impl Store {
 
     /// The newest `limit` messages of a chat, oldest first, and how many the chat holds.
     pub fn recent_messages(&self, chat_id: &str, limit: u32) -> Result<(Vec<StoredMessage>, u64), StoreError> {
+        self.message_window(chat_id, 0, limit)
+    }
+
+    /// A window of a chat's messages, oldest first: `limit` messages, skipping the `newer`
+    /// newest ones, and how many the chat holds. (By position, for a scrolling list.)
+    pub fn message_window(
+        &self,
+        chat_id: &str,
+        newer: u64,
+        limit: u32,
+    ) -> Result<(Vec<StoredMessage>, u64), StoreError> {
         let mut page = self.select_messages(
-            "WHERE chat_id = ?1 ORDER BY sent_ms DESC, message_id DESC LIMIT ?2",
-            params![chat_id, limit],
+            "WHERE chat_id = ?1 ORDER BY sent_ms DESC, message_id DESC LIMIT ?2 OFFSET ?3",
+            params![chat_id, limit, newer],
         )?;
         page.reverse();
         let total: u64 = self
@@ -215,6 +226,20 @@ impl Store {
             .query_row("SELECT COUNT(*) FROM messages WHERE chat_id = ?1", [chat_id], |r| r.get(0))
             .map_err(|e| self.err(e))?;
         Ok((page, total))
+    }
+
+    /// How many messages of a chat are newer than `message_id` (`None`: no such message).
+    pub fn messages_newer_than(&self, chat_id: &str, message_id: &str) -> Result<Option<u64>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT (SELECT COUNT(*) FROM messages n WHERE n.chat_id = m.chat_id
+                           AND (n.sent_ms > m.sent_ms OR (n.sent_ms = m.sent_ms AND n.message_id > m.message_id)))
+                 FROM messages m WHERE m.chat_id = ?1 AND m.message_id = ?2",
+                params![chat_id, message_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
     }
 
     /// Outgoing messages not yet accepted by the relay (the outbox), oldest first.

@@ -89,14 +89,18 @@ title: string | null, archived: boolean, pinned: boolean, muted: boolean,
  */
 members: Array<string>, 
 /**
- * The newest messages, oldest first: a page at a time (`show_earlier` adds a page).
+ * A window of the chat's messages, oldest first (at most 200; the list scrolls through the
+ * rest by asking for another window, `show_messages`).
  */
 messages: Array<ChatMessage>, 
 /**
- * How many messages this chat holds on this computer (more than `messages` when earlier
- * ones are not shown yet).
+ * How many messages this chat holds on this computer.
  */
 total_messages: number, 
+/**
+ * How many of them are newer than the window (0: the window ends with the newest).
+ */
+newer_hidden: number, 
 /**
  * Whether older messages remain on the phone ("Load older messages").
  */

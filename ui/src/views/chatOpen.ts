@@ -6,10 +6,17 @@ import type { RefreshOptions } from "../uiState";
  * Opens a chat (the core pushes a View with it open). `now` is applied at once, `after` once the
  * core has answered; a failure is shown under the chat list.
  */
-export function openChatFrom(ctx: RenderContext, chatId: string, after?: RefreshOptions, now?: RefreshOptions): void {
+export function openChatFrom(
+  ctx: RenderContext,
+  chatId: string,
+  after?: RefreshOptions,
+  now?: RefreshOptions,
+  atMessage?: string,
+): void {
   ctx.ui.chatListError = "";
   ctx.ui.refresh(now);
-  ctx.backend.openChat(chatId).then(
+  const opened = atMessage === undefined ? ctx.backend.openChat(chatId) : ctx.backend.openChatAt(chatId, atMessage);
+  opened.then(
     () => {
       if (after) ctx.ui.refresh(after);
     },

@@ -1,8 +1,9 @@
 import type { RenderContext } from "../context";
-import { button, el } from "../dom";
+import { el } from "../dom";
 import { toAppError } from "../errors";
 import type { OpenChat } from "../types";
 import type { Section } from "./chatList";
+import { olderHidden } from "./messageWindow";
 
 export const OLDER_LOADING_TEXT = "Asking your phone and other devices for older messages…";
 export const HISTORY_START_TEXT = "Start of the chat history";
@@ -22,22 +23,8 @@ export function renderHistoryBar(chat: OpenChat, ctx: RenderContext): Section {
   const st = ctx.ui.older(chat.chat_id);
   const bar = el("div", { class: "history-bar", testid: "history-bar", attrs: { "data-history": chat.history } });
 
-  if (chat.total_messages > chat.messages.length) {
-    // Earlier messages are on this computer: show them first, before asking the phone.
-    const earlier = button("Show earlier messages", { testid: "show-earlier" }, async (btn) => {
-      btn.disabled = true;
-      try {
-        await ctx.backend.showEarlier();
-      } catch (e) {
-        btn.disabled = false;
-        st.error = `Couldn't show earlier messages: ${toAppError(e).message}`;
-        ctx.ui.refresh();
-      }
-    });
-    const error = el("p", { class: "inline-error", testid: "load-older-error", attrs: { "aria-live": "polite" } }, st.error);
-    bar.append(earlier, error);
-    return { node: bar, apply: () => {} };
-  }
+  // Earlier messages are on this computer: the list scrolls to them; the phone comes after.
+  if (olderHidden(chat) > 0) return { node: bar, apply: () => {} };
 
   if (chat.history === "loading" || chat.history === "complete") {
     const status =

@@ -6,6 +6,7 @@ import type { ChatMessage, OpenChat } from "../types";
 import type { Section } from "./chatList";
 import { renderImage } from "./images";
 import { bodyWithLinks } from "./links";
+import { virtualize } from "./messageWindow";
 
 /** Delivery label for an outgoing message; "" for incoming or unknown states. */
 export function stateLabel(m: ChatMessage): string {
@@ -123,23 +124,29 @@ export function renderMessageList(chat: OpenChat, ctx: RenderContext): MessageLi
     });
   }
 
+  const windowed = virtualize(list, chat, ctx);
   const last = chat.messages[chat.messages.length - 1];
-  const arrived = ctx.ui.noteLastMessage(chat.chat_id, last?.message_id ?? "");
+  // Only a window that ends with the newest message tells whether new ones arrived.
+  const atNewest = chat.newer_hidden === 0;
+  const arrived = atNewest && ctx.ui.noteLastMessage(chat.chat_id, last?.message_id ?? "");
   const saved = ctx.ui.savedScroll(chat.chat_id);
   const jump = ctx.ui.jumpTo !== null && ctx.ui.jumpTo.chatId === chat.chat_id ? ctx.ui.jumpTo.messageId : null;
-  if (jump !== null) ctx.ui.jumpTo = null;
   ctx.afterMount(() => {
-    // New messages (or a chat shown for the first time): show the newest.
-    // Otherwise the re-rendered list keeps where the user had scrolled to.
-    list.scrollTop = arrived || saved === undefined ? list.scrollHeight : saved;
-    // A search result was opened: show that message (compared, never put into a selector).
+    // A search result was opened: show that message (compared, never put into a selector),
+    // once the window around it has arrived.
     const rows = [...list.querySelectorAll<HTMLElement>('[data-testid="message-row"]')];
     const found = jump === null ? undefined : rows.find((r) => r.dataset["messageId"] === jump);
     if (found) {
+      ctx.ui.jumpTo = null;
       found.classList.add("message-found");
       found.scrollIntoView?.({ block: "center" });
       ctx.ui.saveScroll(chat.chat_id, list.scrollTop);
+      return;
     }
+    // New messages (or a chat shown for the first time): show the newest. Otherwise the list
+    // keeps the message that was at the top on screen (its window may have moved).
+    if (arrived || saved === undefined) list.scrollTop = list.scrollHeight;
+    else if (!windowed.restore()) list.scrollTop = saved;
   });
   list.addEventListener("scroll", () => {
     ctx.ui.saveScroll(chat.chat_id, list.scrollTop);

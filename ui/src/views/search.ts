@@ -65,7 +65,7 @@ function resultButton(r: SearchResult, ctx: RenderContext): HTMLElement {
     // Opens the chat and shows the message; the search is done.
     ctx.ui.clearSearch();
     ctx.ui.jumpTo = { chatId: r.chat_id, messageId: r.message_id };
-    openChatFrom(ctx, r.chat_id, { focusComposer: true }, { focusSearch: true });
+    openChatFrom(ctx, r.chat_id, { focusComposer: true }, { focusSearch: true }, r.message_id);
   });
   return el("li", {}, btn);
 }

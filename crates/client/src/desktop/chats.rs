@@ -8,8 +8,8 @@ use crate::devices::AccountDevices;
 use crate::history_older::ChatHistory;
 
 const HOUR_MS: u64 = 3600 * 1000;
-/// The open chat shows this many of its newest messages, and a page more on "show earlier".
-pub const MESSAGE_PAGE: u32 = 200;
+/// The open chat's view holds a window of this many messages; the list scrolls through the rest.
+pub const MESSAGE_WINDOW: u32 = 200;
 
 impl DesktopApp {
     /// The linked screen's content: devices, chats and the open conversation.
@@ -42,10 +42,19 @@ impl DesktopApp {
             })
             .collect();
         let open = self.open_chat.lock().unwrap_or_else(|p| p.into_inner()).clone();
-        let shown = *self.shown_messages.lock().unwrap_or_else(|p| p.into_inner());
+        let newer_hidden = *self.newer_hidden.lock().unwrap_or_else(|p| p.into_inner());
         view.open_chat = open.map(|chat_id| {
             let settings = device.chat_settings(&chat_id).unwrap_or_default();
-            let (page, total_messages) = device.recent_messages(&chat_id, shown).unwrap_or_default();
+            let (mut page, total_messages) =
+                device.message_window(&chat_id, newer_hidden, MESSAGE_WINDOW).unwrap_or_default();
+            // Scrolled past the oldest (or messages went away): the window ends at the oldest.
+            let oldest_window = total_messages.saturating_sub(u64::from(MESSAGE_WINDOW));
+            let newer_hidden = if newer_hidden > oldest_window {
+                page = device.message_window(&chat_id, oldest_window, MESSAGE_WINDOW).unwrap_or_default().0;
+                oldest_window
+            } else {
+                newer_hidden
+            };
             OpenChat {
                 messages: page
                     .iter()
@@ -63,6 +72,7 @@ impl DesktopApp {
                 pinned: settings.pinned,
                 muted: settings.muted_until_ms.is_some(),
                 total_messages,
+                newer_hidden,
                 muted_until_ms: settings.muted_until_ms.filter(|t| *t != u64::MAX),
                 history: device.chat_history(&chat_id).unwrap_or(ChatHistory::Live),
                 chat_id,
@@ -95,7 +105,7 @@ impl DesktopApp {
         let device = self.linked_device().await?;
         *self.open_chat.lock().unwrap_or_else(|p| p.into_inner()) = Some(chat_id.trim().to_owned());
         *self.notice.lock().unwrap_or_else(|p| p.into_inner()) = None;
-        *self.shown_messages.lock().unwrap_or_else(|p| p.into_inner()) = MESSAGE_PAGE;
+        *self.newer_hidden.lock().unwrap_or_else(|p| p.into_inner()) = 0;
         self.refresh_linked(&device);
         self.read_open_chat(&device).await;
         Ok(())
@@ -180,13 +190,27 @@ impl DesktopApp {
             .collect())
     }
 
-    /// Shows another page of the open chat's earlier messages held on this computer.
-    pub async fn show_earlier(&self) -> Result<(), ErrorView> {
+    /// Moves the open chat's window of messages: it leaves out the `newer_hidden` newest (the
+    /// list asks for the part the user scrolled to).
+    pub async fn show_messages(&self, newer_hidden: u64) -> Result<(), ErrorView> {
         let device = self.linked_device().await?;
-        {
-            let mut shown = self.shown_messages.lock().unwrap_or_else(|p| p.into_inner());
-            *shown = shown.saturating_add(MESSAGE_PAGE);
-        }
+        *self.newer_hidden.lock().unwrap_or_else(|p| p.into_inner()) = newer_hidden;
+        self.refresh_linked(&device);
+        Ok(())
+    }
+
+    /// Opens a chat with its window around `message_id` (a search result), so it is on screen
+    /// however old it is. Errors: not_found (not in that chat).
+    pub async fn open_chat_at(&self, chat_id: &str, message_id: &str) -> Result<(), ErrorView> {
+        let device = self.linked_device().await?;
+        let newer = device.messages_newer_than(chat_id, message_id).map_err(|e| ErrorView::from(&e))?;
+        let newer = newer.ok_or_else(|| ErrorView {
+            code: "not_found".into(),
+            message: "that message is not on this computer any more".into(),
+        })?;
+        self.open_chat(chat_id).await?;
+        *self.newer_hidden.lock().unwrap_or_else(|p| p.into_inner()) =
+            newer.saturating_sub(u64::from(MESSAGE_WINDOW / 2));
         self.refresh_linked(&device);
         Ok(())
     }

@@ -48,8 +48,8 @@ pub struct DesktopApp {
     retry: Notify,
     device: Mutex<Option<Device>>,
     open_chat: std::sync::Mutex<Option<String>>,
-    /// How many of the open chat's newest messages the view holds.
-    shown_messages: std::sync::Mutex<u32>,
+    /// Where the open chat's window of messages is: how many newer ones it leaves out.
+    newer_hidden: std::sync::Mutex<u64>,
     /// The history range the linking screen asks for (days; 0: everything).
     history_days: watch::Sender<u32>,
     /// A `tandem://` link that arrived before linking.
@@ -71,7 +71,7 @@ impl DesktopApp {
             retry: Notify::new(),
             device: Mutex::new(None),
             open_chat: std::sync::Mutex::new(None),
-            shown_messages: std::sync::Mutex::new(chats::MESSAGE_PAGE),
+            newer_hidden: std::sync::Mutex::new(0),
             history_days: watch::channel(crate::companion::DEFAULT_HISTORY_DAYS).0,
             pending_link: std::sync::Mutex::new(None),
             notice: std::sync::Mutex::new(None),

@@ -128,11 +128,13 @@ pub struct OpenChat {
     pub muted: bool,
     /// A group's members (account ids); empty for a chat with one account.
     pub members: Vec<String>,
-    /// The newest messages, oldest first: a page at a time (`show_earlier` adds a page).
+    /// A window of the chat's messages, oldest first (at most 200; the list scrolls through the
+    /// rest by asking for another window, `show_messages`).
     pub messages: Vec<ChatMessage>,
-    /// How many messages this chat holds on this computer (more than `messages` when earlier
-    /// ones are not shown yet).
+    /// How many messages this chat holds on this computer.
     pub total_messages: u64,
+    /// How many of them are newer than the window (0: the window ends with the newest).
+    pub newer_hidden: u64,
     /// Whether older messages remain on the phone ("Load older messages").
     pub history: crate::history_older::ChatHistory,
     /// When the chat is muted until a set time (`None`: not muted, or until unmuted).

@@ -5,6 +5,7 @@ mod commands;
 mod links;
 mod options;
 mod tray;
+mod webkit;
 mod window_state;
 
 use std::sync::Arc;
@@ -60,6 +61,7 @@ pub fn run() -> std::process::ExitCode {
             app.manage(Arc::clone(&desktop));
             links::follow(app.handle(), &desktop, first_link);
             tray::start(app.handle(), &desktop);
+            webkit::keep_small(app.handle());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

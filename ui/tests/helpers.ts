@@ -141,6 +141,7 @@ export function linkedView(devices: Device[], over: Partial<Linked> = {}): View 
       settings_ready: true,
       profile_name: null,
       notice: null,
+      history_days: null,
       ...over,
     },
   });

@@ -1,7 +1,22 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { AppError } from "../src/errors";
 import type { Linked } from "../src/types";
-import { byTestId, device, fakeBackend, flush, linkedView, mount, queryTestId, type FakeBackend } from "./helpers";
+import { rangeText } from "../src/views/settings";
+import {
+  CHAT_A,
+  byTestId,
+  chatSummary,
+  chatView,
+  device,
+  fakeBackend,
+  flush,
+  linkedView,
+  message,
+  mount,
+  openChat,
+  queryTestId,
+  type FakeBackend,
+} from "./helpers";
 
 const devices = [
   device({ device_id: 1, name: "Pixel 8", kind: "primary" }),
@@ -183,5 +198,30 @@ describe("profile name", () => {
     mountSettings({ settings_ready: true });
     expect(queryTestId("profile-name-hint")).toBeNull();
     expect(byTestId<HTMLInputElement>("profile-name-input").disabled).toBe(false);
+  });
+});
+
+describe("settings: history", () => {
+  it("says what history this desktop asked for and where older messages are", () => {
+    mount(linkedView([device({ this_device: true })], { history_days: 90 }));
+    byTestId("open-settings").click();
+    expect(byTestId("settings-history-range").textContent).toBe(
+      "When it was linked, this computer asked your phone for the last 3 months of history.",
+    );
+    mount(linkedView([device({ this_device: true })], { history_days: 0 }));
+    expect(byTestId("settings-history-range").textContent).toContain("asked your phone for all of history");
+    expect(rangeText(365)).toBe("the last year");
+    expect(rangeText(30)).toBe("the last 30 days");
+  });
+});
+
+describe("right-to-left and emoji text", () => {
+  it("lets each message and the composer take the direction of its own text", () => {
+    const body = "مرحبا بالعالم 👋🏽";
+    mount(chatView([chatSummary(CHAT_A)], openChat(CHAT_A, [message({ body })])));
+    const shown = byTestId("message-body");
+    expect(shown.getAttribute("dir")).toBe("auto");
+    expect(shown.textContent).toBe(body);
+    expect(byTestId("composer-input").getAttribute("dir")).toBe("auto");
   });
 });

@@ -19,6 +19,17 @@ use crate::prekeys::fresh_prekeys;
 use crate::profile::Profile;
 
 /// How long each QR code is valid: the first for 60 s, the next ones 20 s (as WhatsApp does).
+/// The history range this companion asked for when it was linked (days; 0: everything).
+const HISTORY_RANGE_SETTING: &str = "history_range_days";
+
+impl Device {
+    /// How much history this companion asked its phone for when it was linked (days; 0:
+    /// everything); `None` on a phone, or a companion linked before this was kept.
+    pub fn history_range_days(&self) -> Result<Option<u32>> {
+        self.json_setting(HISTORY_RANGE_SETTING)
+    }
+}
+
 pub const FIRST_CODE_SECS: u32 = 60;
 pub const NEXT_CODE_SECS: u32 = 20;
 /// After this many codes nobody scanned, linking stops until the user asks again.
@@ -176,7 +187,9 @@ impl Companion {
             };
             if let Some(reply) = watched {
                 progress(LinkProgress::Finishing);
-                return self.finish(&offer, &secrets, &reply, &opened.link_token).await;
+                let device = self.finish(&offer, &secrets, &reply, &opened.link_token).await?;
+                device.set_json_setting(HISTORY_RANGE_SETTING, &Some(history_days))?;
+                return Ok(device);
             }
         }
         Err(ClientError::LinkExpired(

@@ -75,8 +75,19 @@ impl Device {
     /// Downloads, checks and imports every announced chunk, in order. A chunk that is refused
     /// is marked failed with its reason; an unreachable relay stops the run (it resumes later).
     pub async fn import_history(&self) -> Result<HistoryStatus> {
-        let (own, own_device, _) = self.whoami()?;
         let pending = self.state().store.pending_history_chunks()?;
+        if pending.is_empty() {
+            return self.history_status();
+        }
+        // A large page cache while importing, a small one again after (an idle app stays small).
+        self.state().store.set_bulk(true)?;
+        let result = self.import_chunks(pending).await;
+        self.state().store.set_bulk(false)?;
+        result
+    }
+
+    async fn import_chunks(&self, pending: Vec<tandem_store::HistoryChunkRow>) -> Result<HistoryStatus> {
+        let (own, own_device, _) = self.whoami()?;
         for row in pending {
             let chunk: ChunkRef = serde_json::from_str(&row.chunk).map_err(ClientError::internal)?;
             let result = self.download_chunk(&chunk).await;

@@ -42,6 +42,7 @@ async fn alice_desktop_picks_3_months_then_loads_older_messages_and_a_full_image
         v.linked.as_ref().and_then(|l| l.history.as_ref()).is_some_and(|h| h.state == "complete")
     })
     .await;
+    assert_eq!(view.linked.as_ref().unwrap().history_days, Some(90), "settings say what was asked for");
     let chats = view.linked.unwrap().chats;
     assert_eq!(chats.len(), 2);
     assert!(chats.iter().all(|c| c.history == ChatHistory::MoreOnPhone), "older than 90 days stays on the phone");

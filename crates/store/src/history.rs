@@ -187,6 +187,13 @@ impl Store {
 
     /// Many messages in one transaction (seeded demo history), each once.
     pub fn add_messages(&mut self, messages: &[StoredMessage], now_ms: u64) -> Result<usize, StoreError> {
+        self.set_bulk(true)?;
+        let added = self.add_messages_bulk(messages, now_ms);
+        self.set_bulk(false)?;
+        added
+    }
+
+    fn add_messages_bulk(&mut self, messages: &[StoredMessage], now_ms: u64) -> Result<usize, StoreError> {
         let path = self.path.clone();
         let tx = self.conn.transaction().map_err(|e| StoreError::from_sqlite(&path, e))?;
         let first = next_rowid(&tx).map_err(|e| StoreError::from_sqlite(&path, e))?;

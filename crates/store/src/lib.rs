@@ -51,7 +51,19 @@ pub struct Store {
     path: PathBuf,
 }
 
+/// SQLite page cache sizes (negative: KiB).
+const IDLE_CACHE_KIB: i64 = -8192;
+const BULK_CACHE_KIB: i64 = -65536;
+
 impl Store {
+    /// Bulk work (a history import, seeding) with a 64 MiB page cache, which it otherwise
+    /// spends re-reading (and re-decrypting) index pages; `false` returns to 8 MiB and frees
+    /// the rest, so an idle app stays small.
+    pub fn set_bulk(&self, bulk: bool) -> Result<(), StoreError> {
+        let size = if bulk { BULK_CACHE_KIB } else { IDLE_CACHE_KIB };
+        self.conn.pragma_update(None, "cache_size", size).map_err(|e| self.err(e))
+    }
+
     /// Opens (or creates) the encrypted database at `path` with `key`.
     pub fn open(path: &Path, key: &[u8; 32]) -> Result<Self, StoreError> {
         let mut conn = Connection::open(path).map_err(|e| StoreError::from_sqlite(path, e))?;
@@ -65,8 +77,8 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| StoreError::from_sqlite(path, e))?;
         // Every commit waits for the disk, except received envelopes (see `commit_received`).
         conn.pragma_update(None, "synchronous", "FULL").map_err(|e| StoreError::from_sqlite(path, e))?;
-        // 64 MiB of page cache: a bulk import otherwise re-reads (and re-decrypts) index pages.
-        conn.pragma_update(None, "cache_size", -65536).map_err(|e| StoreError::from_sqlite(path, e))?;
+        // A small page cache while the app idles; bulk work takes a large one (`set_bulk`).
+        conn.pragma_update(None, "cache_size", IDLE_CACHE_KIB).map_err(|e| StoreError::from_sqlite(path, e))?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(|e| StoreError::from_sqlite(path, e))?;
         conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(|e| StoreError::from_sqlite(path, e))?;
         Migrations::from_slice(MIGRATIONS).to_latest(&mut conn).map_err(|e| StoreError::Migration(e.to_string()))?;

@@ -44,7 +44,12 @@ profile_name: string | null,
  * Something to tell the user until they dismiss it or open a chat (a `tandem://` link
  * that could not be followed), with its code.
  */
-notice: ErrorView | null, };
+notice: ErrorView | null, 
+/**
+ * How much history this desktop asked its phone for when it was linked (days; 0:
+ * everything; `None`: not known).
+ */
+history_days: number | null, };
 
 export type DeviceSummary = { device_id: number, name: string, kind: DeviceKind, linked_at_ms: number, last_active_ms: number | null, this_device: boolean, };
 

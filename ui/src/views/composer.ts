@@ -33,7 +33,7 @@ export function renderComposer(chatId: string, ctx: RenderContext): Composer {
   const input = el("textarea", {
     class: "composer-input",
     testid: "composer-input",
-    attrs: { "aria-label": "Message", rows: "2", "aria-describedby": "composer-hint composer-error attachment-error" },
+    attrs: { "aria-label": "Message", rows: "2", dir: "auto", "aria-describedby": "composer-hint composer-error attachment-error" },
   });
   const send = el("button", { class: "primary", testid: "composer-send", attrs: { type: "submit" } }, "Send");
   const error = el("p", {

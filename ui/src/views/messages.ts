@@ -61,7 +61,8 @@ function messageRow(m: ChatMessage, chat: OpenChat, ctx: RenderContext, applies:
     chat.title !== null && !m.outgoing && el("p", { class: "message-sender", testid: "message-sender" }, m.sender),
     image?.node,
     // white-space: pre-wrap keeps the sender's newlines; it is only ever text (and http(s) links).
-    el("p", { class: "message-body", testid: "message-body" }, ...bodyWithLinks(m.body, m.message_id, ctx)),
+    // dir=auto: a right-to-left message reads and aligns right to left.
+    el("p", { class: "message-body", testid: "message-body", attrs: { dir: "auto" } }, ...bodyWithLinks(m.body, m.message_id, ctx)),
     el(
       "p",
       { class: "message-meta", testid: "message-meta" },

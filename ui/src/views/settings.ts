@@ -94,6 +94,29 @@ function notifications(): HTMLElement {
   );
 }
 
+/** "the last 3 months", "the last year", "all", or "the last N days" (of history). */
+export function rangeText(days: number): string {
+  if (days === 0) return "all";
+  if (days === 90) return "the last 3 months";
+  if (days === 365) return "the last year";
+  return `the last ${days} days`;
+}
+
+/** What history this desktop asked for, how much is here, and where the rest is. */
+function historySettings(linked: Linked): HTMLElement {
+  const asked =
+    linked.history_days === null
+      ? "This computer holds the history your phone sent when it was linked."
+      : `When it was linked, this computer asked your phone for ${rangeText(linked.history_days)} of history.`;
+  const here = linked.history === null ? null : `${linked.history.messages_imported.toLocaleString()} messages synced.`;
+  return section(
+    "settings-history",
+    "History",
+    el("p", { testid: "settings-history-range" }, asked, here === null ? "" : ` ${here}`),
+    el("p", { class: "muted" }, "Older messages stay on your phone: open a chat and choose Load older messages."),
+  );
+}
+
 function shortcutsHelp(): HTMLElement {
   return section(
     "shortcuts-help",
@@ -138,6 +161,7 @@ export function renderSettings(view: View, linked: Linked, ctx: RenderContext): 
     el("div", { class: "settings-head" }, heading, closeBtn),
     profile.node,
     devicesSummary(linked),
+    historySettings(linked),
     appearance(),
     notifications(),
     section("settings-log-out", "Log out of this desktop", renderLogOut(ctx)),

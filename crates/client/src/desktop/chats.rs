@@ -18,6 +18,7 @@ impl DesktopApp {
         view.history = device.history_status().ok().filter(|h| h.state != "none");
         view.settings_ready = device.settings_ready();
         view.profile_name = device.profile_name().ok().flatten();
+        view.history_days = device.history_range_days().ok().flatten();
         view.notice = self.notice.lock().unwrap_or_else(|p| p.into_inner()).clone();
         let groups = device.groups().unwrap_or_default();
         let group = |chat_id: &str| groups.iter().find(|g| g.group_id == chat_id);

@@ -162,6 +162,9 @@ pub struct LinkedView {
     /// Something to tell the user until they dismiss it or open a chat (a `tandem://` link
     /// that could not be followed), with its code.
     pub notice: Option<ErrorView>,
+    /// How much history this desktop asked its phone for when it was linked (days; 0:
+    /// everything; `None`: not known).
+    pub history_days: Option<u32>,
 }
 
 impl LinkedView {
@@ -180,6 +183,7 @@ impl LinkedView {
             settings_ready: false,
             profile_name: None,
             notice: None,
+            history_days: None,
         }
     }
 }

@@ -77,7 +77,8 @@ fn tampered_link_text_is_refused_by_the_phone() {
     let err = alice_phone.fails(&["link", "--yes", &tampered]);
     assert!(err.contains("error[tampered_link]") && err.contains("scan the QR code again"), "{err}");
     let err = alice_phone.fails(&["link", "--yes", "https://example.invalid/"]);
-    assert!(err.contains("error[tampered_link]"), "{err}");
+    assert!(err.contains("error[not_a_link]") && err.contains("tandem://link?"), "{err}");
+    assert_eq!(err.matches("not a Tandem link").count(), 1, "said once: {err}");
     // Nothing was signed.
     assert_eq!(device_names(&alice_phone.devices()), ["alice_phone"]);
 }

@@ -13,9 +13,10 @@ pub enum ClientError {
     RelayUnreachable { url: String, reason: String },
     #[error("{message}")]
     Relay { code: RelayCode, message: String },
-    #[error("{0}")]
+    // Transparent: the message is the inner error's, said once (not "X: X" in a chain).
+    #[error(transparent)]
     Protocol(#[from] ProtoError),
-    #[error("{0}")]
+    #[error(transparent)]
     Store(#[from] StoreError),
     #[error(
         "the system keychain is not available ({0}). Tandem keeps its database key only there and never in a plain file: start and unlock a Secret Service provider (GNOME Keyring or KWallet) on Linux, or sign in to the macOS Keychain / Windows Credential Manager, then start Tandem again"
@@ -97,7 +98,8 @@ impl ClientError {
                 | ProtoError::BadDeviceSignature(_)
                 | ProtoError::AccountMismatch
                 | ProtoError::KeysMismatch => "bad_signature",
-                ProtoError::TamperedLink | ProtoError::NotALink => "tampered_link",
+                ProtoError::TamperedLink => "tampered_link",
+                ProtoError::NotALink => "not_a_link",
                 ProtoError::UndecryptableReply => "wrong_hmac",
                 ProtoError::DeviceListRollback { .. } | ProtoError::DeviceListEquivocation(_) => "device_list_rollback",
                 ProtoError::CompanionLimit => "companion_limit",

@@ -4,6 +4,7 @@
 
 use tandem_tests::actors::{Cli, Relay};
 use tandem_tests::notifications::Notifications;
+use tandem_tests::tray::Tray;
 use tandem_tests::ui::{
     Driver, all_testid, click_testid, hand_over_link, poll_until, screenshot, testid_text, type_testid, wait_for_text,
     wait_gone, wait_testid,
@@ -48,6 +49,7 @@ async fn alice_desktop_window_links_by_qr_and_shows_the_account() {
     let args = ["--relay", relay.url.as_str(), "--profile", profile_arg.as_str(), "--name", "alice_desktop"];
 
     let notifications = Notifications::serve().await;
+    let tray = Tray::serve().await;
     let driver = Driver::start();
     let window = driver.launch(&args).await;
     wait_testid(&window, "screen-linking").await;
@@ -106,6 +108,12 @@ async fn alice_desktop_window_links_by_qr_and_shows_the_account() {
     })
     .await;
     assert_eq!(shown, [(carol.clone(), "hello from carol".to_owned())]);
+    // The tray shows the unread count (carol's message), as a panel reads it.
+    poll_until("the tray to show 1 unread", || async {
+        let label = tray.label().await;
+        if label.as_deref() == Some("1") { Ok(()) } else { Err(format!("{label:?}")) }
+    })
+    .await;
 
     // Photos, both ways. bob's arrives with its thumbnail; alice attaches one in the composer.
     let bob_photo = photo(bob_phone.home(), "sunset.png", 200);

@@ -7,6 +7,7 @@ pub mod notifications;
 pub mod process;
 pub mod raw;
 pub mod talk;
+pub mod tray;
 pub mod ui;
 
 use std::path::PathBuf;

@@ -93,8 +93,8 @@ pub async fn search(app: App<'_>, query: String) -> Result<Vec<SearchResult>, Er
 }
 
 #[tauri::command]
-pub async fn show_messages(app: App<'_>, newer_hidden: u64) -> Result<(), ErrorView> {
-    app.show_messages(newer_hidden).await
+pub async fn show_messages(app: App<'_>, chat_id: String, newer_hidden: u64) -> Result<(), ErrorView> {
+    app.show_messages(&chat_id, newer_hidden).await
 }
 
 #[tauri::command]

@@ -22,7 +22,11 @@ pub fn run() -> std::process::ExitCode {
     let mut options = options::Options::from_env_and_args();
     // One running app per profile: a second start hands its tandem:// link to the first (which
     // comes to the front) and quits. A profile given on the command line is its own instance.
-    options.profile = options.profile.map(|p| std::path::absolute(&p).unwrap_or(p));
+    // The folder's one true name (it exists from here on): the instance and the lock follow it.
+    options.profile = options.profile.map(|p| {
+        let _ = std::fs::create_dir_all(&p);
+        std::fs::canonicalize(&p).or_else(|_| std::path::absolute(&p)).unwrap_or(p)
+    });
     let mut single_instance = tauri_plugin_single_instance::Builder::new().callback(|app, argv, _cwd| {
         if let Some(window) = app.get_webview_window("main") {
             let _ = window.unminimize();
@@ -43,6 +47,12 @@ pub fn run() -> std::process::ExitCode {
         .plugin(window_state.build())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_opener::init())
+        // The window never leaves Tandem's own page (a link, or a file dropped on it).
+        .plugin(
+            tauri::plugin::Builder::<tauri::Wry>::new("navigation-guard")
+                .on_navigation(|_, url| tandem_client::desktop::stays_in_app(url))
+                .build(),
+        )
         .manage(window_state::Changes::default())
         .on_window_event(window_state::on_window_event)
         .setup(move |app| {

@@ -102,11 +102,21 @@ async fn alice_desktop_syncs_history_searches_opens_a_photo_and_is_unlinked() {
         c
     });
     phone.wait_line("the phone online", STEP, |l| l.contains("\"connection\"") && l.contains("online"));
-    wait_testid(&window, "message-image-open").await.click().await.unwrap();
+    // The newest photo on screen (the list may move its window of messages as it scrolls, so
+    // the photo is found again by its message id).
+    let photos = all_testid(&window, "message-image-open").await;
+    let photo = photos.last().unwrap();
+    let message_id = photo.attr("data-message-id").await.unwrap().unwrap();
+    photo.click().await.unwrap();
     wait_testid(&window, "image-loading").await;
     wait_testid(&window, "image-viewer-img").await;
-    let held = wait_testid(&window, "message-image-open").await.attr("data-held").await.unwrap();
-    assert_eq!(held.as_deref(), Some("true"));
+    let css = format!("[data-testid=\"message-image-open\"][data-message-id=\"{message_id}\"]");
+    poll_until("the photo to be held here", || async {
+        let held = window.find(fantoccini::Locator::Css(&css)).await.map_err(|e| e.to_string())?;
+        let held = held.attr("data-held").await.map_err(|e| e.to_string())?;
+        if held.as_deref() == Some("true") { Ok(()) } else { Err(format!("{held:?}")) }
+    })
+    .await;
     phone.kill();
     screenshot(&window, &format!("ui_history_5_photo_chat{photo_chat}")).await;
     wait_testid(&window, "image-viewer-close").await.click().await.unwrap();

@@ -72,9 +72,14 @@ async fn alice_desktop_window_links_by_qr_and_shows_the_account() {
     wait_gone(&window, "connection").await; // the "connecting" banner goes once online
     screenshot(&window, "ui_link_2_linked").await;
 
+    // The window never leaves Tandem's page, whatever tries to take it elsewhere.
+    window.execute("location.href = 'https://example.invalid/'; return 1;", vec![]).await.unwrap();
+
     // Chat from the window: start a chat with bob by account id, send, see bob's reply arrive.
     let bob_phone = Cli::new("bob_phone");
     let bob = bob_phone.init_phone(&relay);
+    let url = window.current_url().await.unwrap();
+    assert_eq!(url.scheme(), "tauri", "still on Tandem's own page: {url}");
     type_testid(&window, "new-chat-input", &bob).await;
     click_testid(&window, "new-chat-add").await;
     wait_testid(&window, "conversation").await;

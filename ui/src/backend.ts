@@ -40,7 +40,7 @@ export interface Backend {
    * Moves the open chat's window of messages (at most 200) to leave out its `newerHidden`
    * newest: the list scrolled there. The core pushes a View with that window.
    */
-  showMessages(newerHidden: number): Promise<void>;
+  showMessages(chatId: string, newerHidden: number): Promise<void>;
   /** Opens a chat with its window around `messageId` (a search result). Errors: not_found. */
   openChatAt(chatId: string, messageId: string): Promise<void>;
   /** A desktop notification (plain text). Errors: notification_failed (no notification service). */
@@ -124,7 +124,7 @@ export const tauriBackend: Backend = {
   chatAction: (chatId, action) => call<void>("chat_action", { chatId, action }),
   setHistoryRange: (days) => call<void>("set_history_range", { days }),
   loadOlder: (chatId) => call<void>("load_older", { chatId }),
-  showMessages: (newerHidden) => call<void>("show_messages", { newerHidden }),
+  showMessages: (chatId, newerHidden) => call<void>("show_messages", { chatId, newerHidden }),
   openChatAt: (chatId, messageId) => call<void>("open_chat_at", { chatId, messageId }),
   notify: (title, body) => call<void>("notify", { title, body }),
   setProfileName: (name) => call<void>("set_profile_name", { name }),

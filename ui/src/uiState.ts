@@ -165,6 +165,8 @@ export class UiState {
   linkConfirm: LinkConfirmState | null = null;
   /** A search result was opened: show this message once its chat is on screen. */
   jumpTo: { chatId: string; messageId: string } | null = null;
+  /** The message a search result opened, highlighted until another chat opens. */
+  found: { chatId: string; messageId: string } | null = null;
   /** The chat open on screen at the last render. */
   openChatId: string | null = null;
   /** What the document-level keyboard shortcuts do on the current screen; null: nothing. */

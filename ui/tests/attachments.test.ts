@@ -195,6 +195,11 @@ describe("attaching a photo", () => {
     expect(viaFiles.defaultPrevented).toBe(true);
     expect(byTestId("attachment-name", await preview()).textContent).toBe("pasted.png");
 
+    // Text copied from an office app comes with a picture of it: the text wins.
+    const both = dataEvent("paste", "clipboardData", { files: [pngFile("text.png")], items: [], types: ["text/plain", "Files"] });
+    composer().dispatchEvent(both);
+    expect(both.defaultPrevented).toBe(false);
+
     const file = pngFile("from-items.png");
     const item = { kind: "file", type: "image/png", getAsFile: () => file };
     composer().dispatchEvent(dataEvent("paste", "clipboardData", { files: [], items: [item] }));

@@ -155,3 +155,13 @@ describe("links in messages", () => {
     expect(byTestId("link-confirm-url").textContent).toBe("https://a.example/");
   });
 });
+
+describe("disguised links", () => {
+  it("shows a link with a user name or password in it as text, never as a link", () => {
+    expect(httpUrl("https://bank.example@evil.example/login")).toBeNull();
+    expect(httpUrl("https://user:pw@example.org/")).toBeNull();
+    mount(withBody("log in at https://bank.example@evil.example/login now"));
+    expect(links()).toHaveLength(0);
+    expect(byTestId("message-body").textContent).toBe("log in at https://bank.example@evil.example/login now");
+  });
+});

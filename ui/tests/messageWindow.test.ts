@@ -5,13 +5,15 @@ import { CHAT_A, byTestId, chatSummary, chatView, fakeBackend, message, mount, o
 const TOTAL = 1000;
 const ROW = 50;
 
-/** The window of a 1000-message chat that leaves out the `newer` newest: messages m<start>… */
-function windowView(newer: number) {
-  const start = TOTAL - newer - 200;
+/** The window of a `total`-message chat that leaves out the `newer` newest: messages m<start>… */
+function windowView(newer: number, total = TOTAL) {
+  const start = total - newer - 200;
+  const at = (i: number) => 1_700_000_000_000 + i * 1000;
   const messages = Array.from({ length: 200 }, (_, i) =>
-    message({ message_id: `m${start + i}`, body: `message ${start + i}`, sent_ms: 1_700_000_000_000 + (start + i) * 1000 }),
+    message({ message_id: `m${start + i}`, body: `message ${start + i}`, sent_ms: at(start + i) }),
   );
-  return chatView([chatSummary(CHAT_A)], openChat(CHAT_A, messages, { total_messages: TOTAL, newer_hidden: newer }));
+  const summary = chatSummary(CHAT_A, { body: `message ${total - 1}`, outgoing: false, sent_ms: at(total - 1) });
+  return chatView([summary], openChat(CHAT_A, messages, { total_messages: total, newer_hidden: newer }));
 }
 
 /** jsdom has no layout: rows are 50 px tall, below the older spacer (64 px per message). */
@@ -65,7 +67,7 @@ describe("the virtualized message list", () => {
     const { app } = mount(windowView(300), backend);
     // Dragged into the older spacer, to message 100.
     scrollTo(100 * ROW_ESTIMATE);
-    expect(backend.showMessages).toHaveBeenCalledWith(800);
+    expect(backend.showMessages).toHaveBeenCalledWith(CHAT_A, 800);
     scrollTo(100 * ROW_ESTIMATE + 10);
     expect(backend.showMessages).toHaveBeenCalledTimes(1);
     app.render(windowView(800));
@@ -79,7 +81,7 @@ describe("the virtualized message list", () => {
     // Message 510 at the top of the screen, 10 rows below the window's first.
     const top = 500 * ROW_ESTIMATE + 10 * ROW;
     scrollTo(top);
-    expect(backend.showMessages).toHaveBeenCalledWith(windowAround(500, TOTAL));
+    expect(backend.showMessages).toHaveBeenCalledWith(CHAT_A, windowAround(500, TOTAL));
     app.render(windowView(400));
     // The window now starts at message 400: message 510 is drawn lower down, and stays on top.
     expect(byTestId("message-list").scrollTop).toBe(400 * ROW_ESTIMATE + 110 * ROW);
@@ -90,7 +92,31 @@ describe("the virtualized message list", () => {
     const { app } = mount(windowView(300));
     const top = 500 * ROW_ESTIMATE + 50 * ROW;
     scrollTo(top);
-    app.render(windowView(301)); // a new message: the window, counted from the newest, moved by one
-    expect(byTestId("message-list").scrollTop).toBe(499 * ROW_ESTIMATE + 51 * ROW);
+    // A new message: the core keeps the window's distance from the newest, so it starts one later.
+    app.render(windowView(300, TOTAL + 1));
+    expect(byTestId("message-list").scrollTop).toBe(501 * ROW_ESTIMATE + 49 * ROW);
+  });
+
+  it("announces a message that arrives while reading older ones, but not a window that moved", () => {
+    const { app } = mount(windowView(300));
+    app.render(windowView(400));
+    expect(byTestId("announcer").textContent).not.toContain("new messages");
+    app.render(windowView(400, TOTAL + 1));
+    expect(byTestId("announcer").textContent).toBe(`New message from ${CHAT_A}`);
+  });
+});
+
+describe("the virtualized message list, newer side", () => {
+  it("jumps through the newer spacer to the place dragged to", () => {
+    fakeLayout();
+    const backend = fakeBackend();
+    const { app } = mount(windowView(600), backend);
+    // Window m200..m399 (older 200); dragged to message 700, inside the newer spacer.
+    const contentEnd = 200 * ROW_ESTIMATE + 200 * ROW;
+    scrollTo(contentEnd + 300 * ROW_ESTIMATE);
+    expect(backend.showMessages).toHaveBeenCalledWith(CHAT_A, windowAround(700, TOTAL));
+    app.render(windowView(windowAround(700, TOTAL)));
+    // The window m600..m799 arrived: message 700 is at the top.
+    expect(byTestId("message-list").scrollTop).toBe(600 * ROW_ESTIMATE + 100 * ROW);
   });
 });

@@ -82,7 +82,9 @@ impl Device {
         // A large page cache while importing, a small one again after (an idle app stays small).
         self.state().store.set_bulk(true)?;
         let result = self.import_chunks(pending).await;
-        self.state().store.set_bulk(false)?;
+        if let Err(e) = self.state().store.set_bulk(false) {
+            tracing::warn!("the page cache stays large until the app restarts: {e}");
+        }
         result
     }
 

@@ -108,6 +108,11 @@ impl Device {
     /// Returns the message id and whether the message went out now (else it stays queued). The
     /// upload itself needs the relay: offline, it fails and nothing is queued.
     pub async fn send_image(&self, to: &str, bytes: &[u8], caption: &str) -> Result<(String, bool)> {
+        // Everything that could refuse the message is checked before anything is uploaded.
+        self.check_recipient(to)?;
+        if caption.len() > tandem_proto::message::MAX_TEXT_BYTES {
+            return Err(ClientError::Protocol(tandem_proto::ProtoError::Malformed("message text (too long)")));
+        }
         let (mut attachment, file) = image_attachment(bytes)?;
         let key = random_bytes::<32>()?;
         let sealed = seal_media(bytes, &key, random_bytes::<12>()?)?;
@@ -124,21 +129,28 @@ impl Device {
         if self.has_media(media_id)? {
             return Ok(None);
         }
-        let uploaded = self.state().store.uploaded_attachment(media_id)?;
-        if let Some(attachment) = uploaded.as_ref()
-            && let Some(upload) = attachment.upload.as_ref()
-        {
+        // Each message naming the file is tried: one from someone who never uploaded it (or
+        // changed it) cannot stop the real one from opening.
+        let candidates = self.state().store.uploaded_attachments(media_id)?;
+        let mut refused = None;
+        for attachment in &candidates {
+            let Some(upload) = attachment.upload.as_ref() else { continue };
             match self.get_bytes_authed(&format!("/v1/media/{}", upload.relay_ref), 0).await {
-                Ok(sealed) => {
-                    let file = open_media(&sealed, attachment)?;
-                    let row = MediaRow { media_id: file.media_id, mime: file.mime, bytes: file.bytes };
-                    self.state().store.save_media(&row, now_ms())?;
-                    return Ok(None);
-                }
+                Ok(sealed) => match open_media(&sealed, attachment) {
+                    Ok(file) => {
+                        let row = MediaRow { media_id: file.media_id, mime: file.mime, bytes: file.bytes };
+                        self.state().store.save_media(&row, now_ms())?;
+                        return Ok(None);
+                    }
+                    Err(e) => refused = Some(ClientError::from(e)),
+                },
                 // Expired on the relay: the account's own devices may still hold it.
                 Err(e) if e.is_relay(ErrorCode::BlobExpired) || e.is_relay(ErrorCode::NotFound) => {}
                 Err(e) => return Err(e),
             }
+        }
+        if let Some(e) = refused {
+            return Err(e);
         }
         let request_id: String = random_bytes::<12>()?.iter().map(|b| format!("{b:02x}")).collect();
         let payload = Payload::MediaRequest { request_id: request_id.clone(), media_id: media_id.to_owned() };

@@ -35,6 +35,22 @@ impl Device {
         self.send_message_with(to, text, None).await
     }
 
+    /// Whether a message to `to` could be sent: a valid account other than this one, or a group
+    /// this account is in.
+    pub(crate) fn check_recipient(&self, to: &str) -> Result<()> {
+        let to = to.trim();
+        let (own, _, _) = self.whoami()?;
+        if GroupId::is_group(to) {
+            let group = self.group_state(&GroupId::parse(to)?)?;
+            if !group.is_member(&own) {
+                return Err(ClientError::NotAMember(group.name));
+            }
+        } else if AccountId::parse(to)? == own {
+            return Err(ClientError::internal("sending to this device's own account is not supported yet"));
+        }
+        Ok(())
+    }
+
     /// Queues a message (text, and maybe a photo whose file is already on the relay) and tries to
     /// send it now.
     pub(crate) async fn send_message_with(
@@ -44,20 +60,10 @@ impl Device {
         attachment: Option<tandem_proto::media::Attachment>,
     ) -> Result<(String, bool)> {
         let to = to.trim();
+        self.check_recipient(to)?;
         let (own, own_device, _) = self.whoami()?;
-        let chat_id = if GroupId::is_group(to) {
-            let group = self.group_state(&GroupId::parse(to)?)?;
-            if !group.is_member(&own) {
-                return Err(ClientError::NotAMember(group.name));
-            }
-            group.group_id.to_string()
-        } else {
-            let to = AccountId::parse(to)?;
-            if to == own {
-                return Err(ClientError::internal("sending to this device's own account is not supported yet"));
-            }
-            to.to_string()
-        };
+        let chat_id =
+            if GroupId::is_group(to) { GroupId::parse(to)?.to_string() } else { AccountId::parse(to)?.to_string() };
         let mut random = [0u8; 16];
         getrandom::fill(&mut random).map_err(|e| ClientError::Internal(e.to_string()))?;
         let id = message_id(random);

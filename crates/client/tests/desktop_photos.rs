@@ -150,3 +150,35 @@ async fn chat_info_shows_the_safety_number_devices_and_members_and_links_open_ch
     app.set_notice(None).await;
     assert!(app.view().linked.unwrap().notice.is_none());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_naming_someone_elses_photo_cannot_stop_it_from_opening() {
+    use tandem_proto::media::MediaUpload;
+    use tandem_proto::message::Payload;
+    let relay = TestRelay::start().await;
+    let alice_phone = Actor::new("alice_phone").create_phone(&relay.url()).await;
+    let bob_phone = Actor::new("bob_phone").create_phone(&relay.url()).await;
+    let mallory_phone = Actor::new("mallory_phone").create_phone(&relay.url()).await;
+    let bob = bob_phone.info().account_id.unwrap();
+    let photo = demo_image(6).unwrap();
+    alice_phone.send_image(bob.as_str(), &photo, "from alice").await.unwrap();
+    let genuine = bob_phone.sync().await.unwrap()[0].attachment.clone().unwrap();
+    // mallory saw the picture somewhere: she names it, with an upload she never made, and a
+    // send time in the future so her message comes first.
+    let forged = tandem_proto::media::Attachment {
+        upload: Some(MediaUpload { relay_ref: "0123456789abcdef0123456789abcdef".into(), key: vec![9; 32] }),
+        ..genuine.clone()
+    };
+    let text = Payload::Text {
+        message_id: "forged1".into(),
+        sent_ms: 4_000_000_000_000,
+        text: "same picture".into(),
+        attachment: Some(forged),
+    };
+    mallory_phone.send_any_pairwise(std::slice::from_ref(&bob), text).await.unwrap();
+    assert_eq!(bob_phone.sync().await.unwrap()[0].body, "same picture");
+    assert!(format!("{genuine:?}").contains("<hidden>"), "the key never shows in debug output");
+
+    bob_phone.fetch_media(&genuine.media_id).await.unwrap();
+    assert_eq!(bob_phone.media(&genuine.media_id).unwrap().unwrap().bytes, photo);
+}

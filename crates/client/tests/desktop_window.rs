@@ -40,16 +40,16 @@ async fn alice_desktop_scrolls_a_long_chat_by_windows_and_jumps_to_an_old_messag
     assert_eq!(newest.messages.last().unwrap().message_id, all.last().unwrap().message_id);
 
     // Scrolled to the top: the window holds the oldest 200, and says how many are newer.
-    app.show_messages(total - 200).await.unwrap();
+    app.show_messages(&chat, total - 200).await.unwrap();
     let top = open(&app);
     assert_eq!((top.messages.len(), top.newer_hidden), (200, total - 200));
     assert_eq!(top.messages[0].message_id, all[0].message_id);
     // Past the end is the oldest window, never an empty one.
-    app.show_messages(total + 50).await.unwrap();
+    app.show_messages(&chat, total + 50).await.unwrap();
     assert_eq!(open(&app).messages[0].message_id, all[0].message_id);
     assert_eq!(open(&app).newer_hidden, total - 200);
     // The middle.
-    app.show_messages(300).await.unwrap();
+    app.show_messages(&chat, 300).await.unwrap();
     let middle = open(&app);
     let start = all.len() - 300 - 200;
     assert_eq!(middle.messages[0].message_id, all[start].message_id);
@@ -61,7 +61,24 @@ async fn alice_desktop_scrolls_a_long_chat_by_windows_and_jumps_to_an_old_messag
     let around = open(&app);
     assert!(around.messages.iter().any(|m| m.message_id == old.message_id), "the found message is in the window");
     assert_eq!(app.open_chat_at(&chat, "nosuchmessage").await.unwrap_err().code, "not_found");
+    // A window asked for a chat that is no longer open changes nothing.
+    app.show_messages("someotherchat", 5).await.unwrap();
+    assert!(open(&app).messages.iter().any(|m| m.message_id == old.message_id));
     // Opening the chat again starts at the newest.
     app.open_chat(&chat).await.unwrap();
     assert_eq!(open(&app).newer_hidden, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_app_on_the_same_profile_is_refused_with_what_to_do() {
+    let relay = TestRelay::start().await;
+    let profile = tempfile::tempdir().unwrap();
+    let first = DesktopApp::start(desktop_config(&relay.url(), profile.path(), "alice_desktop", KeyStorage::File));
+    wait_for_view(&mut first.watch(), "the first app shows a code", |v| v.screen == Screen::Linking).await;
+    let second = DesktopApp::start(desktop_config(&relay.url(), profile.path(), "alice_desktop", KeyStorage::File));
+    let refused = wait_for_view(&mut second.watch(), "the second app refuses", |v| v.screen == Screen::Fatal).await;
+    let error = refused.error.unwrap();
+    assert_eq!(error.code, "profile_folder");
+    assert!(error.message.contains("another Tandem window"), "{}", error.message);
+    assert_eq!(first.view().screen, Screen::Linking, "the first app carries on");
 }

@@ -40,14 +40,21 @@ pub struct Attachment {
     pub upload: Option<MediaUpload>,
 }
 
-/// A sealed file on the relay: its unguessable reference and the key that opens it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A sealed file on the relay: its unguessable reference and the key that opens it (never
+/// shown in debug output).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MediaUpload {
     /// The relay's id for the sealed file (32 hex digits).
     pub relay_ref: String,
     /// AES-256-GCM key, fresh for this file.
     #[serde(with = "b64")]
     pub key: Vec<u8>,
+}
+
+impl std::fmt::Debug for MediaUpload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MediaUpload").field("relay_ref", &self.relay_ref).field("key", &"<hidden>").finish()
+    }
 }
 
 impl MediaUpload {

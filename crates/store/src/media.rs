@@ -35,22 +35,27 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
-    /// The attachment of a message that names this file and says where the relay keeps it
-    /// (a photo sent live), if this device holds such a message.
-    pub fn uploaded_attachment(&self, media_id: &str) -> Result<Option<tandem_proto::media::Attachment>, StoreError> {
-        let json: Option<String> = self
+    /// The attachments of messages that name this file and say where the relay keeps it (photos
+    /// sent live), newest first, at most 8. Several people may send the same picture; one of
+    /// them may also name a file they never uploaded, so each is tried in turn.
+    pub fn uploaded_attachments(&self, media_id: &str) -> Result<Vec<tandem_proto::media::Attachment>, StoreError> {
+        let mut stmt = self
             .conn
-            .query_row(
+            .prepare(
                 "SELECT attachment FROM messages WHERE attachment IS NOT NULL
                    AND json_extract(attachment, '$.media_id') = ?1
                    AND json_extract(attachment, '$.upload') IS NOT NULL
-                 ORDER BY sent_ms DESC LIMIT 1",
-                [media_id],
-                |r| r.get(0),
+                 ORDER BY sent_ms DESC LIMIT 8",
             )
-            .optional()
             .map_err(|e| self.err(e))?;
-        Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
+        let rows = stmt.query_map([media_id], |r| r.get::<_, String>(0)).map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for json in rows {
+            if let Ok(a) = serde_json::from_str(&json.map_err(|e| self.err(e))?) {
+                out.push(a);
+            }
+        }
+        Ok(out)
     }
 
     pub fn has_media(&self, media_id: &str) -> Result<bool, StoreError> {

@@ -31,7 +31,11 @@ export function messageAnnouncement(prev: View | null, next: View): string | nul
 
   const openA = a.open_chat;
   const openB = b.open_chat;
-  if (openA !== null && openB !== null && openA.chat_id === openB.chat_id) {
+  // Only windows that end with the newest message show what arrived; a window moved by scrolling
+  // (older messages) is not news, and news while reading older ones shows in the chat list.
+  const atNewest =
+    openA !== null && openB !== null && openA.chat_id === openB.chat_id && openA.newer_hidden === 0 && openB.newer_hidden === 0;
+  if (atNewest) {
     const known = new Set(openA.messages.map((m) => m.message_id));
     const fresh = after(openA, openB.messages).filter((m) => !m.outgoing && !known.has(m.message_id));
     const only = fresh[0];
@@ -42,7 +46,7 @@ export function messageAnnouncement(prev: View | null, next: View): string | nul
 
   for (const chat of b.chats) {
     const last = chat.last_message;
-    if (chat.chat_id === openB?.chat_id || last === null || last.outgoing) continue;
+    if ((atNewest && chat.chat_id === openB?.chat_id) || last === null || last.outgoing) continue;
     const before = a.chats.find((c) => c.chat_id === chat.chat_id)?.last_message ?? null;
     if (JSON.stringify(before) !== JSON.stringify(last)) parts.push(`New message from ${chat.chat_id}`);
   }

@@ -122,10 +122,11 @@ export function renderComposer(chatId: string, ctx: RenderContext): Composer {
     e.preventDefault();
     submit();
   });
-  // A pasted image (or file) becomes the attachment; pasted text goes into the text as usual.
+  // A pasted image (or file) becomes the attachment; pasted text goes into the text as usual,
+  // even when the clipboard also holds a picture of it (office apps put one there).
   input.addEventListener("paste", (e) => {
     const file = firstFile(e.clipboardData);
-    if (file === null) return;
+    if (file === null || (e.clipboardData?.types ?? []).includes("text/plain")) return;
     e.preventDefault();
     acceptFile(file);
   });

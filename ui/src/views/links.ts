@@ -34,6 +34,9 @@ export function httpUrl(text: string): string | null {
   try {
     const u = new URL(text);
     if ((u.protocol !== "http:" && u.protocol !== "https:") || u.hostname === "") return null;
+    // A user name or password in a link is a classic disguise (https://bank.example@evil.example):
+    // shown as text, never opened (the core refuses it too).
+    if (u.username !== "" || u.password !== "") return null;
     // Normalized: an internationalized host shows as punycode (no look-alike letters).
     return u.href;
   } catch {

@@ -80,7 +80,7 @@ export function virtualize(list: HTMLElement, chat: OpenChat, ctx: RenderContext
     const want = windowAround(index, chat.total_messages);
     if (want === chat.newer_hidden || want === st.requested) return;
     st.requested = want;
-    ctx.backend.showMessages(want).catch(() => {
+    ctx.backend.showMessages(chat.chat_id, want).catch(() => {
       st.requested = null;
     });
   };
@@ -97,7 +97,8 @@ export function virtualize(list: HTMLElement, chat: OpenChat, ctx: RenderContext
       st.jumpIndex = Math.floor(top / ROW_ESTIMATE);
       st.anchor = null;
       ask(st.jumpIndex);
-    } else if (chat.newer_hidden > 0 && bottom > contentEnd) {
+    } else if (chat.newer_hidden > 0 && top >= contentEnd) {
+      // In the newer spacer (a drag of the scrollbar, End): jump there.
       st.jumpIndex = older + chat.messages.length + Math.floor((top - contentEnd) / ROW_ESTIMATE);
       st.anchor = null;
       ask(st.jumpIndex);
@@ -127,7 +128,9 @@ export function virtualize(list: HTMLElement, chat: OpenChat, ctx: RenderContext
         list.scrollTop = row.offsetTop;
         return true;
       }
-      list.scrollTop = st.jumpIndex * ROW_ESTIMATE; // still on its way: stay in the spacer
+      // Still on its way: stay at that place in its spacer.
+      const below = st.jumpIndex - older - rows.length;
+      list.scrollTop = i < 0 ? st.jumpIndex * ROW_ESTIMATE : list.scrollHeight - bottomHeight + below * ROW_ESTIMATE;
       return true;
     }
     return false;

@@ -126,6 +126,14 @@ export function renderMessageList(chat: OpenChat, ctx: RenderContext): MessageLi
   }
 
   const windowed = virtualize(list, chat, ctx);
+  // The found message stays marked across re-renders of its chat.
+  if (ctx.ui.found !== null && ctx.ui.found.chatId !== chat.chat_id) ctx.ui.found = null;
+  const marked = ctx.ui.found?.messageId;
+  if (marked !== undefined) {
+    list.querySelectorAll<HTMLElement>('[data-testid="message-row"]').forEach((r) => {
+      if (r.dataset["messageId"] === marked) r.classList.add("message-found");
+    });
+  }
   const last = chat.messages[chat.messages.length - 1];
   // Only a window that ends with the newest message tells whether new ones arrived.
   const atNewest = chat.newer_hidden === 0;
@@ -139,6 +147,7 @@ export function renderMessageList(chat: OpenChat, ctx: RenderContext): MessageLi
     const found = jump === null ? undefined : rows.find((r) => r.dataset["messageId"] === jump);
     if (found) {
       ctx.ui.jumpTo = null;
+      ctx.ui.found = { chatId: chat.chat_id, messageId: found.dataset["messageId"] ?? "" };
       found.classList.add("message-found");
       found.scrollIntoView?.({ block: "center" });
       ctx.ui.saveScroll(chat.chat_id, list.scrollTop);

@@ -103,10 +103,15 @@ impl DesktopApp {
     }
 
     pub async fn open_chat(&self, chat_id: &str) -> Result<(), ErrorView> {
+        self.open_chat_with(chat_id, 0).await
+    }
+
+    /// Opens a chat with its window leaving out the `newer_hidden` newest messages.
+    async fn open_chat_with(&self, chat_id: &str, newer_hidden: u64) -> Result<(), ErrorView> {
         let device = self.linked_device().await?;
         *self.open_chat.lock().unwrap_or_else(|p| p.into_inner()) = Some(chat_id.trim().to_owned());
         *self.notice.lock().unwrap_or_else(|p| p.into_inner()) = None;
-        *self.newer_hidden.lock().unwrap_or_else(|p| p.into_inner()) = 0;
+        *self.newer_hidden.lock().unwrap_or_else(|p| p.into_inner()) = newer_hidden;
         self.refresh_linked(&device);
         self.read_open_chat(&device).await;
         Ok(())
@@ -192,10 +197,17 @@ impl DesktopApp {
     }
 
     /// Moves the open chat's window of messages: it leaves out the `newer_hidden` newest (the
-    /// list asks for the part the user scrolled to).
-    pub async fn show_messages(&self, newer_hidden: u64) -> Result<(), ErrorView> {
+    /// list asks for the part the user scrolled to). Ignored unless `chat_id` is still the open
+    /// chat (the user may have opened another meanwhile).
+    pub async fn show_messages(&self, chat_id: &str, newer_hidden: u64) -> Result<(), ErrorView> {
         let device = self.linked_device().await?;
-        *self.newer_hidden.lock().unwrap_or_else(|p| p.into_inner()) = newer_hidden;
+        {
+            let open = self.open_chat.lock().unwrap_or_else(|p| p.into_inner());
+            if open.as_deref() != Some(chat_id.trim()) {
+                return Ok(());
+            }
+            *self.newer_hidden.lock().unwrap_or_else(|p| p.into_inner()) = newer_hidden;
+        }
         self.refresh_linked(&device);
         Ok(())
     }
@@ -209,11 +221,7 @@ impl DesktopApp {
             code: "not_found".into(),
             message: "that message is not on this computer any more".into(),
         })?;
-        self.open_chat(chat_id).await?;
-        *self.newer_hidden.lock().unwrap_or_else(|p| p.into_inner()) =
-            newer.saturating_sub(u64::from(MESSAGE_WINDOW / 2));
-        self.refresh_linked(&device);
-        Ok(())
+        self.open_chat_with(chat_id, newer.saturating_sub(u64::from(MESSAGE_WINDOW / 2))).await
     }
 
     /// Asks the account's other devices for an image's full file (it arrives with the sync).

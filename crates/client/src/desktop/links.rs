@@ -60,6 +60,17 @@ pub fn web_url(text: &str) -> Result<String, ErrorView> {
     Ok(url.to_string())
 }
 
+/// Whether the window may go to `url`: only Tandem's own page (served by the app itself as
+/// `tauri://localhost`, or `http(s)://tauri.localhost` on Windows). A link or a dropped file
+/// never replaces the window; web links open in the browser after the user confirms.
+pub fn stays_in_app(url: &url::Url) -> bool {
+    match url.scheme() {
+        "tauri" => url.host_str() == Some("localhost"),
+        "http" | "https" => url.host_str() == Some("tauri.localhost"),
+        _ => false,
+    }
+}
+
 /// The name one running instance of the app holds for a profile folder given on the command
 /// line (a second start with the same folder hands its link over and quits). The default
 /// profile uses the app's identifier.
@@ -132,6 +143,21 @@ mod tests {
         assert!(parse_link(&format!("tandem://chat?id={}", "a".repeat(200))).is_err());
         assert!(parse_link("tandem://settings").is_err());
         assert!(parse_link("not a url").is_err());
+    }
+
+    #[test]
+    fn the_window_stays_on_tandem_s_own_page() {
+        let ok = |s: &str| stays_in_app(&url::Url::parse(s).unwrap());
+        assert!(ok("tauri://localhost/") && ok("tauri://localhost/index.html") && ok("http://tauri.localhost/"));
+        for other in [
+            "https://example.org/",
+            "file:///etc/passwd",
+            "tauri://evil/",
+            "https://tauri.localhost.evil/",
+            "data:text/html,x",
+        ] {
+            assert!(!ok(other), "{other}");
+        }
     }
 
     #[test]

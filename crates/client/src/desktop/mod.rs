@@ -13,7 +13,7 @@ use std::sync::Arc;
 use tokio::sync::{Mutex, Notify, watch};
 
 pub use info::{ChatInfo, GroupMember};
-pub use links::{LinkTarget, instance_id, parse_link, web_url};
+pub use links::{LinkTarget, instance_id, parse_link, stays_in_app, web_url};
 #[cfg(feature = "ts")]
 pub use view::typescript;
 pub use view::{
@@ -56,6 +56,28 @@ pub struct DesktopApp {
     pending_link: std::sync::Mutex<Option<String>>,
     /// Something the window should tell the user (a link that could not be followed).
     notice: std::sync::Mutex<Option<ErrorView>>,
+    /// Held while the app runs: one app per profile folder.
+    profile_lock: std::sync::Mutex<Option<std::fs::File>>,
+}
+
+/// Locks the profile folder for this app (a second app on the same folder would use the same
+/// device keys and sessions at once). Released when the app exits, however it exits.
+fn lock_profile(dir: &std::path::Path) -> Result<std::fs::File, ClientError> {
+    let folder = |reason: String| ClientError::ProfileFolder { path: dir.display().to_string(), reason };
+    std::fs::create_dir_all(dir).map_err(|e| folder(e.to_string()))?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join("desktop.lock"))
+        .map_err(|e| folder(e.to_string()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => {
+            Err(folder("it is open in another Tandem window: use that one, or close it first".into()))
+        }
+        Err(std::fs::TryLockError::Error(e)) => Err(folder(e.to_string())),
+    }
 }
 
 /// The ranges the linking screen offers: 3 months, 1 year, everything.
@@ -75,6 +97,7 @@ impl DesktopApp {
             history_days: watch::channel(crate::companion::DEFAULT_HISTORY_DAYS).0,
             pending_link: std::sync::Mutex::new(None),
             notice: std::sync::Mutex::new(None),
+            profile_lock: std::sync::Mutex::new(None),
         });
         tokio::spawn(Arc::clone(&app).drive());
         app
@@ -148,6 +171,10 @@ impl DesktopApp {
     }
 
     async fn drive(self: Arc<Self>) {
+        match lock_profile(&self.config.profile_dir) {
+            Ok(lock) => *self.profile_lock.lock().unwrap_or_else(|p| p.into_inner()) = Some(lock),
+            Err(e) => return self.fail(Screen::Fatal, &e),
+        }
         loop {
             let dir = self.config.profile_dir.clone();
             let storage = self.config.key_storage.clone();
@@ -264,6 +291,9 @@ impl DesktopApp {
                     tracing::info!(reason = reason.as_str(), "logged out: back to linking");
                     *self.device.lock().await = None;
                     *self.open_chat.lock().unwrap_or_else(|p| p.into_inner()) = None;
+                    *self.newer_hidden.lock().unwrap_or_else(|p| p.into_inner()) = 0;
+                    *self.notice.lock().unwrap_or_else(|p| p.into_inner()) = None;
+                    *self.pending_link.lock().unwrap_or_else(|p| p.into_inner()) = None;
                     online.abort();
                     self.update(|v| {
                         v.screen = Screen::Starting;

@@ -44,18 +44,26 @@ pub async fn upload(State(relay): State<Relay>, who: Authed, body: Bytes) -> Api
     if body.len() < 12 + 16 || body.len() > MAX_SEALED_MEDIA_BYTES {
         return Err(ApiFailure::new(ErrorCode::TooLarge, "a photo file is at most 5 MiB"));
     }
-    if relay.db.media_bytes_of(&who.account_id)? + body.len() as u64 > MAX_MEDIA_BYTES_PER_ACCOUNT {
+    let media_ref: String = random_bytes()?.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    let path = file_of(&relay, &media_ref)?;
+    let size = body.len() as u64;
+    if !relay.db.reserve_media(&media_ref, &who.account_id, size, relay.now_ms(), MAX_MEDIA_BYTES_PER_ACCOUNT)? {
         return Err(ApiFailure::new(
             ErrorCode::TooLarge,
             "this account keeps too many photos on the relay; try again when older ones expire",
         ));
     }
-    let media_ref: String = random_bytes()?.iter().take(16).map(|b| format!("{b:02x}")).collect();
-    let path = file_of(&relay, &media_ref)?;
     let partial = path.with_extension("part");
-    tokio::fs::write(&partial, &body).await.map_err(io_failure)?;
-    tokio::fs::rename(&partial, &path).await.map_err(io_failure)?;
-    relay.db.add_media(&media_ref, &who.account_id, body.len() as u64, relay.now_ms())?;
+    let written = async {
+        tokio::fs::write(&partial, &body).await?;
+        tokio::fs::rename(&partial, &path).await
+    }
+    .await;
+    if let Err(e) = written {
+        let _ = tokio::fs::remove_file(&partial).await;
+        relay.db.remove_media(&media_ref)?;
+        return Err(io_failure(e));
+    }
     Ok(Json(MediaCreated { media_ref }))
 }
 

@@ -6,11 +6,28 @@ use tandem_proto::ids::AccountId;
 use super::Db;
 
 impl Db {
-    pub fn add_media(&self, media_ref: &str, uploader: &AccountId, size: u64, now_ms: u64) -> rusqlite::Result<()> {
-        self.conn().execute(
-            "INSERT INTO media (media_ref, account_id, size, created_ms) VALUES (?1, ?2, ?3, ?4)",
-            params![media_ref, uploader.as_str(), size, now_ms],
+    /// Records a file if the uploader stays within `quota` bytes with it (one statement, so two
+    /// uploads at once cannot both squeeze in); false when over.
+    pub fn reserve_media(
+        &self,
+        media_ref: &str,
+        uploader: &AccountId,
+        size: u64,
+        now_ms: u64,
+        quota: u64,
+    ) -> rusqlite::Result<bool> {
+        let added = self.conn().execute(
+            "INSERT INTO media (media_ref, account_id, size, created_ms)
+             SELECT ?1, ?2, ?3, ?4
+             WHERE (SELECT COALESCE(SUM(size), 0) FROM media WHERE account_id = ?2) + ?3 <= ?5",
+            params![media_ref, uploader.as_str(), size, now_ms, quota],
         )?;
+        Ok(added == 1)
+    }
+
+    /// Forgets a file (its upload failed).
+    pub fn remove_media(&self, media_ref: &str) -> rusqlite::Result<()> {
+        self.conn().execute("DELETE FROM media WHERE media_ref = ?1", [media_ref])?;
         Ok(())
     }
 
@@ -26,13 +43,27 @@ impl Db {
         let rows = stmt.query_map([cutoff_ms], |r| r.get(0))?;
         rows.collect()
     }
+}
 
-    /// Bytes an account keeps on the relay in photo files (bounded per account).
-    pub fn media_bytes_of(&self, uploader: &AccountId) -> rusqlite::Result<u64> {
-        self.conn().query_row(
-            "SELECT COALESCE(SUM(size), 0) FROM media WHERE account_id = ?1",
-            [uploader.as_str()],
-            |r| r.get(0),
-        )
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_account_stays_within_its_quota_and_expired_files_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("relay.sqlite3")).unwrap();
+        let alice = AccountId::from_account_key(&[1; 32]);
+        let bob = AccountId::from_account_key(&[2; 32]);
+        assert!(db.reserve_media("a1", &alice, 600, 10, 1000).unwrap());
+        assert!(!db.reserve_media("a2", &alice, 500, 11, 1000).unwrap(), "600 + 500 is over 1000");
+        assert!(db.reserve_media("a3", &alice, 400, 12, 1000).unwrap(), "600 + 400 is exactly 1000");
+        assert!(db.reserve_media("b1", &bob, 900, 13, 1000).unwrap(), "bob has his own quota");
+        assert_eq!(db.media_created("a2").unwrap(), None);
+        assert_eq!(db.expire_media(12).unwrap(), ["a1"]);
+        assert_eq!(db.media_created("a1").unwrap(), None);
+        assert!(db.reserve_media("a4", &alice, 500, 14, 1000).unwrap(), "room again once a1 expired");
+        db.remove_media("a4").unwrap();
+        assert_eq!(db.media_created("a4").unwrap(), None);
     }
 }

@@ -182,3 +182,23 @@ async fn a_message_naming_someone_elses_photo_cannot_stop_it_from_opening() {
     bob_phone.fetch_media(&genuine.media_id).await.unwrap();
     assert_eq!(bob_phone.media(&genuine.media_id).unwrap().unwrap().bytes, photo);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_relay_deletes_photo_files_after_30_days_without_being_asked() {
+    let relay = TestRelay::with_manual_clock().await;
+    let alice_phone = Actor::new("alice_phone").create_phone(&relay.url()).await;
+    let bob_phone = Actor::new("bob_phone").create_phone(&relay.url()).await;
+    let bob = bob_phone.info().account_id.unwrap();
+    alice_phone.send_image(bob.as_str(), &demo_image(7).unwrap(), "").await.unwrap();
+    let media_dir = relay.data.path().join("media");
+    assert_eq!(std::fs::read_dir(&media_dir).unwrap().count(), 1);
+    // 31 days pass with no upload or download: the relay's sweep (when it starts, then hourly)
+    // removes the file by itself.
+    relay.advance_secs(31 * 24 * 3600);
+    let TestRelay { relay: running, data, clock } = relay;
+    running.stop_and_wait().await;
+    let config =
+        tandem_relay::RelayConfig { clock: clock.clone().unwrap(), ..tandem_relay::RelayConfig::new(data.path()) };
+    let _restarted = tandem_relay::RunningRelay::start("127.0.0.1:0", config).await.unwrap();
+    assert_eq!(std::fs::read_dir(&media_dir).unwrap().count(), 0, "the expired photo file is gone");
+}

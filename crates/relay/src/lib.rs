@@ -125,12 +125,12 @@ impl Server {
     }
 
     pub fn from_listener(listener: TcpListener, config: &RelayConfig) -> Result<Self, RelayError> {
-        Ok(Server {
-            listener,
-            relay: Relay::open(config)?,
-            tls: config.tls.clone(),
-            max_request_bytes: config.max_request_bytes,
-        })
+        let relay = Relay::open(config)?;
+        // What expired while the relay was down goes before it serves (then hourly, in `run`).
+        if api::blobs::expire(&relay).and(api::media::expire(&relay)).is_err() {
+            tracing::warn!("expired files could not be removed at start; the hourly sweep tries again");
+        }
+        Ok(Server { listener, relay, tls: config.tls.clone(), max_request_bytes: config.max_request_bytes })
     }
 
     pub fn local_addr(&self) -> Result<SocketAddr, RelayError> {
@@ -138,20 +138,38 @@ impl Server {
     }
 
     pub async fn run(self) -> Result<(), RelayError> {
-        let app = api::router(self.relay, self.max_request_bytes);
-        match self.tls {
-            None => axum::serve(self.listener, app).await.map_err(RelayError::Serve),
-            Some(files) => {
-                let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(&files.cert, &files.key)
-                    .await
-                    .map_err(|e| RelayError::Tls(files.cert.clone(), e))?;
-                let listener = self.listener.into_std().map_err(RelayError::Bind)?;
-                axum_server::from_tcp_rustls(listener, tls)
-                    .map_err(RelayError::Bind)?
-                    .serve(app.into_make_service())
-                    .await
-                    .map_err(RelayError::Serve)
+        // Expired history blobs and photo files go within the hour even when nobody uploads;
+        // the sweep lives as long as the server.
+        let janitor = self.relay.clone();
+        let sweep = async move {
+            let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
+            loop {
+                hourly.tick().await;
+                if api::blobs::expire(&janitor).and(api::media::expire(&janitor)).is_err() {
+                    tracing::warn!("expired files could not be removed this hour; trying again in an hour");
+                }
             }
+        };
+        let app = api::router(self.relay, self.max_request_bytes);
+        let serve = async move {
+            match self.tls {
+                None => axum::serve(self.listener, app).await.map_err(RelayError::Serve),
+                Some(files) => {
+                    let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(&files.cert, &files.key)
+                        .await
+                        .map_err(|e| RelayError::Tls(files.cert.clone(), e))?;
+                    let listener = self.listener.into_std().map_err(RelayError::Bind)?;
+                    axum_server::from_tcp_rustls(listener, tls)
+                        .map_err(RelayError::Bind)?
+                        .serve(app.into_make_service())
+                        .await
+                        .map_err(RelayError::Serve)
+                }
+            }
+        };
+        tokio::select! {
+            served = serve => served,
+            () = sweep => Ok(()),
         }
     }
 

@@ -40,7 +40,7 @@ fn io_failure(e: std::io::Error) -> ApiFailure {
 }
 
 /// Deletes expired blobs (records and files).
-fn expire(relay: &Relay) -> Result<(), ApiFailure> {
+pub(crate) fn expire(relay: &Relay) -> Result<(), ApiFailure> {
     for id in relay.db.expire_blobs(relay.now_ms().saturating_sub(BLOB_TTL_MS))? {
         let _ = std::fs::remove_file(relay.blob_dir.join(id));
     }

@@ -31,7 +31,7 @@ fn io_failure(e: std::io::Error) -> ApiFailure {
     ApiFailure::new(ErrorCode::Internal, "the relay could not store or read the file; try again later")
 }
 
-fn expire(relay: &Relay) -> Result<(), ApiFailure> {
+pub(crate) fn expire(relay: &Relay) -> Result<(), ApiFailure> {
     for media_ref in relay.db.expire_media(relay.now_ms().saturating_sub(MEDIA_TTL_MS))? {
         let _ = std::fs::remove_file(relay.media_dir.join(media_ref));
     }

@@ -3,13 +3,13 @@
 mod accounts;
 mod appstate;
 mod auth;
-mod blobs;
+pub(crate) mod blobs;
 mod error;
 mod extract;
 mod keys;
 mod lifecycle;
 mod link;
-mod media;
+pub(crate) mod media;
 mod messages;
 mod ws;
 

@@ -241,6 +241,12 @@ export class UiState {
     this.scrollTops.set(chatId, top);
   }
 
+  /** A chat opened again starts at its newest messages (the core's window does too). */
+  forgetScroll(chatId: string): void {
+    this.scrollTops.delete(chatId);
+    this.scrollWindows.forget(chatId);
+  }
+
   savedScroll(chatId: string): number | undefined {
     return this.scrollTops.get(chatId);
   }

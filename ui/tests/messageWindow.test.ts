@@ -120,3 +120,16 @@ describe("the virtualized message list, newer side", () => {
     expect(byTestId("message-list").scrollTop).toBe(600 * ROW_ESTIMATE + 100 * ROW);
   });
 });
+
+describe("reopening a chat", () => {
+  it("starts at the newest messages again, as the core's window does", () => {
+    fakeLayout();
+    const { app } = mount(windowView(0));
+    scrollTo(100 * ROW_ESTIMATE); // dragged up to message 100
+    app.render(windowView(800));
+    byTestId("chat-row").click(); // the chat opened again from the list
+    app.render(windowView(0)); // the core's window is back at the newest
+    const list = byTestId("message-list");
+    expect(list.scrollTop).toBe(list.scrollHeight);
+  });
+});

@@ -14,6 +14,7 @@ export function openChatFrom(
   atMessage?: string,
 ): void {
   ctx.ui.chatListError = "";
+  ctx.ui.forgetScroll(chatId);
   ctx.ui.refresh(now);
   const opened = atMessage === undefined ? ctx.backend.openChat(chatId) : ctx.backend.openChatAt(chatId, atMessage);
   opened.then(

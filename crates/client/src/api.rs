@@ -19,6 +19,10 @@ pub enum Auth<'a> {
     LinkToken(&'a str),
 }
 
+/// No answer from the relay is larger than this (history chunks are at most 8 MiB, photo files
+/// 5 MiB; a page of messages is at most 500 envelopes).
+const MAX_ANSWER_BYTES: usize = 128 * 1024 * 1024;
+
 #[derive(Clone)]
 pub struct RelayApi {
     base: String,
@@ -108,9 +112,23 @@ impl RelayApi {
     async fn raw(&self, builder: RequestBuilder) -> Result<Vec<u8>> {
         let unreachable =
             |e: reqwest::Error| ClientError::RelayUnreachable { url: self.base.clone(), reason: describe(&e) };
-        let response = builder.send().await.map_err(unreachable)?;
+        let mut response = builder.send().await.map_err(unreachable)?;
         let status = response.status();
-        let bytes = response.bytes().await.map_err(unreachable)?;
+        // Read in pieces, bounded: a relay that sends without end cannot exhaust memory.
+        let too_large = || ClientError::Relay {
+            code: ErrorCode::TooLarge,
+            message: format!("the relay's answer is larger than {} MiB: refused", MAX_ANSWER_BYTES >> 20),
+        };
+        if response.content_length().is_some_and(|n| n > MAX_ANSWER_BYTES as u64) {
+            return Err(too_large());
+        }
+        let mut bytes = Vec::new();
+        while let Some(piece) = response.chunk().await.map_err(unreachable)? {
+            if bytes.len() + piece.len() > MAX_ANSWER_BYTES {
+                return Err(too_large());
+            }
+            bytes.extend_from_slice(&piece);
+        }
         if status.is_success() {
             return Ok(bytes.to_vec());
         }

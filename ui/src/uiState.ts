@@ -56,6 +56,8 @@ export interface NewChatState {
   text: string;
   busy: boolean;
   error: string;
+  /** The account a tandem:// link offered, once put into the box (so edits are kept). */
+  offered?: string;
 }
 
 /** The linking screen's history range choice. */

@@ -142,6 +142,7 @@ export function linkedView(devices: Device[], over: Partial<Linked> = {}): View 
       profile_name: null,
       notice: null,
       history_days: null,
+      suggested_chat: null,
       ...over,
     },
   });

@@ -209,3 +209,17 @@ describe("synced chat settings", () => {
     expect(byTestId("chat-action-error").textContent).toContain("the key has not arrived");
   });
 });
+
+describe("a tandem:// link to someone new", () => {
+  it("offers the chat in the new-chat box; nothing starts until the user chooses Start chat", async () => {
+    const backend = fakeBackend();
+    const account = "abcdefghijklmnop";
+    mount(linkedView([device()], { suggested_chat: account }), backend);
+    expect(byTestId<HTMLInputElement>("new-chat-input").value).toBe(account);
+    expect(byTestId("new-chat-suggested").textContent).toContain("Start chat");
+    expect(backend.addContact).not.toHaveBeenCalled();
+    byTestId<HTMLButtonElement>("new-chat-add").click();
+    await flush();
+    expect(backend.addContact).toHaveBeenCalledWith(account);
+  });
+});

@@ -108,13 +108,18 @@ async fn chat_info_shows_the_safety_number_devices_and_members_and_links_open_ch
     let profile = tempfile::tempdir().unwrap();
     let app = DesktopApp::start(desktop_config(&relay.url(), profile.path(), "alice_desktop", KeyStorage::File));
     let mut views = app.watch();
-    // A link that arrives before linking waits, and opens bob's chat once linked.
+    // A link that arrives before linking waits; once linked, bob (not a contact yet) is offered,
+    // not added: a link from any web page never starts a chat by itself.
     app.open_link(&format!("tandem://chat?id={bob}")).await;
     link_window(&mut views, &alice_phone).await;
-    wait_for_view(&mut views, "the link opened bob's chat", |v| {
-        v.linked.as_ref().and_then(|l| l.open_chat.as_ref()).is_some_and(|c| c.chat_id == bob.as_str())
+    let offered = wait_for_view(&mut views, "the link offers a chat with bob", |v| {
+        v.linked.as_ref().is_some_and(|l| l.suggested_chat.as_deref() == Some(bob.as_str()))
     })
     .await;
+    assert!(offered.linked.unwrap().open_chat.is_none());
+    app.add_contact(bob.as_str()).await.unwrap();
+    let view = app.view().linked.unwrap();
+    assert_eq!((view.open_chat.unwrap().chat_id, view.suggested_chat), (bob.to_string(), None));
 
     let info = app.chat_info(bob.as_str()).await.unwrap();
     assert!(!info.group);
@@ -139,6 +144,9 @@ async fn chat_info_shows_the_safety_number_devices_and_members_and_links_open_ch
         v.linked.as_ref().and_then(|l| l.open_chat.as_ref()).is_some_and(|c| c.chat_id == group.group_id)
     })
     .await;
+    // A link to someone already in the chat list opens the chat at once.
+    app.open_link(&format!("tandem://chat?id={bob}")).await;
+    assert_eq!(app.view().linked.unwrap().open_chat.unwrap().chat_id, bob.as_str());
     app.open_link("tandem://link?v=1&ref=abc").await;
     let view = wait_for_view(&mut views, "a notice says a linking code is for the phone", |v| {
         v.linked.as_ref().is_some_and(|l| l.notice.is_some())

@@ -49,7 +49,12 @@ notice: ErrorView | null,
  * How much history this desktop asked its phone for when it was linked (days; 0:
  * everything; `None`: not known).
  */
-history_days: number | null, };
+history_days: number | null, 
+/**
+ * An account a `tandem://chat` link named that is not a contact yet: the window offers to
+ * start the chat (a link never starts one by itself).
+ */
+suggested_chat: string | null, };
 
 export type DeviceSummary = { device_id: number, name: string, kind: DeviceKind, linked_at_ms: number, last_active_ms: number | null, this_device: boolean, };
 

@@ -48,8 +48,13 @@ export interface Section {
   apply(): void;
 }
 
-export function renderNewChat(ctx: RenderContext): Section & { focus(): void } {
+/** `suggested`: an account a tandem:// link named (not a contact yet): offered, not started. */
+export function renderNewChat(ctx: RenderContext, suggested: string | null = null): Section & { focus(): void } {
   const st = ctx.ui.newChat;
+  if (suggested !== null && st.offered !== suggested) {
+    st.offered = suggested;
+    st.text = suggested;
+  }
   const input = el("input", {
     class: "new-chat-input",
     testid: "new-chat-input",
@@ -88,6 +93,12 @@ export function renderNewChat(ctx: RenderContext): Section & { focus(): void } {
     { class: "new-chat", testid: "new-chat-form", attrs: { "aria-label": "New chat" } },
     el("label", { class: "label", attrs: { for: "new-chat-input" } }, "Account id"),
     el("div", { class: "new-chat-row" }, input, add),
+    suggested !== null &&
+      el(
+        "p",
+        { class: "muted", testid: "new-chat-suggested" },
+        "A tandem:// link asks to start a chat with this account. Check it, then choose Start chat.",
+      ),
     error,
   );
   form.addEventListener("submit", (e) => {

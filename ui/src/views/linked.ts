@@ -175,7 +175,7 @@ export function renderLinked(view: View, ctx: RenderContext): HTMLElement {
 
   // Before the conversation is built: leaving a chat gives up opening its images.
   ctx.ui.setOpenChat(linked.open_chat?.chat_id ?? null);
-  const newChat = renderNewChat(ctx);
+  const newChat = renderNewChat(ctx, linked.suggested_chat);
   const chats = renderChatList(linked, ctx);
   const conversation = renderConversation(linked.open_chat, ctx);
   const settings = renderSettings(view, linked, ctx);

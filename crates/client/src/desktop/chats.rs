@@ -19,6 +19,7 @@ impl DesktopApp {
         view.settings_ready = device.settings_ready();
         view.profile_name = device.profile_name().ok().flatten();
         view.history_days = device.history_range_days().ok().flatten();
+        view.suggested_chat = self.suggested_chat.lock().unwrap_or_else(|p| p.into_inner()).clone();
         view.notice = self.notice.lock().unwrap_or_else(|p| p.into_inner()).clone();
         let groups = device.groups().unwrap_or_default();
         let group = |chat_id: &str| groups.iter().find(|g| g.group_id == chat_id);
@@ -170,6 +171,7 @@ impl DesktopApp {
     pub async fn add_contact(&self, account_id: &str) -> Result<(), ErrorView> {
         let device = self.linked_device().await?;
         let account = device.add_contact(account_id).await.map_err(|e| ErrorView::from(&e))?;
+        *self.suggested_chat.lock().unwrap_or_else(|p| p.into_inner()) = None;
         self.open_chat(account.as_str()).await
     }
 

@@ -112,7 +112,17 @@ impl DesktopApp {
             }
             return self.open_chat(id).await;
         }
-        self.add_contact(id).await
+        let account = tandem_proto::ids::AccountId::parse(id).map_err(|e| ErrorView::from(&e.into()))?;
+        let known = device.contacts().map_err(|e| ErrorView::from(&e))?.iter().any(|c| c == account.as_str())
+            || device.chat_list().map_err(|e| ErrorView::from(&e))?.iter().any(|c| c.chat_id == account.as_str());
+        if known {
+            return self.open_chat(account.as_str()).await;
+        }
+        // Someone new: a link (from any web page) does not start a chat by itself. The window
+        // offers it; the user starts it.
+        *self.suggested_chat.lock().unwrap_or_else(|p| p.into_inner()) = Some(account.to_string());
+        self.refresh_linked(&device);
+        Ok(())
     }
 
     /// The link that arrived before linking, if any (taken: it is followed once).
@@ -120,8 +130,11 @@ impl DesktopApp {
         self.pending_link.lock().unwrap_or_else(|p| p.into_inner()).take()
     }
 
-    /// Shows (or clears) the window's notice.
+    /// Shows (or clears) the window's notice; clearing it also drops a suggested chat.
     pub async fn set_notice(&self, notice: Option<ErrorView>) {
+        if notice.is_none() {
+            *self.suggested_chat.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        }
         *self.notice.lock().unwrap_or_else(|p| p.into_inner()) = notice;
         if let Ok(device) = self.linked_device().await {
             self.refresh_linked(&device);

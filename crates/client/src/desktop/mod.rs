@@ -56,6 +56,8 @@ pub struct DesktopApp {
     pending_link: std::sync::Mutex<Option<String>>,
     /// Something the window should tell the user (a link that could not be followed).
     notice: std::sync::Mutex<Option<ErrorView>>,
+    /// An account a `tandem://` link named that is not a contact yet: offered, not started.
+    suggested_chat: std::sync::Mutex<Option<String>>,
     /// Held while the app runs: one app per profile folder.
     profile_lock: std::sync::Mutex<Option<std::fs::File>>,
 }
@@ -98,6 +100,7 @@ impl DesktopApp {
             pending_link: std::sync::Mutex::new(None),
             notice: std::sync::Mutex::new(None),
             profile_lock: std::sync::Mutex::new(None),
+            suggested_chat: std::sync::Mutex::new(None),
         });
         tokio::spawn(Arc::clone(&app).drive());
         app
@@ -294,6 +297,7 @@ impl DesktopApp {
                     *self.newer_hidden.lock().unwrap_or_else(|p| p.into_inner()) = 0;
                     *self.notice.lock().unwrap_or_else(|p| p.into_inner()) = None;
                     *self.pending_link.lock().unwrap_or_else(|p| p.into_inner()) = None;
+                    *self.suggested_chat.lock().unwrap_or_else(|p| p.into_inner()) = None;
                     online.abort();
                     self.update(|v| {
                         v.screen = Screen::Starting;

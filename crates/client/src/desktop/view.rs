@@ -165,6 +165,9 @@ pub struct LinkedView {
     /// How much history this desktop asked its phone for when it was linked (days; 0:
     /// everything; `None`: not known).
     pub history_days: Option<u32>,
+    /// An account a `tandem://chat` link named that is not a contact yet: the window offers to
+    /// start the chat (a link never starts one by itself).
+    pub suggested_chat: Option<String>,
 }
 
 impl LinkedView {
@@ -184,6 +187,7 @@ impl LinkedView {
             profile_name: None,
             notice: None,
             history_days: None,
+            suggested_chat: None,
         }
     }
 }

@@ -21,19 +21,14 @@ pub fn run() -> std::process::ExitCode {
         .init();
     let mut options = options::Options::from_env_and_args();
     // One running app per profile: a second start hands its tandem:// link to the first (which
-    // comes to the front) and quits. A profile given on the command line is its own instance.
-    // The folder's one true name (it exists from here on): the instance and the lock follow it.
+    // comes to the front) and quits. A profile given on the command line is its own instance,
+    // named by the folder's one true name (it exists from here on; the profile lock follows it).
     options.profile = options.profile.map(|p| {
         let _ = std::fs::create_dir_all(&p);
         std::fs::canonicalize(&p).or_else(|_| std::path::absolute(&p)).unwrap_or(p)
     });
     let mut single_instance = tauri_plugin_single_instance::Builder::new().callback(|app, argv, _cwd| {
-        if let Some(window) = app.get_webview_window("main") {
-            let _ = window.unminimize();
-            let _ = window.show();
-            let _ = window.set_focus();
-        }
-        links::follow_later(app, options::Options::link_in(argv));
+        links::second_start(app, options::Options::link_in(argv));
     });
     let mut window_state = tauri_plugin_window_state::Builder::new().with_state_flags(window_state::FLAGS);
     if let Some(profile) = &options.profile {

@@ -8,25 +8,28 @@ use tandem_client::desktop::DesktopApp;
 use tauri::{AppHandle, Manager};
 use tauri_plugin_deep_link::DeepLinkExt;
 
-/// A link from a second start of the app.
-pub fn follow_later(app: &AppHandle, link: Option<String>) {
+fn open(desktop: &Arc<DesktopApp>, link: String) {
+    let desktop = Arc::clone(desktop);
+    tauri::async_runtime::spawn(async move { desktop.open_link(&link).await });
+}
+
+/// Another start of the app: the window comes to the front and follows its link, if any.
+pub fn second_start(app: &AppHandle, link: Option<String>) {
+    crate::tray::show_window(app);
     if let (Some(link), Some(desktop)) = (link, app.try_state::<Arc<DesktopApp>>()) {
-        let desktop = Arc::clone(&desktop);
-        tauri::async_runtime::spawn(async move { desktop.open_link(&link).await });
+        open(&desktop, link);
     }
 }
 
+/// The first start's link, and every link the system delivers later.
 pub fn follow(app: &AppHandle, desktop: &Arc<DesktopApp>, first: Option<String>) {
     if let Some(link) = first {
-        let desktop = Arc::clone(desktop);
-        tauri::async_runtime::spawn(async move { desktop.open_link(&link).await });
+        open(desktop, link);
     }
     let desktop = Arc::clone(desktop);
     app.deep_link().on_open_url(move |event| {
         for url in event.urls() {
-            let desktop = Arc::clone(&desktop);
-            let link = url.to_string();
-            tauri::async_runtime::spawn(async move { desktop.open_link(&link).await });
+            open(&desktop, url.to_string());
         }
     });
 }

@@ -1,7 +1,21 @@
 import { describe, expect, it, vi } from "vitest";
 import { AppError } from "../src/errors";
 import { MAX_IMAGE_BYTES, fileSizeText, refusal } from "../src/views/attachments";
-import { CHAT_A, CHAT_B, byTestId, chatSummary, chatView, fakeBackend, flush, mount, openChat, queryTestId } from "./helpers";
+import {
+  CHAT_A,
+  CHAT_B,
+  byTestId,
+  chatSummary,
+  chatView,
+  composer,
+  fakeBackend,
+  flush,
+  mount,
+  openChat,
+  pressEnter,
+  queryTestId,
+  typeText,
+} from "./helpers";
 
 const chats = [chatSummary(CHAT_A), chatSummary(CHAT_B)];
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -19,21 +33,6 @@ function pngFile(name = "cat.png", size = 2048, type = "image/png"): File {
 
 function base64(file: File): Promise<string> {
   return file.arrayBuffer().then((b) => Buffer.from(b).toString("base64"));
-}
-
-function composer(): HTMLTextAreaElement {
-  return byTestId<HTMLTextAreaElement>("composer-input");
-}
-
-function typeText(text: string): void {
-  composer().value = text;
-  composer().dispatchEvent(new Event("input", { bubbles: true }));
-}
-
-function pressEnter(shiftKey = false): KeyboardEvent {
-  const e = new KeyboardEvent("keydown", { key: "Enter", shiftKey, bubbles: true, cancelable: true });
-  composer().dispatchEvent(e);
-  return e;
 }
 
 /** Picks `file` in the hidden file input, as the file dialog would. */

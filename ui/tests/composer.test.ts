@@ -1,27 +1,26 @@
 import { describe, expect, it, vi } from "vitest";
 import { AppError } from "../src/errors";
 import type { ChatMessage } from "../src/types";
-import { CHAT_A, CHAT_B, byTestId, chatSummary, chatView, fakeBackend, flush, message, mount, openChat } from "./helpers";
+import {
+  CHAT_A,
+  CHAT_B,
+  byTestId,
+  chatSummary,
+  chatView,
+  composer,
+  fakeBackend,
+  flush,
+  message,
+  mount,
+  openChat,
+  pressEnter,
+  typeText,
+} from "./helpers";
 
 const chats = [chatSummary(CHAT_A), chatSummary(CHAT_B)];
 
 function open(chatId: string, messages: ChatMessage[] = []) {
   return chatView(chats, openChat(chatId, messages));
-}
-
-function composer(): HTMLTextAreaElement {
-  return byTestId<HTMLTextAreaElement>("composer-input");
-}
-
-function typeText(text: string): void {
-  composer().value = text;
-  composer().dispatchEvent(new Event("input", { bubbles: true }));
-}
-
-function pressEnter(shiftKey = false): KeyboardEvent {
-  const e = new KeyboardEvent("keydown", { key: "Enter", shiftKey, bubbles: true, cancelable: true });
-  composer().dispatchEvent(e);
-  return e;
 }
 
 describe("composer", () => {

@@ -278,3 +278,21 @@ export function queryTestId(id: string, scope: ParentNode = document): HTMLEleme
 export async function flush(): Promise<void> {
   for (let i = 0; i < 5; i++) await Promise.resolve();
 }
+
+/** The composer's text box. */
+export function composer(): HTMLTextAreaElement {
+  return byTestId<HTMLTextAreaElement>("composer-input");
+}
+
+/** Types `text` into the composer, as the user would. */
+export function typeText(text: string): void {
+  composer().value = text;
+  composer().dispatchEvent(new Event("input", { bubbles: true }));
+}
+
+/** Presses Enter (or Shift+Enter) in the composer; returns the event. */
+export function pressEnter(shiftKey = false): KeyboardEvent {
+  const e = new KeyboardEvent("keydown", { key: "Enter", shiftKey, bubbles: true, cancelable: true });
+  composer().dispatchEvent(e);
+  return e;
+}

@@ -241,12 +241,6 @@ impl Device {
         Ok(self.state().store.messages(chat_id.trim())?)
     }
 
-    /// The newest `limit` messages of a chat, oldest first, and how many it holds here (a
-    /// window shows a page at a time, however long the chat).
-    pub fn recent_messages(&self, chat_id: &str, limit: u32) -> Result<(Vec<Message>, u64)> {
-        Ok(self.state().store.recent_messages(chat_id.trim(), limit)?)
-    }
-
     /// `limit` messages of a chat, oldest first, skipping its `newer` newest; and its total.
     pub fn message_window(&self, chat_id: &str, newer: u64, limit: u32) -> Result<(Vec<Message>, u64)> {
         Ok(self.state().store.message_window(chat_id.trim(), newer, limit)?)

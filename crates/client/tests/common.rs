@@ -124,6 +124,38 @@ pub fn desktop_config(
     }
 }
 
+/// The desktop app named alice_desktop on a fresh profile folder (key in a file), and its views.
+pub fn start_desktop(
+    relay: &str,
+) -> (TempDir, Arc<tandem_client::desktop::DesktopApp>, tokio::sync::watch::Receiver<tandem_client::desktop::View>) {
+    let profile = tempfile::tempdir().unwrap();
+    let app = tandem_client::desktop::DesktopApp::start(desktop_config(
+        relay,
+        profile.path(),
+        "alice_desktop",
+        KeyStorage::File,
+    ));
+    let views = app.watch();
+    (profile, app, views)
+}
+
+/// The phone approves a scanned code and sends the history it asked for (all of it, at once);
+/// returns the desktop's view once its history is complete.
+pub async fn approve_with_history(
+    phone: &Device,
+    pending: tandem_client::PendingLink,
+    scope: tandem_client::HistoryScope,
+    views: &mut tokio::sync::watch::Receiver<tandem_client::desktop::View>,
+) -> tandem_client::desktop::View {
+    let linked = pending.approve().await.unwrap();
+    phone.send_history(linked.device_id, scope, &mut |_| {}).await.unwrap();
+    phone.send_pending_history(&mut |_| {}).await.unwrap();
+    wait_for_view(views, "history complete", |v| {
+        v.linked.as_ref().and_then(|l| l.history.as_ref()).is_some_and(|h| h.state == "complete")
+    })
+    .await
+}
+
 /// The window shows a QR code, `phone` links it, and it is linked and online: that view.
 pub async fn link_window(
     views: &mut tokio::sync::watch::Receiver<tandem_client::desktop::View>,

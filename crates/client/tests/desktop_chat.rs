@@ -3,9 +3,8 @@
 
 mod common;
 
-use common::{Actor, TestRelay, desktop_config, link_window, wait_for_view};
-use tandem_client::KeyStorage;
-use tandem_client::desktop::{DesktopApp, View};
+use common::{Actor, TestRelay, link_window, start_desktop, wait_for_view};
+use tandem_client::desktop::View;
 
 fn bodies(view: &View) -> Vec<(bool, String, String)> {
     let open = view.linked.as_ref().and_then(|l| l.open_chat.as_ref());
@@ -18,9 +17,7 @@ async fn alice_desktop_chats_with_bob_and_sees_his_reply_live() {
     let alice_phone = Actor::new("alice_phone").create_phone(&relay.url()).await;
     let bob_phone = Actor::new("bob_phone").create_phone(&relay.url()).await;
     let (alice, bob) = (alice_phone.info().account_id.unwrap(), bob_phone.info().account_id.unwrap());
-    let profile = tempfile::tempdir().unwrap();
-    let app = DesktopApp::start(desktop_config(&relay.url(), profile.path(), "alice_desktop", KeyStorage::File));
-    let mut views = app.watch();
+    let (_profile, app, mut views) = start_desktop(&relay.url());
     link_window(&mut views, &alice_phone).await;
 
     let err = app.add_contact("not-an-account").await.unwrap_err();
@@ -54,9 +51,7 @@ async fn a_group_bob_creates_appears_on_alice_desktop_by_name_and_works_both_way
     let alice_phone = Actor::new("alice_phone").create_phone(&relay.url()).await;
     let bob_phone = Actor::new("bob_phone").create_phone(&relay.url()).await;
     let alice = alice_phone.info().account_id.unwrap();
-    let profile = tempfile::tempdir().unwrap();
-    let app = DesktopApp::start(desktop_config(&relay.url(), profile.path(), "alice_desktop", KeyStorage::File));
-    let mut views = app.watch();
+    let (_profile, app, mut views) = start_desktop(&relay.url());
     link_window(&mut views, &alice_phone).await;
 
     let group = bob_phone.create_group("Dinner <b>plans</b>", &[alice.as_str()]).await.unwrap();

@@ -4,9 +4,9 @@
 
 mod common;
 
-use common::{Actor, TestRelay, desktop_config, wait_for_view};
-use tandem_client::desktop::{DesktopApp, Screen, View};
-use tandem_client::{ChatHistory, HistoryScope, KeyStorage, SeedSpec};
+use common::{Actor, TestRelay, approve_with_history, start_desktop, wait_for_view};
+use tandem_client::desktop::{Screen, View};
+use tandem_client::{ChatHistory, HistoryScope, SeedSpec};
 
 fn open_chat(v: &View) -> Option<&tandem_client::desktop::OpenChat> {
     v.linked.as_ref().and_then(|l| l.open_chat.as_ref())
@@ -17,9 +17,7 @@ async fn alice_desktop_picks_3_months_then_loads_older_messages_and_a_full_image
     let relay = TestRelay::start().await;
     let alice_phone = Actor::new("alice_phone").create_phone(&relay.url()).await;
     alice_phone.seed_history(SeedSpec { chats: 2, messages_per_chat: 200, days: 400, seed: 5 }).unwrap();
-    let profile = tempfile::tempdir().unwrap();
-    let app = DesktopApp::start(desktop_config(&relay.url(), profile.path(), "alice_desktop", KeyStorage::File));
-    let mut views = app.watch();
+    let (_profile, app, mut views) = start_desktop(&relay.url());
 
     // A year by default; "3 months" shows a new code that asks for 90 days.
     let first = wait_for_view(&mut views, "a code", |v| v.screen == Screen::Linking).await;
@@ -35,13 +33,7 @@ async fn alice_desktop_picks_3_months_then_loads_older_messages_and_a_full_image
     let pending = alice_phone.begin_link(&linking.uri).await.unwrap();
     let scope = pending.history_scope(None);
     assert_eq!(scope, HistoryScope::Range { days: Some(90) });
-    let linked = pending.approve().await.unwrap();
-    alice_phone.send_history(linked.device_id, scope, &mut |_| {}).await.unwrap();
-    alice_phone.send_pending_history(&mut |_| {}).await.unwrap();
-    let view = wait_for_view(&mut views, "history complete", |v| {
-        v.linked.as_ref().and_then(|l| l.history.as_ref()).is_some_and(|h| h.state == "complete")
-    })
-    .await;
+    let view = approve_with_history(&alice_phone, pending, scope, &mut views).await;
     assert_eq!(view.linked.as_ref().unwrap().history_days, Some(90), "settings say what was asked for");
     let chats = view.linked.unwrap().chats;
     assert_eq!(chats.len(), 2);

@@ -5,9 +5,9 @@
 mod common;
 
 use base64::Engine;
-use common::{Actor, TestRelay, desktop_config, link_window, wait_for_view};
-use tandem_client::desktop::{DesktopApp, ImageView, View};
-use tandem_client::{KeyStorage, demo_image};
+use common::{Actor, TestRelay, link_window, start_desktop, wait_for_view};
+use tandem_client::demo_image;
+use tandem_client::desktop::{ImageView, View};
 
 fn images(view: &View) -> Vec<(bool, String, ImageView)> {
     let open = view.linked.as_ref().and_then(|l| l.open_chat.as_ref());
@@ -21,9 +21,7 @@ async fn alice_desktop_sends_bob_a_photo_and_gets_one_back() {
     let alice_phone = Actor::new("alice_phone").create_phone(&relay.url()).await;
     let bob_phone = Actor::new("bob_phone").create_phone(&relay.url()).await;
     let (alice, bob) = (alice_phone.info().account_id.unwrap(), bob_phone.info().account_id.unwrap());
-    let profile = tempfile::tempdir().unwrap();
-    let app = DesktopApp::start(desktop_config(&relay.url(), profile.path(), "alice_desktop", KeyStorage::File));
-    let mut views = app.watch();
+    let (_profile, app, mut views) = start_desktop(&relay.url());
     link_window(&mut views, &alice_phone).await;
     app.add_contact(bob.as_str()).await.unwrap();
 
@@ -108,9 +106,7 @@ async fn chat_info_shows_the_safety_number_devices_and_members_and_links_open_ch
     let alice_phone = Actor::new("alice_phone").create_phone(&relay.url()).await;
     let bob_phone = Actor::new("bob_phone").create_phone(&relay.url()).await;
     let (alice, bob) = (alice_phone.info().account_id.unwrap(), bob_phone.info().account_id.unwrap());
-    let profile = tempfile::tempdir().unwrap();
-    let app = DesktopApp::start(desktop_config(&relay.url(), profile.path(), "alice_desktop", KeyStorage::File));
-    let mut views = app.watch();
+    let (_profile, app, mut views) = start_desktop(&relay.url());
     // A link that arrives before linking waits; once linked, bob (not a contact yet) is offered,
     // not added: a link from any web page never starts a chat by itself.
     app.open_link(&format!("tandem://chat?id={bob}")).await;

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Actor, TestRelay, desktop_config, wait_for_view};
+use common::{Actor, TestRelay, approve_with_history, desktop_config, start_desktop, wait_for_view};
 use tandem_client::desktop::{DesktopApp, OpenChat, Screen};
 use tandem_client::{KeyStorage, SeedSpec};
 
@@ -16,19 +16,11 @@ async fn alice_desktop_scrolls_a_long_chat_by_windows_and_jumps_to_an_old_messag
     let relay = TestRelay::start().await;
     let alice_phone = Actor::new("alice_phone").create_phone(&relay.url()).await;
     alice_phone.seed_history(SeedSpec { chats: 1, messages_per_chat: 900, days: 300, seed: 8 }).unwrap();
-    let profile = tempfile::tempdir().unwrap();
-    let app = DesktopApp::start(desktop_config(&relay.url(), profile.path(), "alice_desktop", KeyStorage::File));
-    let mut views = app.watch();
+    let (_profile, app, mut views) = start_desktop(&relay.url());
     let linking = wait_for_view(&mut views, "a code", |v| v.screen == Screen::Linking).await;
     let pending = alice_phone.begin_link(&linking.linking.unwrap().uri).await.unwrap();
     let scope = pending.history_scope(None);
-    let linked = pending.approve().await.unwrap();
-    alice_phone.send_history(linked.device_id, scope, &mut |_| {}).await.unwrap();
-    alice_phone.send_pending_history(&mut |_| {}).await.unwrap();
-    let view = wait_for_view(&mut views, "history complete", |v| {
-        v.linked.as_ref().and_then(|l| l.history.as_ref()).is_some_and(|h| h.state == "complete")
-    })
-    .await;
+    let view = approve_with_history(&alice_phone, pending, scope, &mut views).await;
     let chat = view.linked.unwrap().chats.iter().find(|c| !c.group).unwrap().chat_id.clone();
     let all = alice_phone.messages(&chat).unwrap();
 

@@ -203,11 +203,6 @@ impl Store {
         self.select_messages("WHERE chat_id = ?1 ORDER BY sent_ms, message_id", params![chat_id])
     }
 
-    /// The newest `limit` messages of a chat, oldest first, and how many the chat holds.
-    pub fn recent_messages(&self, chat_id: &str, limit: u32) -> Result<(Vec<StoredMessage>, u64), StoreError> {
-        self.message_window(chat_id, 0, limit)
-    }
-
     /// A window of a chat's messages, oldest first: `limit` messages, skipping the `newer`
     /// newest ones, and how many the chat holds. (By position, for a scrolling list.)
     pub fn message_window(

@@ -1,10 +1,8 @@
 //! `tandem://` links given to the running app (by the system's URL handler, or a second start
-//! of the app): `tandem://chat?id=ID` opens the chat with an account (its devices verified
-//! first, as when starting a chat) or a group this account is in. A link that arrives before the
-//! desktop is linked waits and opens once it is. A link that cannot be followed is said in the
-//! window (a notice), never acted on halfway.
-
-use std::sync::Arc;
+//! of the app): `tandem://chat?id=ID` opens the chat with a contact or a group this account is
+//! in; someone new is only offered (the user starts the chat). A link that arrives before the
+//! desktop is linked waits and is followed once it is. A link that cannot be followed is said in
+//! the window (a notice), never acted on halfway.
 
 use super::DesktopApp;
 use super::view::ErrorView;
@@ -75,15 +73,15 @@ pub fn stays_in_app(url: &url::Url) -> bool {
 /// line (a second start with the same folder hands its link over and quits). The default
 /// profile uses the app's identifier.
 pub fn instance_id(profile_dir: &std::path::Path) -> String {
-    let path = std::fs::canonicalize(profile_dir).unwrap_or_else(|_| profile_dir.to_path_buf());
-    let digest = tandem_proto::media::media_id(path.as_os_str().as_encoded_bytes());
+    // The caller passes the folder's canonical path (one folder, one name).
+    let digest = tandem_proto::media::media_id(profile_dir.as_os_str().as_encoded_bytes());
     format!("dev.tandem.desktop.p{}", &digest[..16])
 }
 
 impl DesktopApp {
     /// Follows a `tandem://` link: now if linked, else once linked. Its failure is shown as
     /// the window's notice.
-    pub async fn open_link(self: &Arc<Self>, text: &str) {
+    pub async fn open_link(&self, text: &str) {
         let result = match parse_link(text) {
             Ok(LinkTarget::Chat(id)) => {
                 if self.linked_device().await.is_err() {

@@ -35,8 +35,7 @@ fn file_of(relay: &Relay, blob_id: &str) -> Result<std::path::PathBuf, ApiFailur
 }
 
 fn io_failure(e: std::io::Error) -> ApiFailure {
-    tracing::error!(error = %e, "blob storage");
-    ApiFailure::new(ErrorCode::Internal, "the relay could not store or read the blob; try again later")
+    ApiFailure::storage("blob", e)
 }
 
 /// Deletes expired blobs (records and files).

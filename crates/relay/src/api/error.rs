@@ -21,6 +21,12 @@ impl ApiFailure {
     pub fn forbidden(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::Forbidden, message)
     }
+    /// The relay's own files (blobs, photo files) could not be written or read: logged here,
+    /// and the client is told to try again.
+    pub fn storage(what: &'static str, e: std::io::Error) -> Self {
+        tracing::error!(error = %e, "{what} storage");
+        Self::new(ErrorCode::Internal, format!("the relay could not store or read the {what}; try again later"))
+    }
 }
 
 fn status(code: ErrorCode) -> StatusCode {

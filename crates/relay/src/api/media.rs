@@ -27,8 +27,7 @@ fn file_of(relay: &Relay, media_ref: &str) -> Result<std::path::PathBuf, ApiFail
 }
 
 fn io_failure(e: std::io::Error) -> ApiFailure {
-    tracing::error!(error = %e, "media storage");
-    ApiFailure::new(ErrorCode::Internal, "the relay could not store or read the file; try again later")
+    ApiFailure::storage("file", e)
 }
 
 pub(crate) fn expire(relay: &Relay) -> Result<(), ApiFailure> {

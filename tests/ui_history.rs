@@ -84,9 +84,17 @@ async fn alice_desktop_syncs_history_searches_opens_a_photo_and_is_unlinked() {
 
     // A photo shows as a thumbnail; opening it fetches the full image from the phone.
     let photo_chat = poll_until("a chat with a photo", || async {
-        for (i, row) in all_testid(&window, "chat-row").await.into_iter().enumerate() {
+        // Chats by id: each click draws the list again, so found rows go stale.
+        let mut chats = Vec::new();
+        for row in all_testid(&window, "chat-row").await {
+            chats.push(row.attr("data-chat-id").await.map_err(|e| e.to_string())?.unwrap_or_default());
+        }
+        for (i, chat) in chats.iter().enumerate() {
+            let row = format!("[data-testid=\"chat-row\"][data-chat-id=\"{chat}\"]");
+            let row = window.find(fantoccini::Locator::Css(&row)).await.map_err(|e| e.to_string())?;
             row.click().await.map_err(|e| e.to_string())?;
-            wait_testid(&window, "conversation").await;
+            // The photos counted are that chat's, not the one shown before.
+            wait_for_text(&window, "conversation-chat-id", chat).await;
             if !all_testid(&window, "message-image").await.is_empty() {
                 return Ok(i);
             }

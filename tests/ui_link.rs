@@ -115,7 +115,7 @@ async fn alice_desktop_window_links_by_qr_and_shows_the_account() {
     assert_eq!(shown, [(carol.clone(), "hello from carol".to_owned())]);
     // The tray shows the unread count (carol's message), as a panel reads it.
     poll_until("the tray to show 1 unread", || async {
-        let label = tray.label().await;
+        let label = tray.label(profile.path()).await;
         if label.as_deref() == Some("1") { Ok(()) } else { Err(format!("{label:?}")) }
     })
     .await;

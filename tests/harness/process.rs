@@ -107,8 +107,26 @@ impl Running {
     }
 }
 
+/// How much of a program's output a failing test prints.
+const TAIL_LINES: usize = 40;
+
 impl Drop for Running {
     fn drop(&mut self) {
         self.kill();
+        // A failing test says what its programs printed last (CI keeps only the test's output).
+        if std::thread::panicking() {
+            self.seen.extend(self.lines.try_iter());
+            let out = &self.seen[self.seen.len().saturating_sub(TAIL_LINES)..];
+            let err = self.stderr();
+            let err: Vec<&str> = err.lines().collect();
+            let err = &err[err.len().saturating_sub(TAIL_LINES)..];
+            eprintln!(
+                "--- {} (last lines) stdout:\n{}\n--- {} stderr:\n{}",
+                self.name,
+                out.join("\n"),
+                self.name,
+                err.join("\n")
+            );
+        }
     }
 }

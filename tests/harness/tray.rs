@@ -2,6 +2,7 @@
 //! tests run in, as a panel provides it): it records which app registered a tray item, so a
 //! test can read the item's label (the unread count) the way a panel does.
 
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use zbus::message::Header;
@@ -60,28 +61,55 @@ impl Tray {
         Tray { items, connection }
     }
 
-    /// A property of the first registered item (`None` while no item is registered).
-    async fn item_property(&self, name: &str) -> Option<zbus::zvariant::OwnedValue> {
-        let (bus, path) = self.items.lock().unwrap_or_else(|p| p.into_inner()).first().cloned()?;
-        let bus = BusName::try_from(bus).ok()?;
+    /// The process behind a bus name (the bus daemon knows it).
+    async fn process_of(&self, bus: &str) -> Option<u32> {
         let reply = self
             .connection
             .call_method(
-                Some(bus),
-                path.as_str(),
-                Some("org.freedesktop.DBus.Properties"),
-                "Get",
-                &("org.kde.StatusNotifierItem", name),
+                Some("org.freedesktop.DBus"),
+                "/org/freedesktop/DBus",
+                Some("org.freedesktop.DBus"),
+                "GetConnectionUnixProcessID",
+                &(bus,),
             )
             .await
             .ok()?;
-        reply.body().deserialize::<zbus::zvariant::OwnedValue>().ok()
+        reply.body().deserialize::<u32>().ok()
     }
 
-    /// The label the app shows beside its tray icon (Ayatana's `XAyatanaLabel`), if an item
-    /// is registered.
-    pub async fn label(&self) -> Option<String> {
-        let value = self.item_property("XAyatanaLabel").await?;
+    /// A property of the item registered by the app running on `profile` (`None` while it has
+    /// none). Another window on the same bus (a test that failed and left its app) may have an
+    /// item too: items are told apart by their process's command line.
+    async fn item_property(&self, profile: &Path, name: &str) -> Option<zbus::zvariant::OwnedValue> {
+        let items = self.items.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let wanted = profile.as_os_str().as_encoded_bytes();
+        for (bus, path) in items {
+            let Some(pid) = self.process_of(&bus).await else { continue };
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            if !cmdline.split(|b| *b == 0).any(|arg| arg == wanted) {
+                continue;
+            }
+            let bus = BusName::try_from(bus).ok()?;
+            let reply = self
+                .connection
+                .call_method(
+                    Some(bus),
+                    path.as_str(),
+                    Some("org.freedesktop.DBus.Properties"),
+                    "Get",
+                    &("org.kde.StatusNotifierItem", name),
+                )
+                .await
+                .ok()?;
+            return reply.body().deserialize::<zbus::zvariant::OwnedValue>().ok();
+        }
+        None
+    }
+
+    /// The label the app running on `profile` shows beside its tray icon (Ayatana's
+    /// `XAyatanaLabel`), if it has an item.
+    pub async fn label(&self, profile: &Path) -> Option<String> {
+        let value = self.item_property(profile, "XAyatanaLabel").await?;
         String::try_from(value).ok()
     }
 }

@@ -20,6 +20,8 @@ fn free_port() -> u16 {
 pub struct Driver {
     pub port: u16,
     process: Running,
+    /// The command lines of the windows launched, to stop any left running.
+    launched: std::sync::Mutex<Vec<Vec<String>>>,
 }
 
 impl Driver {
@@ -29,7 +31,7 @@ impl Driver {
         let mut cmd = Command::new(&tauri_driver);
         cmd.args(["--port", &port.to_string(), "--native-port", &free_port().to_string()]);
         let process = Running::spawn("tauri-driver", cmd);
-        Driver { port, process }
+        Driver { port, process, launched: Default::default() }
     }
 
     /// Starts tandem-desktop with `args` in a new WebDriver session. tauri-driver takes a moment
@@ -42,6 +44,7 @@ impl Driver {
             .map(std::path::PathBuf::from)
             .unwrap_or_else(|| bin("tandem-desktop"));
         caps.insert("tauri:options".into(), json!({ "application": app, "args": args }));
+        self.launched.lock().unwrap_or_else(|p| p.into_inner()).push(args.iter().map(|a| a.to_string()).collect());
         let url = format!("http://127.0.0.1:{}", self.port);
         let deadline = Instant::now() + UI_STEP;
         loop {
@@ -79,7 +82,33 @@ impl Drop for Driver {
     fn drop(&mut self) {
         // SIGTERM, so tauri-driver also stops WebKitWebDriver (SIGKILL would leave it running).
         self.process.terminate(Duration::from_secs(10));
+        // A test that failed never closed its window, and WebKitWebDriver leaves it running:
+        // it would sit on the display (and the tray) through the next test.
+        let launched = self.launched.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        for pid in windows_running(&launched) {
+            let _ = Command::new("kill").arg(pid.to_string()).status();
+        }
     }
+}
+
+/// Processes of tandem-desktop started with one of the argument lists in `launched`.
+fn windows_running(launched: &[Vec<String>]) -> Vec<u32> {
+    let Ok(procs) = std::fs::read_dir("/proc") else { return Vec::new() };
+    procs
+        .filter_map(|entry| {
+            let pid: u32 = entry.ok()?.file_name().to_str()?.parse().ok()?;
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
+            let argv: Vec<String> = cmdline
+                .split(|b| *b == 0)
+                .filter(|a| !a.is_empty())
+                .map(|a| String::from_utf8_lossy(a).into_owned())
+                .collect();
+            let (program, args) = argv.split_first()?;
+            (program.ends_with("tandem-desktop")
+                && launched.iter().any(|l| args.windows(l.len()).any(|w| w == l.as_slice())))
+            .then_some(pid)
+        })
+        .collect()
 }
 
 fn tracing_free_note(text: &str) {

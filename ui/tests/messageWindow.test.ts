@@ -133,3 +133,22 @@ describe("reopening a chat", () => {
     expect(list.scrollTop).toBe(list.scrollHeight);
   });
 });
+
+describe("a list replaced by a re-render", () => {
+  it("ignores its last scroll event, which reads 0 once it is off the page", () => {
+    fakeLayout();
+    const backend = fakeBackend();
+    const { app } = mount(windowView(0), backend);
+    const old = byTestId("message-list");
+    scrollTo(900 * ROW_ESTIMATE); // reading the newest messages
+    app.render(windowView(0, TOTAL + 1)); // a View arrives: the list is drawn again
+    expect(old.isConnected).toBe(false);
+    vi.mocked(backend.showMessages).mockClear();
+    old.scrollTop = 0;
+    old.dispatchEvent(new Event("scroll"));
+    // No jump to the oldest messages, and the place on screen is kept.
+    expect(backend.showMessages).not.toHaveBeenCalled();
+    app.render(windowView(0, TOTAL + 1));
+    expect(byTestId("message-list").scrollTop).not.toBe(0);
+  });
+});

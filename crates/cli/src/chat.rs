@@ -70,7 +70,9 @@ pub async fn sync(home: &Path, out: &Output) -> anyhow::Result<()> {
     // History chunks imported during the sync are reported as they land.
     let mut events = device.subscribe();
     let progress = async {
-        while let Ok(event) = events.recv().await {
+        // A report missed while falling behind is made up by the next one; the sync goes on.
+        while let Some(observed) = tandem_client::next_event(&mut events).await {
+            let tandem_client::Observed::Event(event) = observed else { continue };
             if let tandem_client::ClientEvent::HistoryProgress(h) = event {
                 out.emit(
                     || {
@@ -83,6 +85,7 @@ pub async fn sync(home: &Path, out: &Output) -> anyhow::Result<()> {
                 );
             }
         }
+        std::future::pending::<()>().await // the device outlives its sync
     };
     let mut print = |message: &Message| show(out, message);
     tokio::select! {

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use serde_json::json;
-use tandem_client::{ClientEvent, ConnectionState, Device, KeyStorage, Profile, create_account};
+use tandem_client::{ClientEvent, ConnectionState, Device, KeyStorage, Observed, Profile, create_account};
 
 use crate::output::Output;
 
@@ -76,8 +76,8 @@ pub async fn run(home: &Path, out: &Output) -> anyhow::Result<()> {
                 out.note("stopped");
                 return Ok(());
             }
-            event = events.recv() => match event {
-                Ok(ClientEvent::Connection(state)) => {
+            event = tandem_client::next_event(&mut events) => match event {
+                Some(Observed::Event(ClientEvent::Connection(state))) => {
                     let human = match &state {
                         ConnectionState::Online => "online".to_owned(),
                         ConnectionState::Connecting => "connecting…".to_owned(),
@@ -85,28 +85,31 @@ pub async fn run(home: &Path, out: &Output) -> anyhow::Result<()> {
                     };
                     out.emit(|| human, &json!({"event": "connection", "connection": state}));
                 }
-                Ok(ClientEvent::DevicesChanged(devices)) => {
+                Some(Observed::Event(ClientEvent::DevicesChanged(devices))) => {
                     let n = devices.devices.len();
                     out.emit(|| format!("device list version {} ({n} devices)", devices.version), &json!({"event": "devices", "devices": devices}));
                 }
-                Ok(ClientEvent::Messages(messages)) => {
+                Some(Observed::Event(ClientEvent::Messages(messages))) => {
                     for m in messages {
                         out.emit(|| format!("[{}] {}: {}", m.chat_id, m.sender_account, m.body), &json!({"event": "message", "message": m}));
                     }
                 }
-                Ok(ClientEvent::HistoryProgress(h)) => {
+                Some(Observed::Event(ClientEvent::HistoryProgress(h))) => {
                     out.emit(|| format!("history: {} of {} chunk(s), {} message(s) imported ({})", h.totals.chunks_imported, h.totals.chunks_total, h.totals.messages_imported, h.state), &json!({"event": "history", "history": h}));
                 }
-                Ok(ClientEvent::AppStateChanged) => {
+                Some(Observed::Event(ClientEvent::AppStateChanged)) => {
                     out.emit(|| "synced settings changed".to_owned(), &json!({"event": "app_state_changed"}));
                 }
-                Ok(ClientEvent::LoggedOut(reason)) => {
+                Some(Observed::Event(ClientEvent::LoggedOut(reason))) => {
                     out.emit(|| format!("logged out: {} This device's data was deleted.", reason.explain()), &json!({"event": "logged_out", "reason": reason}));
                 }
-                Ok(ClientEvent::PrekeysPublished { one_time_keys }) => {
+                Some(Observed::Event(ClientEvent::PrekeysPublished { one_time_keys })) => {
                     out.emit(|| format!("published one-time keys ({one_time_keys} at the relay)"), &json!({"event": "prekeys_published", "one_time_keys": one_time_keys}));
                 }
-                Err(_) => {}
+                Some(Observed::Missed(missed)) => {
+                    out.emit(|| format!("fell behind: {missed} event(s) not shown (the data is stored; `messages` lists it)"), &json!({"event": "missed", "count": missed}));
+                }
+                None => return Ok(()),
             },
         }
     }

@@ -30,3 +30,39 @@ pub enum ClientEvent {
     /// This device was logged out and has wiped itself.
     LoggedOut(tandem_proto::wire::LogoutReason),
 }
+
+/// What a subscriber reads next: an event, or how many it missed by falling behind (during a
+/// burst, as a history import makes). It must carry on after a miss, reading state afresh.
+#[derive(Clone, Debug)]
+pub enum Observed {
+    Event(ClientEvent),
+    Missed(u64),
+}
+
+/// The next event for a subscriber of [`crate::Device::subscribe`]; `None` once the device is gone.
+pub async fn next_event(events: &mut tokio::sync::broadcast::Receiver<ClientEvent>) -> Option<Observed> {
+    use tokio::sync::broadcast::error::RecvError;
+    match events.recv().await {
+        Ok(event) => Some(Observed::Event(event)),
+        Err(RecvError::Lagged(missed)) => Some(Observed::Missed(missed)),
+        Err(RecvError::Closed) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_subscriber_that_fell_behind_is_told_and_reads_on() {
+        let (tx, mut rx) = tokio::sync::broadcast::channel(2);
+        for _ in 0..5 {
+            tx.send(ClientEvent::AppStateChanged).unwrap();
+        }
+        assert!(matches!(next_event(&mut rx).await, Some(Observed::Missed(3))));
+        assert!(matches!(next_event(&mut rx).await, Some(Observed::Event(ClientEvent::AppStateChanged))));
+        assert!(matches!(next_event(&mut rx).await, Some(Observed::Event(ClientEvent::AppStateChanged))));
+        drop(tx);
+        assert!(next_event(&mut rx).await.is_none());
+    }
+}

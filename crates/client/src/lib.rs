@@ -54,7 +54,7 @@ pub use companion::{
 pub use device::{Device, DeviceInfo};
 pub use devices::{AccountDevices, DeviceSummary};
 pub use error::{ClientError, Result};
-pub use events::{ClientEvent, ConnectionState};
+pub use events::{ClientEvent, ConnectionState, Observed, next_event};
 pub use groups::GroupInfo;
 pub use history::HistoryStatus;
 pub use history_older::{ChatHistory, OLDER_PAGE, OlderRequest};

@@ -86,6 +86,8 @@ export function virtualize(list: HTMLElement, chat: OpenChat, ctx: RenderContext
   };
 
   const onScroll = () => {
+    // A list replaced by a re-render can still get its last scroll event, and reads 0 there.
+    if (!list.isConnected) return;
     const top = list.scrollTop;
     const bottom = top + list.clientHeight;
     const contentEnd = list.scrollHeight - bottomHeight;

@@ -159,7 +159,7 @@ export function renderMessageList(chat: OpenChat, ctx: RenderContext): MessageLi
     else if (!windowed.restore()) list.scrollTop = saved;
   });
   list.addEventListener("scroll", () => {
-    ctx.ui.saveScroll(chat.chat_id, list.scrollTop);
+    if (list.isConnected) ctx.ui.saveScroll(chat.chat_id, list.scrollTop);
   });
   const focusImage = (messageId: string) => {
     const buttons = list.querySelectorAll<HTMLElement>('[data-testid="message-image-open"]');

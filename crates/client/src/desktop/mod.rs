@@ -24,7 +24,7 @@ pub use view::{
 use crate::companion::{CompanionProfile, LinkProgress, open_companion};
 use crate::device::Device;
 use crate::error::ClientError;
-use crate::events::{ClientEvent, ConnectionState};
+use crate::events::{ClientEvent, ConnectionState, Observed, next_event};
 use crate::keychain::KeyStorage;
 use crate::lifecycle::{clear_logged_out_note, logged_out_note};
 use crate::profile::Profile;
@@ -281,7 +281,16 @@ impl DesktopApp {
         }
         let runner = device.clone();
         let online = tokio::spawn(async move { runner.run_online().await });
-        while let Ok(event) = events.recv().await {
+        while let Some(observed) = next_event(&mut events).await {
+            let event = match observed {
+                Observed::Event(event) => event,
+                // Fell behind a burst of events (a history import): the view is read afresh,
+                // which is all the missed events would have done.
+                Observed::Missed(_) => {
+                    self.refresh_linked(&device);
+                    continue;
+                }
+            };
             match event {
                 ClientEvent::Connection(state) => {
                     let online = state == ConnectionState::Online;

@@ -49,7 +49,14 @@ impl Driver {
         let deadline = Instant::now() + UI_STEP;
         loop {
             let mut builder = ClientBuilder::native();
-            match builder.capabilities(caps.clone()).connect(&url).await {
+            // A session request waits for the window to start: bounded too, so a window that
+            // never comes up fails the test (with its programs' output) instead of hanging it.
+            let left = deadline.saturating_duration_since(Instant::now());
+            let session = tokio::time::timeout(left, builder.capabilities(caps.clone()).connect(&url)).await;
+            let session = session.unwrap_or_else(|_| {
+                panic!("no window within {UI_STEP:?}; tauri-driver said: {}", self.process.stderr())
+            });
+            match session {
                 Ok(client) => return client,
                 Err(e) if Instant::now() < deadline => {
                     tracing_free_note(&format!("tauri-driver not ready yet: {e}"));

@@ -4,6 +4,7 @@ import { el } from "./dom";
 import { toAppError } from "./errors";
 import { newMessageNotices } from "./notifications";
 import { applyTheme, loadNotifications, loadTheme } from "./prefs";
+import { holdRendersWhilePressed } from "./renderHold";
 import { installShortcuts } from "./shortcuts";
 import type { ChatSummary, ErrorInfo, View } from "./types";
 import { UiState } from "./uiState";
@@ -101,6 +102,7 @@ export function createApp(root: HTMLElement, backend: Backend, opts: AppOptions 
   const footer = el("footer", { class: "footer muted", testid: "footer" }, footerLine, about);
   root.replaceChildren(bannerSlot, screenSlot, footer, announcer);
   document.title = "Tandem";
+  const hold = holdRendersWhilePressed(screenSlot);
 
   let lastJson = "";
   let lastConnJson = "";
@@ -136,8 +138,9 @@ export function createApp(root: HTMLElement, backend: Backend, opts: AppOptions 
     announcer.textContent = text;
   };
 
-  return {
+  const app: App = {
     render(view) {
+      if (hold.defer(() => app.render(view))) return;
       const json = JSON.stringify(view);
       if (json === lastJson) return;
       lastJson = json;
@@ -199,10 +202,12 @@ export function createApp(root: HTMLElement, backend: Backend, opts: AppOptions 
     dispose() {
       screenTimers.clear();
       bannerTimers.clear();
+      hold.dispose();
       removeShortcuts();
       ui.clearSearch();
     },
   };
+  return app;
 }
 
 /** Desktop notifications for live messages, unless the user turned them off in Settings. */

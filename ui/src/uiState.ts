@@ -101,6 +101,9 @@ export interface ImageState {
   busy: boolean;
   /** Shown under the thumbnail; "" for none. */
   error: string;
+  /** The image asked for and its description ("" until it is asked for). */
+  mediaId: string;
+  alt: string;
 }
 
 /** The full image shown in the image viewer. */
@@ -210,10 +213,19 @@ export class UiState {
     const key = `${chatId}\n${messageId}`;
     let st = this.images.get(key);
     if (!st) {
-      st = { chatId, waiting: false, needsUpdate: false, busy: false, error: "" };
+      st = { chatId, waiting: false, needsUpdate: false, busy: false, error: "", mediaId: "", alt: "" };
       this.images.set(key, st);
     }
     return st;
+  }
+
+  /** The images of a chat waiting to open once they arrive, by message id. */
+  waitingImages(chatId: string): [string, ImageState][] {
+    const found: [string, ImageState][] = [];
+    for (const [key, st] of this.images) {
+      if (st.waiting && st.chatId === chatId) found.push([key.slice(chatId.length + 1), st]);
+    }
+    return found;
   }
 
   /**

@@ -149,6 +149,30 @@ describe("photos in the conversation", () => {
     expect(document.activeElement).toBe(byTestId("image-viewer-close"));
   });
 
+  it("opens the image when it arrives even if the user scrolled its message out of the list's window", async () => {
+    const backend = fakeBackend();
+    const { app } = mount(photoView({ held: false }), backend);
+    byTestId("message-image-open").click();
+    await flush();
+    // Scrolled far away: the window of messages no longer holds the photo's message.
+    const away = () => chatView(chats, openChat(CHAT_A, [message({ message_id: "m9", body: "much later" })]));
+    backend.getMedia.mockRejectedValueOnce(new AppError("not_found", "Not here yet."));
+    app.render(away());
+    await flush();
+    expect(backend.getMedia).toHaveBeenCalledWith("media-1");
+    expect(queryTestId("image-viewer")).toBeNull();
+    // The next View: the file is here now.
+    app.render({ ...away(), relay_url: "wss://x.test" });
+    await flush();
+    expect(backend.getMedia).toHaveBeenCalledTimes(2);
+    expect(byTestId<HTMLImageElement>("image-viewer-img").getAttribute("src")).toBe(FULL_IMAGE);
+    expect(byTestId("image-viewer").getAttribute("aria-label")).toBe(imageAlt(image()));
+    // Opened once: later Views do not ask again.
+    app.render(away());
+    await flush();
+    expect(backend.getMedia).toHaveBeenCalledTimes(2);
+  });
+
   it("does not open the image if the user left the chat before it arrived", async () => {
     const backend = fakeBackend();
     const { app } = mount(photoView({ held: false }), backend);

@@ -3,7 +3,7 @@
 import type { RenderContext } from "../context";
 import { el } from "../dom";
 import { toAppError } from "../errors";
-import type { ImageView } from "../types";
+import type { ImageView, OpenChat } from "../types";
 import type { ImageState } from "../uiState";
 import type { Section } from "./chatList";
 
@@ -49,6 +49,8 @@ interface Target {
 /** Asks the account's other devices for the full file; the image opens once a View says it is here. */
 function fetchFull(t: Target, st: ImageState, ctx: RenderContext): void {
   st.waiting = true;
+  st.mediaId = t.img.media_id;
+  st.alt = imageAlt(t.img);
   st.busy = true;
   st.error = "";
   ctx.ui.refresh();
@@ -96,6 +98,30 @@ function openFull(t: Target, st: ImageState, ctx: RenderContext): void {
       ctx.ui.refresh();
     },
   );
+}
+
+/**
+ * A photo asked for whose message has since left the list's window (the user scrolled far away)
+ * opens when it arrives all the same: for each View, those still waiting are looked for here.
+ */
+export function openWaitingOffScreen(chat: OpenChat, ctx: RenderContext): void {
+  const shown = new Set(chat.messages.map((m) => m.message_id));
+  for (const [messageId, st] of ctx.ui.waitingImages(chat.chat_id)) {
+    if (shown.has(messageId) || st.busy || st.needsUpdate || st.mediaId === "") continue;
+    st.busy = true;
+    ctx.backend.getMedia(st.mediaId).then(
+      (url) => {
+        st.busy = false;
+        if (!st.waiting || !isImageDataUrl(url) || ctx.ui.openChatId !== chat.chat_id) return;
+        st.waiting = false;
+        ctx.ui.viewer = { chatId: chat.chat_id, messageId, url, alt: st.alt };
+        ctx.ui.refresh({ focusViewer: true });
+      },
+      () => {
+        st.busy = false; // not here yet: the next View looks again
+      },
+    );
+  }
 }
 
 /**

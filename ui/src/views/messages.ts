@@ -4,7 +4,7 @@ import { el } from "../dom";
 import { dayKey, dayLabel, formatDateTime, formatTime } from "../format";
 import type { ChatMessage, OpenChat } from "../types";
 import type { Section } from "./chatList";
-import { renderImage } from "./images";
+import { openWaitingOffScreen, renderImage } from "./images";
 import { bodyWithLinks } from "./links";
 import { virtualize } from "./messageWindow";
 
@@ -126,6 +126,7 @@ export function renderMessageList(chat: OpenChat, ctx: RenderContext): MessageLi
   }
 
   const windowed = virtualize(list, chat, ctx);
+  openWaitingOffScreen(chat, ctx);
   // The found message stays marked across re-renders of its chat.
   if (ctx.ui.found !== null && ctx.ui.found.chatId !== chat.chat_id) ctx.ui.found = null;
   const marked = ctx.ui.found?.messageId;

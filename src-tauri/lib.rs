@@ -4,6 +4,7 @@
 mod commands;
 mod links;
 mod options;
+mod title;
 mod tray;
 mod webkit;
 mod window_state;
@@ -66,6 +67,7 @@ pub fn run() -> std::process::ExitCode {
             app.manage(Arc::clone(&desktop));
             links::follow(app.handle(), &desktop, first_link);
             tray::start(app.handle(), &desktop);
+            title::start(app.handle(), &desktop);
             webkit::keep_small(app.handle());
             Ok(())
         })

@@ -6,8 +6,8 @@ use tandem_tests::actors::{Cli, Relay};
 use tandem_tests::notifications::Notifications;
 use tandem_tests::tray::Tray;
 use tandem_tests::ui::{
-    Driver, all_testid, click_testid, hand_over_link, poll_until, screenshot, testid_text, type_testid, wait_for_text,
-    wait_gone, wait_testid,
+    Driver, all_testid, click_testid, hand_over_link, native_window_titles, poll_until, screenshot, testid_text,
+    type_testid, wait_for_text, wait_gone, wait_testid,
 };
 
 /// A small PNG photo in `dir`.
@@ -119,6 +119,13 @@ async fn alice_desktop_window_links_by_qr_and_shows_the_account() {
         if label.as_deref() == Some("1") { Ok(()) } else { Err(format!("{label:?}")) }
     })
     .await;
+    // And the window's title, as the taskbar shows it (not only the page's title).
+    poll_until("the window title to count 1 unread", || async {
+        let titles = native_window_titles();
+        if titles.iter().any(|t| t == "(1) Tandem") { Ok(()) } else { Err(format!("{titles:?}")) }
+    })
+    .await;
+    assert_eq!(window.title().await.unwrap(), "(1) Tandem", "the page's title is the same");
 
     // Photos, both ways. bob's arrives with its thumbnail; alice attaches one in the composer.
     let bob_photo = photo(bob_phone.home(), "sunset.png", 200);

@@ -238,3 +238,18 @@ pub async fn screenshot(client: &Client, name: &str) -> Vec<u8> {
     std::fs::write(crate::artifacts_dir().join(format!("{name}.png")), &png).expect("write screenshot");
     png
 }
+
+/// The titles of tandem-desktop's native windows on the test's X display, as a taskbar shows
+/// them (read with xwininfo: WebDriver only sees the page's `document.title`).
+pub fn native_window_titles() -> Vec<String> {
+    let out = Command::new("xwininfo").args(["-root", "-tree"]).output().expect("xwininfo (x11-utils, scripts/setup)");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.contains("(\"tandem-desktop\" "))
+        .filter_map(|l| {
+            let start = l.find('"')? + 1;
+            let end = start + l[start..].find("\": (")?;
+            Some(l[start..end].to_owned())
+        })
+        .collect()
+}

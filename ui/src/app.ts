@@ -6,7 +6,7 @@ import { newMessageNotices } from "./notifications";
 import { applyTheme, loadNotifications, loadTheme } from "./prefs";
 import { holdRendersWhilePressed } from "./renderHold";
 import { installShortcuts } from "./shortcuts";
-import type { ChatSummary, ErrorInfo, View } from "./types";
+import type { ErrorInfo, View } from "./types";
 import { UiState } from "./uiState";
 import { messageAnnouncement } from "./views/chatAnnounce";
 import { renderConnection } from "./views/connection";
@@ -26,26 +26,6 @@ export interface App {
 
 export interface AppOptions {
   now?: () => number;
-}
-
-/**
- * Unread messages for the window title: those of chats neither archived nor muted, and 1 for a
- * chat marked unread with nothing unread in it.
- */
-export function unreadTotal(chats: ChatSummary[]): number {
-  let n = 0;
-  for (const c of chats) {
-    if (c.archived || c.muted) continue;
-    n += c.unread > 0 ? c.unread : c.marked_unread ? 1 : 0;
-  }
-  return n;
-}
-
-/** "Tandem", or "(3) Tandem" with unread messages. */
-export function windowTitle(view: View): string {
-  if (view.screen === "linking") return "Tandem — Link your phone";
-  const unread = view.screen === "linked" && view.linked !== null ? unreadTotal(view.linked.chats) : 0;
-  return unread > 0 ? `(${unread}) Tandem` : "Tandem";
 }
 
 /** What the persistent live region says when the screen (or phase) changes. */
@@ -178,7 +158,8 @@ export function createApp(root: HTMLElement, backend: Backend, opts: AppOptions 
         el("p", {}, "A linked companion of your phone: end-to-end encrypted, every device with its own keys."),
         el("p", {}, "Licence: Apache-2.0"),
       );
-      document.title = windowTitle(view);
+      // The core's title (with the unread count); the shell puts the same on the native window.
+      document.title = view.title || "Tandem";
       const screenText = announcement(view);
       const messages = screenText === lastAnnouncement ? messageAnnouncement(lastView, view) : null;
       // A message announcement does not change lastAnnouncement, so the

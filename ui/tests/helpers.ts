@@ -92,6 +92,7 @@ export function baseView(over: Partial<View> = {}): View {
     linked: null,
     error: null,
     logged_out: null,
+    title: "Tandem",
     ...over,
   };
 }
@@ -99,6 +100,7 @@ export function baseView(over: Partial<View> = {}): View {
 export function linkingView(over: Partial<Linking> = {}): View {
   return baseView({
     screen: "linking",
+    title: "Tandem — Link your phone",
     linking: {
       uri: "tandem://link?v=1&k=abc",
       qr_data_url: QR,

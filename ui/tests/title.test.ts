@@ -1,35 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { unreadTotal, windowTitle } from "../src/app";
-import { CHAT_A, CHAT_B, chatSummary, chatView, linkingView, mount } from "./helpers";
+import { CHAT_A, chatSummary, chatView, linkingView, mount } from "./helpers";
 
-const counted = [
-  chatSummary(CHAT_A, null, { unread: 3 }),
-  chatSummary(CHAT_B, null, { unread: 5, muted: true }),
-  chatSummary("2222222222222222", null, { unread: 2, archived: true }),
-  chatSummary("3333333333333333", null, { marked_unread: true }),
-  chatSummary("4444444444444444", null, { marked_unread: true, unread: 2 }),
-  chatSummary("5555555555555555", null, { marked_unread: true, muted: true }),
-  chatSummary("6666666666666666"),
-];
-
-describe("unread count in the window title", () => {
-  it("adds up unread messages of chats neither archived nor muted, 1 for a chat only marked unread", () => {
-    expect(unreadTotal(counted)).toBe(3 + 1 + 2);
-    expect(unreadTotal([])).toBe(0);
-  });
-
-  it("puts the count in document.title, and follows it", () => {
-    const { app } = mount(chatView(counted));
+// The title (and its unread count) comes from the core: crates/client/src/desktop/view.rs
+// window_title, tested there; the shell puts the same title on the native window.
+describe("the window title", () => {
+  it("is the core's, on document.title, and follows it", () => {
+    const { app } = mount({ ...chatView([chatSummary(CHAT_A, null, { unread: 6 })]), title: "(6) Tandem" });
     expect(document.title).toBe("(6) Tandem");
-    app.render(chatView([chatSummary(CHAT_A, null, { unread: 1 })]));
+    app.render({ ...chatView([chatSummary(CHAT_A, null, { unread: 1 })]), title: "(1) Tandem" });
     expect(document.title).toBe("(1) Tandem");
-    app.render(chatView([chatSummary(CHAT_A), chatSummary(CHAT_B, null, { unread: 4, archived: true })]));
-    expect(document.title).toBe("Tandem");
+    app.render(linkingView());
+    expect(document.title).toBe("Tandem — Link your phone");
   });
 
-  it("keeps the other screens' titles", () => {
-    expect(windowTitle(linkingView())).toBe("Tandem — Link your phone");
-    const { app } = mount(chatView(counted));
+  it("is plain Tandem on the error screen", () => {
+    const { app } = mount({ ...chatView([chatSummary(CHAT_A, null, { unread: 6 })]), title: "(6) Tandem" });
     app.renderError({ code: "internal", message: "Boom" });
     expect(document.title).toBe("Tandem");
   });

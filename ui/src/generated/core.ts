@@ -9,7 +9,12 @@ app_version: string, device_name: string, relay_url: string, connection: Connect
 /**
  * Why this desktop was logged out (shown on the linking screen until it is linked again).
  */
-logged_out: string | null, };
+logged_out: string | null, 
+/**
+ * The window's title ("(3) Tandem" with unread messages): the shell puts it on the native
+ * window, the page on `document.title`. Kept up to date by [`View::with_title`].
+ */
+title: string, };
 
 export type Screen = "starting" | "linking" | "link_failed" | "linked" | "fatal";
 

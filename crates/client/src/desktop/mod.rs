@@ -160,6 +160,7 @@ impl DesktopApp {
         self.view.send_if_modified(|view| {
             let before = view.clone();
             change(view);
+            view.title = view.window_title();
             *view != before
         });
     }

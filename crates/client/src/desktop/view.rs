@@ -254,6 +254,9 @@ pub struct View {
     pub error: Option<ErrorView>,
     /// Why this desktop was logged out (shown on the linking screen until it is linked again).
     pub logged_out: Option<String>,
+    /// The window's title ("(3) Tandem" with unread messages): the shell puts it on the native
+    /// window, the page on `document.title`. Kept up to date by [`View::with_title`].
+    pub title: String,
 }
 
 impl View {
@@ -266,6 +269,22 @@ impl View {
             .filter(|c| !c.archived && !c.muted)
             .map(|c| if c.unread > 0 { c.unread } else { usize::from(c.marked_unread) })
             .sum()
+    }
+
+    /// The window title this view calls for: the linking screen says what to do, and unread
+    /// messages are counted in front ("(3) Tandem").
+    pub fn window_title(&self) -> String {
+        match (&self.screen, self.unread_total()) {
+            (Screen::Linking, _) => "Tandem — Link your phone".to_owned(),
+            (Screen::Linked, n) if n > 0 => format!("({n}) Tandem"),
+            _ => "Tandem".to_owned(),
+        }
+    }
+
+    /// The view with its `title` brought up to date.
+    pub fn with_title(mut self) -> Self {
+        self.title = self.window_title();
+        self
     }
 
     /// The tray icon's tooltip and its short label (empty when nothing is unread).
@@ -288,7 +307,9 @@ impl View {
             linked: None,
             error: None,
             logged_out: None,
+            title: String::new(),
         }
+        .with_title()
     }
 }
 
@@ -376,5 +397,29 @@ mod tests {
         assert_eq!(view.tray_text(), ("Tandem: 3 unread messages".to_owned(), "3".to_owned()));
         view.linked.as_mut().unwrap().chats = vec![chat(120, false, false, false)];
         assert_eq!(view.tray_text().1, "99+");
+    }
+
+    #[test]
+    fn the_window_title_counts_the_same_unread_messages_and_names_the_linking_screen() {
+        let mut view = View::starting("1", "d", "r");
+        assert_eq!(view.title, "Tandem");
+        view.screen = Screen::Linking;
+        assert_eq!(view.window_title(), "Tandem — Link your phone");
+        let mut linked = LinkedView::from_devices(
+            &AccountDevices {
+                account_id: tandem_proto::ids::AccountId::from_account_key(&[1; 32]),
+                version: 1,
+                devices: vec![],
+            },
+            "d",
+        );
+        linked.chats = vec![chat(2, false, false, false), chat(5, true, false, false), chat(0, false, false, true)];
+        view.linked = Some(linked);
+        view.screen = Screen::Linked;
+        let view = view.with_title();
+        assert_eq!(view.title, "(3) Tandem");
+        let mut read = view.clone();
+        read.linked.as_mut().unwrap().chats.clear();
+        assert_eq!(read.with_title().title, "Tandem");
     }
 }

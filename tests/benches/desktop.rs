@@ -1,9 +1,12 @@
 //! Desktop start-up and memory (a bench binary, not a timed test). Run under the test session
 //! (keychain, X display), ideally with a release build of the desktop:
 //!
-//!     scripts/package   # or: cargo build --release --bin tandem-desktop (after building ui/)
+//!     scripts/package   # or: ui/node_modules/.bin/tauri build --no-bundle
 //!     TANDEM_DESKTOP_BIN=target/release/tandem-desktop \
 //!       scripts/with-session cargo bench --profile dev -p tandem-tests --bench desktop
+//!
+//! The release binary must come from `tauri build`: WebKitWebDriver does not attach to one made
+//! by a plain `cargo build --release` here (the session request waits until it gives up).
 //!
 //! `TANDEM_BENCH_MESSAGES` (default 100000) sets the history size, `TANDEM_BENCH_IDLE_SECS`
 //! (default 600) how long the window idles before its memory is read.

@@ -69,6 +69,13 @@ function fetchFull(t: Target, st: ImageState, ctx: RenderContext): void {
   );
 }
 
+/** Opens the image viewer on `url`, only while the user is still in that chat. */
+function showViewer(ctx: RenderContext, chatId: string, messageId: string, url: string, alt: string): void {
+  if (ctx.ui.openChatId !== chatId) return;
+  ctx.ui.viewer = { chatId, messageId, url, alt };
+  ctx.ui.refresh({ focusViewer: true });
+}
+
 /** Reads the full image from this computer and shows it in the image viewer. */
 function openFull(t: Target, st: ImageState, ctx: RenderContext): void {
   st.busy = true;
@@ -79,10 +86,8 @@ function openFull(t: Target, st: ImageState, ctx: RenderContext): void {
       if (!isImageDataUrl(url)) {
         st.error = "Couldn't open the image: it is not a picture.";
         ctx.ui.refresh();
-      } else if (ctx.ui.openChatId === t.chatId) {
-        // Only while the user is still in that chat.
-        ctx.ui.viewer = { chatId: t.chatId, messageId: t.messageId, url, alt: imageAlt(t.img) };
-        ctx.ui.refresh({ focusViewer: true });
+      } else {
+        showViewer(ctx, t.chatId, t.messageId, url, imageAlt(t.img));
       }
     },
     (e: unknown) => {
@@ -114,8 +119,7 @@ export function openWaitingOffScreen(chat: OpenChat, ctx: RenderContext): void {
         st.busy = false;
         if (!st.waiting || !isImageDataUrl(url) || ctx.ui.openChatId !== chat.chat_id) return;
         st.waiting = false;
-        ctx.ui.viewer = { chatId: chat.chat_id, messageId, url, alt: st.alt };
-        ctx.ui.refresh({ focusViewer: true });
+        showViewer(ctx, chat.chat_id, messageId, url, st.alt);
       },
       () => {
         st.busy = false; // not here yet: the next View looks again

@@ -374,25 +374,26 @@ mod tests {
         }
     }
 
+    /// A linked view of an account with no devices listed, holding `chats`.
+    fn linked_with(chats: Vec<ChatSummary>) -> LinkedView {
+        let devices = AccountDevices {
+            account_id: tandem_proto::ids::AccountId::from_account_key(&[1; 32]),
+            version: 1,
+            devices: vec![],
+        };
+        LinkedView { chats, ..LinkedView::from_devices(&devices, "d") }
+    }
+
     #[test]
     fn the_tray_counts_unread_messages_outside_archived_and_muted_chats() {
         let mut view = View::starting("1", "d", "r");
         assert_eq!(view.tray_text(), ("Tandem".to_owned(), String::new()));
-        let mut linked = LinkedView::from_devices(
-            &AccountDevices {
-                account_id: tandem_proto::ids::AccountId::from_account_key(&[1; 32]),
-                version: 1,
-                devices: vec![],
-            },
-            "d",
-        );
-        linked.chats = vec![
+        view.linked = Some(linked_with(vec![
             chat(2, false, false, false),
             chat(5, true, false, false),
             chat(7, false, true, false),
             chat(0, false, false, true),
-        ];
-        view.linked = Some(linked);
+        ]));
         assert_eq!(view.unread_total(), 3);
         assert_eq!(view.tray_text(), ("Tandem: 3 unread messages".to_owned(), "3".to_owned()));
         view.linked.as_mut().unwrap().chats = vec![chat(120, false, false, false)];
@@ -405,16 +406,11 @@ mod tests {
         assert_eq!(view.title, "Tandem");
         view.screen = Screen::Linking;
         assert_eq!(view.window_title(), "Tandem — Link your phone");
-        let mut linked = LinkedView::from_devices(
-            &AccountDevices {
-                account_id: tandem_proto::ids::AccountId::from_account_key(&[1; 32]),
-                version: 1,
-                devices: vec![],
-            },
-            "d",
-        );
-        linked.chats = vec![chat(2, false, false, false), chat(5, true, false, false), chat(0, false, false, true)];
-        view.linked = Some(linked);
+        view.linked = Some(linked_with(vec![
+            chat(2, false, false, false),
+            chat(5, true, false, false),
+            chat(0, false, false, true),
+        ]));
         view.screen = Screen::Linked;
         let view = view.with_title();
         assert_eq!(view.title, "(3) Tandem");

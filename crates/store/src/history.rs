@@ -51,6 +51,10 @@ pub struct NewHistoryChunk<'a> {
     pub request_id: Option<&'a str>,
 }
 
+/// Drops the AES key from a chunk's stored reference (the rest stays, for progress and reasons);
+/// migration 0011 did the same to chunks finished before keys were forgotten.
+const FORGET_KEY: &str = "chunk = json_remove(chunk, '$.key')";
+
 pub(crate) fn add_chunk(conn: &rusqlite::Connection, c: &NewHistoryChunk<'_>, now_ms: u64) -> rusqlite::Result<()> {
     conn.execute(
         "INSERT OR IGNORE INTO history_chunks (bundle_id, idx, chunk, state, messages, bundle_messages, bundle_chunks, received_ms, request_id)
@@ -118,8 +122,9 @@ impl Store {
                     params![c.chat_id, c.title, c.complete],
                 )?;
             }
+            // The chunk's key opened it for the last time: it goes with the same commit.
             tx.execute(
-                "UPDATE history_chunks SET state = 'imported', error = NULL WHERE bundle_id = ?1 AND idx = ?2",
+                &format!("UPDATE history_chunks SET state = 'imported', error = NULL, {FORGET_KEY} WHERE bundle_id = ?1 AND idx = ?2"),
                 params![bundle_id, index],
             )?;
             Ok(new)
@@ -129,11 +134,12 @@ impl Store {
         Ok(new)
     }
 
-    /// A chunk that cannot be imported: why (nothing of it was imported).
+    /// A chunk that cannot be imported: why (nothing of it was imported). It is never tried
+    /// again (its blob is acked), so its key is forgotten too.
     pub fn fail_history_chunk(&mut self, bundle_id: &str, index: u32, error: &str) -> Result<(), StoreError> {
         self.conn
             .execute(
-                "UPDATE history_chunks SET state = 'failed', error = ?3 WHERE bundle_id = ?1 AND idx = ?2",
+                &format!("UPDATE history_chunks SET state = 'failed', error = ?3, {FORGET_KEY} WHERE bundle_id = ?1 AND idx = ?2"),
                 params![bundle_id, index, error],
             )
             .map_err(|e| self.err(e))?;
@@ -257,5 +263,89 @@ impl From<&StoredMessage> for tandem_proto::history::HistoryMessage {
             state: m.state.clone(),
             attachment: m.attachment.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A chunk reference as the client stores it: its AES key inside the JSON.
+    const KEY_B64: &str = "a2V5LWtleS1rZXkta2V5LWtleS1rZXkta2V5LWtleSE=";
+
+    fn chunk_json(index: u32) -> String {
+        format!(
+            r#"{{"bundle_id":"b1","index":{index},"last":false,"blob_id":"blob{index}","key":"{KEY_B64}","digest":"ZGlnZXN0LWRpZ2VzdC1kaWdlc3QtZGlnZXN0LWRpZ2U=","size":10,"messages":1,"bundle_messages":2,"bundle_chunks":2}}"#
+        )
+    }
+
+    fn announce(store: &Store, index: u32) {
+        let json = chunk_json(index);
+        let chunk = NewHistoryChunk {
+            bundle_id: "b1",
+            index,
+            chunk: &json,
+            messages: 1,
+            bundle_messages: 2,
+            bundle_chunks: 2,
+            request_id: None,
+        };
+        add_chunk(&store.conn, &chunk, 1).unwrap();
+    }
+
+    /// Every stored chunk reference, as text, and whether a key is still in any of them.
+    fn stored_chunks(store: &Store) -> Vec<(u32, String, Option<String>)> {
+        let mut stmt = store
+            .conn
+            .prepare("SELECT idx, chunk, json_extract(chunk, '$.key') FROM history_chunks ORDER BY idx")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().collect::<Result<_, _>>().unwrap()
+    }
+
+    #[test]
+    fn a_chunk_key_is_erased_when_its_chunk_is_imported_or_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("tandem.db"), &[0x42; 32]).unwrap();
+        announce(&store, 0);
+        announce(&store, 1);
+        assert!(stored_chunks(&store).iter().all(|(_, _, key)| key.as_deref() == Some(KEY_B64)));
+
+        let message = StoredMessage {
+            chat_id: "chat".into(),
+            message_id: "m1".into(),
+            sender_account: "acct".into(),
+            sender_device: 0,
+            outgoing: false,
+            body: "hello".into(),
+            sent_ms: 5,
+            state: "received".into(),
+            attachment: None,
+        };
+        assert_eq!(store.import_history_chunk("b1", 0, &[message], &[], &[], 9).unwrap(), 1);
+        let rows = stored_chunks(&store);
+        assert_eq!(rows[0].2, None, "the imported chunk's key is gone");
+        assert!(!rows[0].1.contains(KEY_B64), "no trace of the key in the stored reference: {}", rows[0].1);
+        assert!(rows[0].1.contains("blob0"), "the rest of the reference stays");
+        assert_eq!(rows[1].2.as_deref(), Some(KEY_B64), "a pending chunk keeps its key until it is imported");
+        assert_eq!(store.pending_history_chunks().unwrap().len(), 1);
+
+        store.fail_history_chunk("b1", 1, "tampered").unwrap();
+        let rows = stored_chunks(&store);
+        assert_eq!(rows[1].2, None, "a refused chunk is never tried again: its key is gone too");
+        assert_eq!(store.failed_history_chunks().unwrap()[0].error.as_deref(), Some("tampered"));
+        assert_eq!(store.history_totals().unwrap().chunks_imported, 1);
+    }
+
+    #[test]
+    fn the_migration_erases_keys_of_chunks_finished_before() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("tandem.db"), &[0x42; 32]).unwrap();
+        announce(&store, 0);
+        announce(&store, 1);
+        store.conn.execute("UPDATE history_chunks SET state = 'imported' WHERE idx = 0", []).unwrap();
+        store.conn.execute_batch(include_str!("migrations/0011_forget_history_keys.sql")).unwrap();
+        let rows = stored_chunks(&store);
+        assert_eq!(rows[0].2, None);
+        assert_eq!(rows[1].2.as_deref(), Some(KEY_B64), "a pending chunk keeps its key");
     }
 }

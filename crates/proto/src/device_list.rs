@@ -97,6 +97,28 @@ pub enum ListFreshness {
     Same,
 }
 
+/// How far ahead of the receiver's clock a list may be dated (clocks disagree a little).
+pub const MAX_LIST_CLOCK_AHEAD_MS: u64 = 24 * 60 * 60 * 1000;
+
+/// The time rule for a list about to replace `held` (or to be the first one held): it may not be
+/// dated before the held list, nor more than [`MAX_LIST_CLOCK_AHEAD_MS`] after `now_ms`, the
+/// receiver's clock. A list from the far future would otherwise make every honest later list
+/// look "backwards". Apply it to lists found [`ListFreshness::Newer`].
+pub fn check_list_time(held: Option<&DeviceList>, offered: &DeviceList, now_ms: u64) -> Result<(), ProtoError> {
+    if let Some(held) = held
+        && offered.timestamp_ms < held.timestamp_ms
+    {
+        return Err(ProtoError::DeviceListTimeBackwards {
+            held_ms: held.timestamp_ms,
+            offered_ms: offered.timestamp_ms,
+        });
+    }
+    if offered.timestamp_ms > now_ms.saturating_add(MAX_LIST_CLOCK_AHEAD_MS) {
+        return Err(ProtoError::DeviceListFromTheFuture { now_ms, offered_ms: offered.timestamp_ms });
+    }
+    Ok(())
+}
+
 /// The rollback rule: a lower version is refused; the same version must be the same list.
 pub fn check_not_rollback(
     seen: Option<(&DeviceList, &SignedDeviceList)>,
@@ -172,6 +194,36 @@ mod tests {
             Err(ProtoError::DeviceListRollback { seen: 3, offered: 2 })
         );
         assert_eq!(check_not_rollback(Some((&l3, &v3)), (&l3o, &v3_other)), Err(ProtoError::DeviceListEquivocation(3)));
+    }
+
+    #[test]
+    fn a_newer_list_may_not_go_back_in_time() {
+        let phone = Account::new();
+        let held = list(&phone, 2, &[1]);
+        let now = 1_700_000_000_000;
+        let mut next = DeviceList { timestamp_ms: held.timestamp_ms - 1, ..list(&phone, 3, &[1, 2]) };
+        assert_eq!(
+            check_list_time(Some(&held), &next, now),
+            Err(ProtoError::DeviceListTimeBackwards { held_ms: 2_000, offered_ms: 1_999 })
+        );
+        next.timestamp_ms = held.timestamp_ms;
+        assert_eq!(check_list_time(Some(&held), &next, now), Ok(()), "the same instant is not backwards");
+        next.timestamp_ms = now;
+        assert_eq!(check_list_time(Some(&held), &next, now), Ok(()));
+    }
+
+    #[test]
+    fn a_list_from_the_far_future_is_refused() {
+        let phone = Account::new();
+        let held = list(&phone, 2, &[1]);
+        let now = 1_700_000_000_000;
+        let ahead = |ms: u64| DeviceList { timestamp_ms: now + ms, ..list(&phone, 3, &[1]) };
+        assert_eq!(check_list_time(Some(&held), &ahead(MAX_LIST_CLOCK_AHEAD_MS), now), Ok(()), "24 h of skew is fine");
+        let far = ahead(MAX_LIST_CLOCK_AHEAD_MS + 1);
+        let refused = ProtoError::DeviceListFromTheFuture { now_ms: now, offered_ms: far.timestamp_ms };
+        assert_eq!(check_list_time(Some(&held), &far, now), Err(refused.clone()));
+        assert_eq!(check_list_time(None, &far, now), Err(refused.clone()), "the first list held is bounded too");
+        assert!(refused.to_string().contains("Check the date and time"));
     }
 
     #[test]

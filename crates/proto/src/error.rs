@@ -30,6 +30,14 @@ pub enum ProtoError {
     DeviceListRollback { seen: u64, offered: u64 },
     #[error("two different device lists claim version {0} for this account: refused")]
     DeviceListEquivocation(u64),
+    #[error(
+        "a newer device list is dated before the list already held ({offered_ms} < {held_ms} ms since 1970): refused, the held list is kept. If the phone's clock was set back, set it right and change the linked devices on the phone again"
+    )]
+    DeviceListTimeBackwards { held_ms: u64, offered_ms: u64 },
+    #[error(
+        "a device list is dated more than 24 hours after this device's clock ({offered_ms} > {now_ms} ms since 1970): refused. Check the date and time on this device and on the phone"
+    )]
+    DeviceListFromTheFuture { now_ms: u64, offered_ms: u64 },
     #[error("invalid device list: {0}")]
     InvalidDeviceList(&'static str),
     #[error("this account already has {max} linked devices: log one out on the phone first", max = crate::MAX_COMPANIONS)]

@@ -2,7 +2,7 @@
 
 use rusqlite::{OptionalExtension, params};
 use tandem_proto::ProtoError;
-use tandem_proto::device_list::{DeviceList, ListFreshness, SignedDeviceList, check_not_rollback};
+use tandem_proto::device_list::{DeviceList, ListFreshness, SignedDeviceList, check_list_time, check_not_rollback};
 use tandem_proto::identity::SignedDeviceIdentity;
 use tandem_proto::ids::{AccountId, DeviceId};
 
@@ -49,8 +49,9 @@ impl Store {
     }
 
     /// Stores a verified list and the identities of its devices, unless it is older than the one
-    /// held (a rollback) or the same version with other content (equivocation): those are refused
-    /// with [`StoreError::Refused`] and nothing changes. `list` must come from `signed.verify`.
+    /// held (a rollback), the same version with other content (equivocation), dated before the
+    /// held list or more than a day after `now_ms` (the caller's clock): those are refused with
+    /// [`StoreError::Refused`] and nothing changes. `list` must come from `signed.verify`.
     pub fn accept_device_list(
         &mut self,
         account_key: &[u8; 32],
@@ -67,6 +68,9 @@ impl Store {
         }
         let freshness = check_not_rollback(held.as_ref().map(|h| (&h.list, &h.signed)), (list, signed))
             .map_err(StoreError::Refused)?;
+        if freshness == ListFreshness::Newer {
+            check_list_time(held.as_ref().map(|h| &h.list), list, now_ms).map_err(StoreError::Refused)?;
+        }
         let path = self.path.clone();
         let tx = self.conn.transaction().map_err(|e| StoreError::from_sqlite(&path, e))?;
         let run = |tx: &rusqlite::Transaction<'_>| -> Result<(), rusqlite::Error> {
@@ -105,5 +109,52 @@ impl Store {
             out.push(StoredIdentity { device_id, key_index, signed: parse(&signed)?, last_active_ms });
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tandem_proto::device_list::{DeviceListEntry, MAX_LIST_CLOCK_AHEAD_MS};
+    use tandem_proto::vodozemac::olm::Account;
+
+    use super::*;
+
+    const NOW: u64 = 1_700_000_000_000;
+
+    fn signed(phone: &Account, version: u64, timestamp_ms: u64) -> (SignedDeviceList, DeviceList) {
+        let list = DeviceList {
+            account_id: AccountId::from_account_key(phone.identity_keys().ed25519.as_bytes()),
+            version,
+            timestamp_ms,
+            devices: vec![DeviceListEntry { device_id: 0, key_index: 0 }],
+        };
+        let signed = list.sign(phone).unwrap();
+        let verified = signed.verify(phone.identity_keys().ed25519.as_bytes()).unwrap();
+        (signed, verified)
+    }
+
+    #[test]
+    fn a_newer_list_dated_backwards_or_far_ahead_is_refused_and_the_held_one_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("tandem.db"), &[0x42; 32]).unwrap();
+        let phone = Account::new();
+        let key = *phone.identity_keys().ed25519.as_bytes();
+        let (s1, l1) = signed(&phone, 1, NOW - 10_000);
+        assert_eq!(store.accept_device_list(&key, &s1, &l1, &[], NOW).unwrap(), ListFreshness::Newer);
+
+        let (back, back_list) = signed(&phone, 2, NOW - 20_000);
+        let refused = store.accept_device_list(&key, &back, &back_list, &[], NOW).unwrap_err();
+        assert!(matches!(refused, StoreError::Refused(ProtoError::DeviceListTimeBackwards { .. })), "{refused:?}");
+
+        let (future, future_list) = signed(&phone, 2, NOW + MAX_LIST_CLOCK_AHEAD_MS + 1);
+        let refused = store.accept_device_list(&key, &future, &future_list, &[], NOW).unwrap_err();
+        assert!(matches!(refused, StoreError::Refused(ProtoError::DeviceListFromTheFuture { .. })), "{refused:?}");
+        assert_eq!(store.device_list(&l1.account_id).unwrap().unwrap().list.version, 1, "the held list stays");
+
+        // The same list again is not "newer": its date is not judged again.
+        assert_eq!(store.accept_device_list(&key, &s1, &l1, &[], 0).unwrap(), ListFreshness::Same);
+        let (good, good_list) = signed(&phone, 2, NOW);
+        assert_eq!(store.accept_device_list(&key, &good, &good_list, &[], NOW).unwrap(), ListFreshness::Newer);
+        assert_eq!(store.device_list(&l1.account_id).unwrap().unwrap().list.version, 2);
     }
 }

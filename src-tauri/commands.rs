@@ -139,3 +139,28 @@ pub fn notify(app: tauri::AppHandle, title: String, body: String) -> Result<(), 
         message: format!("the system did not show the notification: {e}"),
     })
 }
+
+#[tauri::command]
+pub async fn accept_request(app: App<'_>, account: String) -> Result<(), ErrorView> {
+    app.accept_request(&account).await
+}
+
+#[tauri::command]
+pub async fn block(app: App<'_>, account: String) -> Result<(), ErrorView> {
+    app.block(&account).await
+}
+
+#[tauri::command]
+pub async fn unblock(app: App<'_>, account: String) -> Result<(), ErrorView> {
+    app.unblock(&account).await
+}
+
+#[tauri::command]
+pub async fn relink_locked(app: App<'_>) -> Result<(), ErrorView> {
+    app.relink_locked().await
+}
+
+#[tauri::command]
+pub fn keep_locked_data(app: App<'_>) {
+    app.keep_locked_data();
+}

@@ -93,7 +93,12 @@ pub fn run() -> std::process::ExitCode {
             commands::send_image,
             commands::chat_info,
             commands::dismiss_notice,
-            commands::open_web_link
+            commands::open_web_link,
+            commands::accept_request,
+            commands::block,
+            commands::unblock,
+            commands::relink_locked,
+            commands::keep_locked_data
         ])
         .run(tauri::generate_context!());
     match result {

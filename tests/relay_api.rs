@@ -157,13 +157,15 @@ async fn a_fanout_batch_must_cover_exactly_the_current_devices() {
     let (_, inbox) = eve.send::<(), tandem_proto::message::Inbox>(Method::GET, "/v1/messages", None).await;
     let inbox = inbox.unwrap();
     assert_eq!(inbox.envelopes.len(), 2, "the group copy and this one");
-    let first = inbox.envelopes[0].id;
+    let first = inbox.envelopes[0].id.clone();
+    assert_eq!(first.len(), 32, "envelope ids are 128 random bits, in hex");
+    assert_ne!(first, inbox.envelopes[1].id);
     assert!(eve.post("/v1/messages/ack", &json!({"ids": [first]})).await.1.is_ok());
     let (_, inbox) = eve.send::<(), tandem_proto::message::Inbox>(Method::GET, "/v1/messages", None).await;
     let inbox = inbox.unwrap();
     assert_eq!(inbox.envelopes.len(), 1);
     assert_eq!(inbox.envelopes[0].sender_account, mallory.account_id, "the relay stamps the authenticated sender");
-    let id = inbox.envelopes[0].id;
+    let id = inbox.envelopes[0].id.clone();
     assert!(mallory.post("/v1/messages/ack", &json!({"ids": [id]})).await.1.is_ok());
     assert_eq!(
         eve.send::<(), tandem_proto::message::Inbox>(Method::GET, "/v1/messages", None)

@@ -93,6 +93,7 @@ impl RawPrimary {
                     code: tandem_proto::wire::ErrorCode::Internal,
                     message: String::from_utf8_lossy(&bytes).into_owned(),
                     logout_reason: None,
+                    device_list: None,
                 })),
             )
         }

@@ -23,3 +23,14 @@ pub async fn log_out(home: &Path, out: &Output) -> anyhow::Result<()> {
     out.emit(|| format!("{} Its data was deleted.", note.message), &json!({"event": "logged_out", "note": note}));
     Ok(())
 }
+
+/// A locked companion: its user chose to link it again (messages kept, only the gap fetched).
+pub fn relink(home: &Path, out: &Output) -> anyhow::Result<()> {
+    let device = load(home)?;
+    let note = device.relink_locked()?;
+    out.emit(
+        || format!("{} Run `tandem-cli companion` to show a new code.", note.message),
+        &json!({"event": "relink", "note": note}),
+    );
+    Ok(())
+}

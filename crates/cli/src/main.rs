@@ -69,6 +69,9 @@ enum Command {
     Unlink { device: u32 },
     /// As a companion: log this device out and wipe it.
     Logout,
+    /// As a locked companion (the relay said "logged out" without proof): replace this device's
+    /// identity to link it again, keeping its messages; then run `companion`.
+    Relink,
     /// Stay online (connected, answering the relay) until interrupted.
     Run,
     /// Show account, role, this device and whether the relay is reachable.
@@ -248,6 +251,7 @@ fn main() -> std::process::ExitCode {
             Command::Devices => phone::devices(&cli.home, &out).await,
             Command::Unlink { device } => lifecycle::unlink(&cli.home, device, &out).await,
             Command::Logout => lifecycle::log_out(&cli.home, &out).await,
+            Command::Relink => lifecycle::relink(&cli.home, &out),
             Command::Run => phone::run(&cli.home, &out).await,
             Command::Status => phone::status(&cli.home, &out).await,
             Command::Contacts { action: Some(ContactsAction::Add { account }) } => {

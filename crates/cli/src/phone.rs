@@ -8,7 +8,7 @@ use tandem_client::{ClientEvent, ConnectionState, Device, KeyStorage, Observed, 
 use crate::output::Output;
 
 pub fn load(home: &Path) -> anyhow::Result<Device> {
-    let profile = Profile::open(home, KeyStorage::File)?;
+    let profile = Profile::open_existing(home, KeyStorage::File)?;
     Ok(Device::load(profile)?)
 }
 
@@ -103,6 +103,9 @@ pub async fn run(home: &Path, out: &Output) -> anyhow::Result<()> {
                 Some(Observed::Event(ClientEvent::LoggedOut(reason))) => {
                     out.emit(|| format!("logged out: {} This device's data was deleted.", reason.explain()), &json!({"event": "logged_out", "reason": reason}));
                 }
+                Some(Observed::Event(ClientEvent::Locked(reason))) => {
+                    out.emit(|| format!("locked: {}", tandem_client::locked_message(reason)), &json!({"event": "locked", "reason": reason}));
+                }
                 Some(Observed::Event(ClientEvent::PrekeysPublished { one_time_keys })) => {
                     out.emit(|| format!("published one-time keys ({one_time_keys} at the relay)"), &json!({"event": "prekeys_published", "one_time_keys": one_time_keys}));
                 }
@@ -126,6 +129,13 @@ pub async fn status(home: &Path, out: &Output) -> anyhow::Result<()> {
         return Ok(());
     }
     let device = load(home)?;
+    if let Some(note) = device.locked() {
+        out.emit(
+            || format!("locked: {} (the relay said: {})", note.message, note.reason.as_str()),
+            &json!({"locked": note, "linked": true}),
+        );
+        return Ok(());
+    }
     let info = device.info();
     let mut warning = None;
     let history = if info.role == "companion" { device.history_status().ok() } else { None };
@@ -138,6 +148,10 @@ pub async fn status(home: &Path, out: &Output) -> anyhow::Result<()> {
                     warning = device.inactivity_warning().await.ok().flatten();
                 }
                 "relay reachable; this device is authenticated".to_owned()
+            }
+            Err(e) if e.code() == "profile_locked" => {
+                out.emit(|| format!("locked: {e}"), &json!({"locked": device.locked(), "linked": true}));
+                return Ok(());
             }
             Err(e) if e.code() == "logged_out" => {
                 let note = tandem_client::logged_out_note(home);

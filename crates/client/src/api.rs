@@ -134,7 +134,10 @@ impl RelayApi {
         }
         Err(match serde_json::from_slice::<ApiError>(&bytes) {
             Ok(api) if api.code == ErrorCode::LoggedOut => {
-                ClientError::LoggedOut(api.logout_reason.unwrap_or(tandem_proto::wire::LogoutReason::Unlinked))
+                ClientError::RelayLoggedOut(Box::new(crate::lockout::LogoutClaim {
+                    reason: api.logout_reason.unwrap_or(tandem_proto::wire::LogoutReason::Unlinked),
+                    device_list: api.device_list,
+                }))
             }
             Ok(api) => ClientError::Relay { code: api.code, message: api.message },
             Err(_) => {

@@ -255,13 +255,13 @@ impl Device {
             }
         }
         .await;
-        if let Err(ClientError::LoggedOut(reason)) = &result {
-            self.logged_out(*reason);
+        match result {
+            Err(ClientError::RelayLoggedOut(claim)) => Err(self.on_logout_claim(*claim)),
+            other => other,
         }
-        result
     }
 
-    /// The relay says this device was logged out: it wipes itself at once.
+    /// This device was logged out, with proof (see `lockout`): it wipes itself at once.
     pub(crate) fn logged_out(&self, reason: tandem_proto::wire::LogoutReason) {
         if let Err(e) = self.wipe_after_logout(reason) {
             tracing::error!(code = e.code(), "this device was logged out but could not wipe itself: {e}");

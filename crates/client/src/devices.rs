@@ -108,10 +108,9 @@ impl Device {
                 }
             }
             self.note_logged_out(&account_id, &resp);
-            let gone: Vec<DeviceId> = resp.logged_out.iter().map(|l| l.device_id).collect();
             if own_device != tandem_proto::ids::PRIMARY_DEVICE_ID
-                || gone.is_empty()
-                || self.prune_logged_out(&list, &gone).await? == 0
+                || resp.logged_out.is_empty()
+                || self.prune_logged_out(&list, &identities, &resp.logged_out).await? == 0
             {
                 break;
             }

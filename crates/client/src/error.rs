@@ -58,6 +58,24 @@ pub enum ClientError {
     UnknownGroup(String),
     #[error("{}", .0.explain())]
     LoggedOut(tandem_proto::wire::LogoutReason),
+    /// The relay's raw claim; `Device::authed` turns it into `LoggedOut`, `Locked` or
+    /// `PrimaryRefused` (it never reaches a user interface).
+    #[error("the relay says this device was logged out ({})", .0.reason.as_str())]
+    RelayLoggedOut(Box<crate::lockout::LogoutClaim>),
+    #[error("{}", crate::lockout::locked_message(*.0))]
+    Locked(tandem_proto::wire::LogoutReason),
+    #[error(
+        "the relay refuses this phone, saying it was logged out ({}). Nothing was deleted: the phone holds the account and keeps its keys. Check the relay's address, or ask whoever runs the relay",
+        .0.as_str()
+    )]
+    PrimaryRefused(tandem_proto::wire::LogoutReason),
+    #[error("this device is not locked")]
+    NotLocked,
+    #[error(
+        "this folder's device was logged out ({}) and its data deleted: nothing is created here by itself. Link it again with `tandem-cli companion` (or open the desktop app), or use another folder",
+        .0.as_str()
+    )]
+    WipedProfile(tandem_proto::wire::LogoutReason),
     #[error(
         "the key for synced settings has not arrived from the phone yet: have the phone online once (tandem-cli run), then try again"
     )]
@@ -90,6 +108,8 @@ impl ClientError {
                 RelayCode::BadSignature => "bad_signature",
                 RelayCode::DeviceListRollback => "device_list_rollback",
                 RelayCode::UpdateRequired => "update_required",
+                RelayCode::Blocked => "blocked",
+                RelayCode::InvalidMessageId => "invalid_message_id",
                 _ => "relay_error",
             },
             ClientError::Protocol(p) => match p {
@@ -129,7 +149,10 @@ impl ClientError {
             ClientError::NotAMember(_) => "not_a_member",
             ClientError::NotGroupAdmin(_) => "not_group_admin",
             ClientError::UnknownGroup(_) => "unknown_group",
-            ClientError::LoggedOut(_) => "logged_out",
+            ClientError::LoggedOut(_) | ClientError::RelayLoggedOut(_) | ClientError::WipedProfile(_) => "logged_out",
+            ClientError::Locked(_) => "profile_locked",
+            ClientError::PrimaryRefused(_) => "relay_refused",
+            ClientError::NotLocked => "not_locked",
             ClientError::NoAppStateKey => "no_app_state_key",
             ClientError::UnknownDevice(_) => "unknown_device",
             ClientError::Internal(_) => "internal",

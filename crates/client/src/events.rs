@@ -29,6 +29,8 @@ pub enum ClientEvent {
     HistoryProgress(crate::history::HistoryStatus),
     /// This device was logged out and has wiped itself.
     LoggedOut(tandem_proto::wire::LogoutReason),
+    /// The relay said this device was logged out, without proof: it is locked, nothing deleted.
+    Locked(tandem_proto::wire::LogoutReason),
 }
 
 /// What a subscriber reads next: an event, or how many it missed by falling behind (during a

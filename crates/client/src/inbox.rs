@@ -4,7 +4,7 @@
 use tandem_proto::ProtoError;
 use tandem_proto::group::OLM_TYPE_MEGOLM;
 use tandem_proto::ids::AccountId;
-use tandem_proto::message::{AckRequest, Channel, Inbox, InboxEnvelope, Payload, ReceiptKind};
+use tandem_proto::message::{AckRequest, Channel, Inbox, InboxEnvelope, Payload, ReceiptKind, envelope_digest};
 use tandem_store::{GroupStateUpdate, NewHistoryChunk, ReceiptUpdate, Received, SessionUpdate, StoredMessage};
 
 use crate::megolm::GroupEffect;
@@ -48,11 +48,19 @@ impl Device {
             let mut envelopes = inbox.envelopes;
             envelopes.sort_by_key(|e| e.olm_type == OLM_TYPE_MEGOLM);
             for envelope in envelopes {
-                if self.state().store.envelope_processed(envelope.id)? {
-                    acks.push(envelope.id); // a redelivery after a lost ack
+                // Deduplicated on what the sender chose (never the relay's id): a redelivery
+                // after a lost ack is acked again; a new message under a reused id is read.
+                let digest = envelope_digest(
+                    &envelope.sender_account,
+                    envelope.sender_device,
+                    envelope.olm_type,
+                    &envelope.ciphertext,
+                );
+                if self.state().store.envelope_processed(&digest)? || self.is_blocked(&envelope.sender_account)? {
+                    acks.push(envelope.id); // a redelivery, or a blocked sender: dropped unread
                     continue;
                 }
-                match self.receive(&envelope).await {
+                match self.receive(&envelope, digest).await {
                     Ok(message) => {
                         read += 1;
                         acks.push(envelope.id);
@@ -64,21 +72,14 @@ impl Device {
                     Err(e) if e.is_unreachable() => return Err(e),
                     Err(e) => {
                         tracing::warn!(code = e.code(), sender = %envelope.sender_account, "an envelope could not be read: {e}");
-                        // A copy of a message already held is a replay (or a late duplicate):
-                        // nothing to ask for.
-                        let wanted = match envelope.message_id.as_deref() {
-                            Some(id) if !self.state().store.has_message(id)? => Some(id),
-                            _ => None,
-                        };
-                        if let Some(message_id) = wanted {
-                            match self.ask_again(&envelope, message_id).await {
-                                Ok(()) => read += 1,
-                                Err(e) if e.is_unreachable() => return Err(e),
-                                Err(e) => tracing::warn!(code = e.code(), "could not ask for the message again: {e}"),
-                            }
+                        match self.unreadable(&envelope).await {
+                            Ok(asked) => read += usize::from(asked),
+                            Err(e) if e.is_unreachable() => return Err(e),
+                            Err(e) => tracing::warn!(code = e.code(), "could not ask for the message again: {e}"),
                         }
                         // Acked either way: the placeholder and the retry request now carry it,
                         // and an unreadable receipt has nothing to recover.
+                        self.state().store.mark_envelope_processed(&digest, now_ms())?;
                         acks.push(envelope.id);
                     }
                 }
@@ -102,6 +103,24 @@ impl Device {
                 return Ok((new, read));
             }
         }
+    }
+
+    /// An envelope that could not be read. A copy of a message already held is a replay (or a
+    /// late duplicate): nothing to ask for. Otherwise a placeholder says why the message waits,
+    /// within a per-sender daily budget; a known sender is also asked to send it again, while a
+    /// stranger (a message request) is never answered. Returns whether anything was done.
+    async fn unreadable(&self, envelope: &InboxEnvelope) -> Result<bool> {
+        let Some(message_id) = envelope.message_id.as_deref() else { return Ok(false) };
+        if !tandem_proto::message::valid_message_id(message_id) || self.state().store.has_message(message_id)? {
+            return Ok(false);
+        }
+        let known = self.is_known_sender(&envelope.sender_account)?;
+        if !self.may_spend_on(&envelope.sender_account, known)? {
+            tracing::warn!(sender = %envelope.sender_account, "too many unreadable envelopes from this sender today: dropped");
+            return Ok(false);
+        }
+        self.ask_again(envelope, message_id, known).await?;
+        Ok(true)
     }
 
     /// Messages that expired unread on the relay: said in the chat, never silently lost.
@@ -133,7 +152,9 @@ impl Device {
             by_sender.entry(m.sender_account.as_str()).or_default().push(m.message_id.clone());
         }
         for (sender, ids) in by_sender {
+            // A message request gets no receipts until the user accepts it.
             if let Ok(sender) = AccountId::parse(sender)
+                && self.is_known_sender(&sender).unwrap_or(false)
                 && let Err(e) = self.send_receipt(&sender, tandem_proto::message::ReceiptKind::Delivered, ids).await
             {
                 tracing::warn!(code = e.code(), "a delivery receipt was not sent: {e}");
@@ -142,9 +163,9 @@ impl Device {
     }
 
     /// Reads one envelope. Returns the message if it was new (`None` for a duplicate).
-    async fn receive(&self, envelope: &InboxEnvelope) -> Result<Option<StoredMessage>> {
+    async fn receive(&self, envelope: &InboxEnvelope, digest: [u8; 32]) -> Result<Option<StoredMessage>> {
         if envelope.olm_type == OLM_TYPE_MEGOLM {
-            return self.receive_group(envelope);
+            return self.receive_group(envelope, digest);
         }
         let sender = &envelope.sender_account;
         let (_, identities, account_key) = self.sender_identities(sender, envelope.sender_device).await?;
@@ -272,7 +293,7 @@ impl Device {
             let mut st = self.state();
             let account_pickle = if account_changed { Some(pickle_json(&st.account)?) } else { None };
             let received = Received {
-                relay_id: envelope.id,
+                digest,
                 session: Some(SessionUpdate {
                     session_id: &session_id,
                     account_id: sender,

@@ -84,11 +84,32 @@ impl Device {
         Ok(next.version)
     }
 
-    /// As the phone: companions the relay logged out (they logged themselves out, or were idle
-    /// too long) are dropped from the list. Returns how many.
-    pub(crate) async fn prune_logged_out(&self, list: &DeviceList, logged_out: &[DeviceId]) -> Result<usize> {
-        let gone: Vec<DeviceId> =
-            logged_out.iter().copied().filter(|d| *d != PRIMARY_DEVICE_ID && list.entry(*d).is_some()).collect();
+    /// As the phone: companions that logged themselves out, with a statement signed by their own
+    /// device key (checked here against the identity in the verified list), are dropped from the
+    /// list. The relay's other logouts (inactivity, or a claim without a statement) change nothing
+    /// signed: those devices are only left out of sends, and the user decides. Returns how many.
+    pub(crate) async fn prune_logged_out(
+        &self,
+        list: &DeviceList,
+        identities: &[tandem_store::StoredIdentity],
+        logged_out: &[tandem_proto::wire::LoggedOutDevice],
+    ) -> Result<usize> {
+        let (_, _, account_key) = self.whoami()?;
+        let key_of = |device: DeviceId| {
+            let identity = identities.iter().find(|i| i.device_id == device)?;
+            identity.signed.verify(&account_key).ok().map(|details| details.keys.ed25519)
+        };
+        let gone: Vec<DeviceId> = logged_out
+            .iter()
+            .filter(|l| l.device_id != PRIMARY_DEVICE_ID && list.entry(l.device_id).is_some())
+            .filter(|l| {
+                l.statement
+                    .as_ref()
+                    .zip(key_of(l.device_id))
+                    .is_some_and(|(statement, key)| statement.verify(&key, &list.account_id, l.device_id))
+            })
+            .map(|l| l.device_id)
+            .collect();
         if !gone.is_empty() {
             self.publish_without(list, &gone).await?;
         }
@@ -102,7 +123,10 @@ impl Device {
         if device == PRIMARY_DEVICE_ID {
             return Err(ClientError::Internal("the phone holds the account and cannot log itself out".into()));
         }
-        let _: serde_json::Value = self.post_authed("/v1/devices/self/logout", &serde_json::json!({})).await?;
+        let (account_id, _, _) = self.whoami()?;
+        let statement = tandem_proto::logout::SignedLogout::sign(&self.state().account, &account_id, device, now_ms());
+        let request = tandem_proto::wire::SelfLogoutRequest { statement };
+        let _: serde_json::Value = self.post_authed("/v1/devices/self/logout", &request).await?;
         let note = self.wipe_after_logout(LogoutReason::SelfLogout)?;
         self.emit(crate::events::ClientEvent::LoggedOut(LogoutReason::SelfLogout));
         Ok(note)
@@ -113,14 +137,23 @@ impl Device {
     /// logged out for inactivity instead keeps its messages (and the database key) and drops
     /// only its device identity, for a gap-only re-link.
     pub fn wipe_after_logout(&self, reason: LogoutReason) -> Result<LoggedOutNote> {
+        let inactive = matches!(reason, LogoutReason::PhoneInactive | LogoutReason::CompanionInactive);
+        self.finish_logout(reason, inactive)
+    }
+
+    /// As [`Device::wipe_after_logout`], keeping the messages whatever the reason (the user
+    /// chose to link a locked device again).
+    pub(crate) fn wipe_after_logout_keeping(&self, reason: LogoutReason) -> Result<LoggedOutNote> {
+        self.finish_logout(reason, true)
+    }
+
+    fn finish_logout(&self, reason: LogoutReason, keep: bool) -> Result<LoggedOutNote> {
         let (account_id, own_device) =
             self.whoami().map(|(a, d, _)| (a.to_string(), d)).unwrap_or((String::new(), PRIMARY_DEVICE_ID));
-        let inactive = matches!(reason, LogoutReason::PhoneInactive | LogoutReason::CompanionInactive);
-        let kept_messages = if inactive && own_device != PRIMARY_DEVICE_ID && !account_id.is_empty() {
-            Some(self.retire(&account_id)?)
-        } else {
-            None
-        };
+        if own_device == PRIMARY_DEVICE_ID {
+            return Err(ClientError::Internal("the phone holds the account and is never wiped".into()));
+        }
+        let kept_messages = if keep && !account_id.is_empty() { Some(self.retire(&account_id)?) } else { None };
         {
             let mut st = self.state();
             let closed = std::mem::replace(&mut st.store, tandem_store::Store::in_memory()?);

@@ -17,6 +17,9 @@ use crate::device::{Device, now_ms, random_bytes};
 use crate::error::{ClientError, Result};
 use crate::history_older::OlderRequest;
 
+/// Received images decoded under limits and re-encoded before the window sees them.
+pub(crate) mod shown;
+
 /// Thumbnails fit in this square.
 pub const THUMBNAIL_PX: u32 = 96;
 /// Larger images are refused before they are decoded.

@@ -182,7 +182,7 @@ impl Device {
 
     /// A group message: its session must have come pairwise from this very sender device for
     /// this group, the sender must still be a member, and the text must name the same group.
-    pub(crate) fn receive_group(&self, envelope: &InboxEnvelope) -> Result<Option<StoredMessage>> {
+    pub(crate) fn receive_group(&self, envelope: &InboxEnvelope, digest: [u8; 32]) -> Result<Option<StoredMessage>> {
         let sealed = GroupEnvelope::decode(&envelope.ciphertext)?;
         let sender = &envelope.sender_account;
         let mut stored = self.state().store.inbound_group_session(&sealed.session_id)?.ok_or_else(|| {
@@ -227,7 +227,7 @@ impl Device {
         };
         stored.pickle = serde_json::to_string(&session.pickle()).map_err(ClientError::internal)?;
         let received = Received {
-            relay_id: envelope.id,
+            digest,
             session: None,
             group_state: None,
             group_session: Some(&stored),

@@ -73,9 +73,8 @@ impl Device {
                 }
                 PushEvent::Messages => self.receive_new().await?,
                 PushEvent::Replaced => return Err(ClientError::Replaced),
-                PushEvent::LoggedOut { reason } => {
-                    self.logged_out(reason);
-                    return Err(ClientError::LoggedOut(reason));
+                PushEvent::LoggedOut { reason, device_list } => {
+                    return Err(self.on_logout_claim(crate::lockout::LogoutClaim { reason, device_list }));
                 }
                 PushEvent::AppState { .. } => {
                     self.sync_app_state().await?;

@@ -29,6 +29,19 @@ impl Profile {
         Ok(Profile { dir: dir.to_owned(), storage, profile_id, store })
     }
 
+    /// Opens a profile that must already hold a database: a folder that was never set up, or
+    /// whose device was logged out and wiped, is refused with a coded error, and nothing (no
+    /// database, no key) is created in it.
+    pub fn open_existing(dir: &Path, storage: KeyStorage) -> Result<Self> {
+        if !dir.join(DB_FILE).exists() {
+            return Err(match crate::lifecycle::logged_out_note(dir) {
+                Some(note) => ClientError::WipedProfile(note.reason),
+                None => ClientError::NotSetUp,
+            });
+        }
+        Self::open(dir, storage)
+    }
+
     pub fn dir(&self) -> &Path {
         &self.dir
     }

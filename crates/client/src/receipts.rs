@@ -43,7 +43,10 @@ impl Device {
             let peer = AccountId::parse(chat_id)?;
             let update = ReceiptUpdate { chat_id: peer.as_str(), outgoing: false, message_ids: &ids, state: "read" };
             self.state().store.apply_receipt(&update)?;
-            self.send_receipt(&peer, ReceiptKind::Read, ids).await?;
+            // A message request gets no read receipts (a stranger learns nothing) until accepted.
+            if self.is_known_sender(&peer)? {
+                self.send_receipt(&peer, ReceiptKind::Read, ids).await?;
+            }
         }
         // The other devices of the account mark it read too (and drop a "marked unread").
         if count > 0 || self.chat_settings(chat_id)?.marked_unread {

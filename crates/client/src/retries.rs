@@ -51,7 +51,8 @@ impl Device {
 
     /// An envelope carrying `message_id` could not be decrypted: show a placeholder that says
     /// why, and ask for the message again, until [`MAX_RETRIES`] requests have gone unanswered.
-    pub(crate) async fn ask_again(&self, envelope: &InboxEnvelope, message_id: &str) -> Result<()> {
+    /// A stranger's (`known` false) gets the placeholder only: no request goes back to them.
+    pub(crate) async fn ask_again(&self, envelope: &InboxEnvelope, message_id: &str, known: bool) -> Result<()> {
         let sender = &envelope.sender_account;
         let chat_id = self.chat_of(envelope)?;
         let attempts = self.state().store.bump_retry(&chat_id, message_id)?;
@@ -70,6 +71,13 @@ impl Device {
             placeholder.state = "failed".into();
             placeholder.body = format!(
                 "This message could not be decrypted, even after {MAX_RETRIES} requests. Ask {sender} to send it again."
+            );
+            self.state().store.set_placeholder(&placeholder, now_ms())?;
+            return Ok(());
+        }
+        if !known {
+            placeholder.body = format!(
+                "A message from {sender}, who is not in your contacts, could not be decrypted. It was not asked for again: accept the request to hear from them."
             );
             self.state().store.set_placeholder(&placeholder, now_ms())?;
             return Ok(());
@@ -137,9 +145,12 @@ impl Device {
 
     /// The chat an envelope belongs to: its group (if this device knows it), else the sender's.
     fn chat_of(&self, envelope: &InboxEnvelope) -> Result<String> {
+        // Filed under a group only if the (claimed) sender is one of its members: a relay cannot
+        // put a stranger's placeholder into a group chat.
         if envelope.olm_type == OLM_TYPE_MEGOLM
             && let Ok(sealed) = GroupEnvelope::decode(&envelope.ciphertext)
             && self.state().store.group(sealed.group_id.as_str())?.is_some()
+            && self.group_state(&sealed.group_id).is_ok_and(|g| g.is_member(&envelope.sender_account))
         {
             return Ok(sealed.group_id.to_string());
         }

@@ -70,7 +70,7 @@ async fn alice_desktop_sends_bob_a_photo_and_gets_one_back() {
         wait_for_view(&mut views, "the full photo is here", |v| images(v).get(1).is_some_and(|i| i.2.held)).await;
     assert_eq!(images(&view)[1].2.media_id, image.media_id);
     let url = app.media_data_url(&image.media_id).await.unwrap();
-    assert_eq!(url, format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(&reply)));
+    assert!(url.starts_with("data:image/png;base64,"), "re-encoded from its pixels (tests/image_limits.rs)");
 }
 
 fn bob_phone_file(bytes: &[u8]) -> tempfile::NamedTempFile {

@@ -28,6 +28,7 @@ pub mod history;
 pub mod identity;
 pub mod ids;
 pub mod link;
+pub mod logout;
 pub mod media;
 pub mod message;
 pub mod prekeys;

@@ -102,8 +102,14 @@ pub const MAX_RETRIES: u8 = 5;
 /// At most this many message ids in one receipt.
 pub const MAX_RECEIPT_IDS: usize = 500;
 
-fn valid_id(id: &str) -> bool {
+/// A message id as senders make them: 1 to 64 ASCII letters and digits. Checked by the relay
+/// on every envelope and by every client on every payload.
+pub fn valid_message_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+fn valid_id(id: &str) -> bool {
+    valid_message_id(id)
 }
 
 impl Payload {
@@ -258,7 +264,10 @@ pub struct ListVersion {
 /// A copy waiting in a device's mailbox. The relay stamps the sender it authenticated.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InboxEnvelope {
-    pub id: u64,
+    /// The relay's handle for acking this copy: 128 random bits (hex), never reused, so a relay
+    /// restored from a backup cannot make a new message look like one already processed. Clients
+    /// do not deduplicate on it (see [`envelope_digest`]).
+    pub id: String,
     pub sender_account: AccountId,
     pub sender_device: DeviceId,
     pub olm_type: OlmType,
@@ -285,7 +294,21 @@ pub struct ExpiredMessages {
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct AckRequest {
-    pub ids: Vec<u64>,
+    pub ids: Vec<String>,
+}
+
+/// What a receiving device deduplicates on: the sender's account and device and the exact
+/// ciphertext, all chosen by the sender (never the relay's envelope id). A redelivery after a
+/// lost ack has the same digest; a new message never does.
+pub fn envelope_digest(sender: &AccountId, sender_device: DeviceId, olm_type: OlmType, ciphertext: &[u8]) -> [u8; 32] {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    h.update(b"tandem envelope digest v1\0");
+    h.update(sender.as_str().as_bytes());
+    h.update(sender_device.to_be_bytes());
+    h.update([olm_type]);
+    h.update(ciphertext);
+    h.finalize().into()
 }
 
 #[cfg(test)]

@@ -72,6 +72,10 @@ pub enum ErrorCode {
     AppStateConflict,
     /// The blob expired (7 days) or was already acked.
     BlobExpired,
+    /// A message id that is not 1 to 64 ASCII letters and digits.
+    InvalidMessageId,
+    /// The recipient blocked the sender: nothing was delivered.
+    Blocked,
     Internal,
 }
 
@@ -127,6 +131,17 @@ pub struct LoggedOutDevice {
     pub device_id: DeviceId,
     pub reason: LogoutReason,
     pub at_ms: u64,
+    /// With `self_logout`: the companion's own signed statement, the only relay-carried evidence
+    /// on which the phone drops a companion from its list by itself. Every other reason is the
+    /// relay's unsigned word: it leaves the device out of sends, and the user decides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement: Option<crate::logout::SignedLogout>,
+}
+
+/// `POST /v1/devices/self/logout`: the companion's signed statement.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SelfLogoutRequest {
+    pub statement: crate::logout::SignedLogout,
 }
 
 /// `GET /v1/devices/self/status`: where this device stands with the inactivity rules.
@@ -148,6 +163,11 @@ pub struct ApiError {
     /// With `logged_out`: why.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logout_reason: Option<LogoutReason>,
+    /// With `logged_out`: the account's current signed device list. It is the only thing a
+    /// companion accepts as proof that it was removed (`tandem_proto::logout::proves_removal`);
+    /// without it, or if it still names the device, the companion locks itself and deletes nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_list: Option<SignedDeviceList>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -307,8 +327,12 @@ pub enum PushEvent {
     Messages,
     /// Another connection for this same device took over; this one is closed.
     Replaced,
-    /// This device was logged out; the connection is closed.
-    LoggedOut { reason: LogoutReason },
+    /// This device was logged out; the connection is closed. `device_list` as in [`ApiError`].
+    LoggedOut {
+        reason: LogoutReason,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        device_list: Option<SignedDeviceList>,
+    },
     /// To the primary: a companion was logged out; publish a device list without it.
     DeviceLoggedOut { device_id: DeviceId },
     /// Another device of the account wrote app-state patch `version`.

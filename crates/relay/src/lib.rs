@@ -9,6 +9,7 @@ mod api;
 mod clock;
 mod db;
 mod error;
+mod files;
 mod links;
 mod push;
 pub mod settings;

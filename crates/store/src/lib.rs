@@ -44,6 +44,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0007_history_requests.sql")),
     M::up(include_str!("migrations/0008_media.sql")),
     M::up(include_str!("migrations/0009_chat_list.sql")),
+    M::up(include_str!("migrations/0010_sender_dedup.sql")),
     M::up(include_str!("migrations/0011_forget_history_keys.sql")),
 ];
 

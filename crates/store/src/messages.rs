@@ -30,7 +30,8 @@ pub struct SessionUpdate<'a> {
 
 /// Everything one received envelope changes.
 pub struct Received<'a> {
-    pub relay_id: u64,
+    /// The envelope's digest (`tandem_proto::message::envelope_digest`): marked done with the rest.
+    pub digest: [u8; 32],
     /// The pairwise session it came on (none for a group message).
     pub session: Option<SessionUpdate<'a>>,
     /// A group's new membership state (from a pairwise group update).
@@ -91,13 +92,32 @@ impl Store {
         tx.commit().map_err(|e| StoreError::from_sqlite(&path, e))
     }
 
-    pub fn envelope_processed(&self, relay_id: u64) -> Result<bool, StoreError> {
+    /// Whether an envelope with this digest was already read (a redelivery after a lost ack).
+    pub fn envelope_processed(&self, digest: &[u8; 32]) -> Result<bool, StoreError> {
         let found: Option<i64> = self
             .conn
-            .query_row("SELECT 1 FROM processed_envelopes WHERE relay_id = ?1", [relay_id], |r| r.get(0))
+            .query_row("SELECT 1 FROM processed_digests WHERE digest = ?1", [&digest[..]], |r| r.get(0))
             .optional()
             .map_err(|e| self.err(e))?;
         Ok(found.is_some())
+    }
+
+    /// Marks an envelope read that changed nothing else (refused, or kept only as a placeholder).
+    pub fn mark_envelope_processed(&mut self, digest: &[u8; 32], now_ms: u64) -> Result<(), StoreError> {
+        mark_processed(&self.conn, digest, now_ms).map_err(|e| self.err(e))
+    }
+
+    /// Counts one more placeholder or retry request caused by `sender` today; returns the count.
+    pub fn bump_sender_cost(&mut self, sender: &str, now_ms: u64) -> Result<u32, StoreError> {
+        let day = now_ms / 86_400_000;
+        self.conn
+            .query_row(
+                "INSERT INTO sender_costs (sender_account, day, count) VALUES (?1, ?2, 1)
+                 ON CONFLICT (sender_account, day) DO UPDATE SET count = count + 1 RETURNING count",
+                params![sender, day],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))
     }
 
     /// Commits one received envelope: session, account keys, message (once), envelope done.
@@ -146,20 +166,18 @@ impl Store {
             }
             let mut inserted = false;
             if let Some(m) = received.message {
-                inserted = insert_message(tx, m, now_ms)? == 1;
-                // A placeholder filed under another chat (the copy came on the wrong channel).
+                // Placeholders of this id, in any chat (a relay may have filed one anywhere),
+                // go: they lend the real message nothing, not even their row.
                 tx.execute(
-                    "DELETE FROM messages WHERE message_id = ?1 AND chat_id <> ?2 AND state IN ('waiting', 'failed')",
-                    params![m.message_id, m.chat_id],
+                    "DELETE FROM messages WHERE message_id = ?1 AND state IN ('waiting', 'failed')",
+                    params![m.message_id],
                 )?;
+                inserted = insert_message(tx, m, now_ms)? == 1;
             }
             if let Some(r) = &received.receipt {
                 inserted |= apply_receipt(tx, r)? > 0;
             }
-            tx.execute(
-                "INSERT OR IGNORE INTO processed_envelopes (relay_id, processed_ms) VALUES (?1, ?2)",
-                params![received.relay_id, now_ms],
-            )?;
+            mark_processed(tx, &received.digest, now_ms)?;
             Ok(inserted)
         };
         let inserted = run(&tx).map_err(|e| StoreError::from_sqlite(&path, e))?;
@@ -342,6 +360,26 @@ impl Store {
         )
     }
 
+    /// Whether this account wrote in the chat (from any of its devices).
+    pub fn has_outgoing(&self, chat_id: &str) -> Result<bool, StoreError> {
+        let found: Option<i64> = self
+            .conn
+            .query_row("SELECT 1 FROM messages WHERE chat_id = ?1 AND outgoing = 1 LIMIT 1", [chat_id], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.err(e))?;
+        Ok(found.is_some())
+    }
+
+    /// Ids of a 1:1 chat's received messages that were never receipted (a request just accepted).
+    pub fn unreceipted_from(&self, chat_id: &str) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT message_id FROM messages WHERE chat_id = ?1 AND outgoing = 0 AND state = 'received' ORDER BY sent_ms LIMIT 500")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt.query_map([chat_id], |r| r.get(0)).map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
     pub fn add_contact(&mut self, account: &AccountId, now_ms: u64) -> Result<(), StoreError> {
         self.conn
             .execute(
@@ -383,13 +421,28 @@ pub(crate) fn insert_message(conn: &rusqlite::Connection, m: &StoredMessage, now
     Ok(changed)
 }
 
-/// Inserts a message once, without indexing it (bulk imports index once at the end).
+fn mark_processed(conn: &rusqlite::Connection, digest: &[u8; 32], now_ms: u64) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT OR IGNORE INTO processed_digests (digest, processed_ms) VALUES (?1, ?2)",
+        params![&digest[..], now_ms],
+    )?;
+    Ok(())
+}
+
+/// Inserts a message once, without indexing it (bulk imports index once at the end). A real
+/// message takes the place of a "waiting"/"failed" placeholder of its id: the placeholder row
+/// is deleted first, so none of its fields (sender, direction) survive into the message.
 pub(crate) fn insert_unindexed(conn: &rusqlite::Connection, m: &StoredMessage, now_ms: u64) -> rusqlite::Result<usize> {
+    if m.state != "waiting" && m.state != "failed" {
+        conn.prepare_cached(
+            "DELETE FROM messages WHERE chat_id = ?1 AND message_id = ?2 AND state IN ('waiting', 'failed')",
+        )?
+        .execute(params![m.chat_id, m.message_id])?;
+    }
     conn.prepare_cached(
         "INSERT INTO messages (chat_id, message_id, sender_account, sender_device, outgoing, body, sent_ms, stored_ms, state, attachment)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-         ON CONFLICT (chat_id, message_id) DO UPDATE SET sender_device = ?4, body = ?6, sent_ms = ?7, state = ?9, attachment = ?10
-         WHERE messages.state IN ('waiting', 'failed') AND ?9 NOT IN ('waiting', 'failed')",
+         ON CONFLICT (chat_id, message_id) DO NOTHING",
     )?
     .execute(params![
         m.chat_id,

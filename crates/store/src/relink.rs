@@ -25,7 +25,7 @@ impl Store {
         let path = self.path.clone();
         let tx = self.conn.transaction().map_err(|e| StoreError::from_sqlite(&path, e))?;
         tx.execute_batch(
-            "DELETE FROM olm_sessions; DELETE FROM processed_envelopes; DELETE FROM retries;
+            "DELETE FROM olm_sessions; DELETE FROM processed_digests; DELETE FROM sender_costs; DELETE FROM retries;
              DELETE FROM megolm_outbound; DELETE FROM history_chunks; DELETE FROM app_state;
              DELETE FROM app_state_meta;
              DELETE FROM settings WHERE key IN ('history_jobs', 'history_requests');",

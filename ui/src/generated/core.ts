@@ -11,12 +11,17 @@ app_version: string, device_name: string, relay_url: string, connection: Connect
  */
 logged_out: string | null, 
 /**
+ * Why this desktop is locked (the relay's unproven "logged out"): set on the Locked screen,
+ * and kept while the user looks at the data they kept (a slim bar offers to link again).
+ */
+locked: string | null, 
+/**
  * The window's title ("(3) Tandem" with unread messages): the shell puts it on the native
  * window, the page on `document.title`. Kept up to date by [`View::with_title`].
  */
 title: string, };
 
-export type Screen = "starting" | "linking" | "link_failed" | "linked" | "fatal";
+export type Screen = "starting" | "linking" | "link_failed" | "linked" | "locked" | "fatal";
 
 export type ConnectionView = { state: string, retry_at_ms: number | null, message: string | null, };
 
@@ -59,7 +64,11 @@ history_days: number | null,
  * An account a `tandem://chat` link named that is not a contact yet: the window offers to
  * start the chat (a link never starts one by itself).
  */
-suggested_chat: string | null, };
+suggested_chat: string | null, 
+/**
+ * Accounts this account blocked (synced), for Settings → Blocked.
+ */
+blocked: Array<string>, };
 
 export type DeviceSummary = { device_id: number, name: string, kind: DeviceKind, linked_at_ms: number, last_active_ms: number | null, this_device: boolean, };
 
@@ -85,7 +94,11 @@ marked_unread: boolean,
 /**
  * Whether the chat's past messages are all here.
  */
-history: ChatHistory, };
+history: ChatHistory, 
+/**
+ * A message request: someone not in the contacts wrote first (no receipts until accepted).
+ */
+request: boolean, };
 
 export type LastMessage = { body: string, outgoing: boolean, sent_ms: number, };
 
@@ -123,7 +136,11 @@ history: ChatHistory,
 /**
  * When the chat is muted until a set time (`None`: not muted, or until unmuted).
  */
-muted_until_ms: number | null, };
+muted_until_ms: number | null, 
+/**
+ * A message request: the window offers Accept and Block (no receipts until accepted).
+ */
+request: boolean, };
 
 export type ChatMessage = { message_id: string, 
 /**
@@ -136,9 +153,15 @@ sender: string, outgoing: boolean, body: string, sent_ms: number, state: string,
  */
 export type ImageView = { media_id: string, width: number, height: number, size: number, 
 /**
- * `data:image/jpeg;base64,…` (at most 96 px a side).
+ * `data:image/jpeg;base64,…` (at most 96 px a side), re-encoded in Rust from the decoded
+ * pixels of the thumbnail that came with the message; empty when it is refused.
  */
 thumbnail_data_url: string, 
+/**
+ * Why the thumbnail is not shown ("this image could not be shown"): `image_too_large`
+ * (over the decoding limits: a decompression bomb) or `image_unreadable`.
+ */
+refused: ErrorView | null, 
 /**
  * The full file is on this device (`get_media` returns it); otherwise `fetch_media` asks
  * the account's other devices for it.

@@ -24,6 +24,8 @@ impl DesktopApp {
         let groups = device.groups().unwrap_or_default();
         let group = |chat_id: &str| groups.iter().find(|g| g.group_id == chat_id);
         let chats = device.chat_list().unwrap_or_default();
+        let requests = device.message_requests().unwrap_or_default();
+        view.blocked = device.blocked().unwrap_or_default();
         view.chats = chats
             .iter()
             .map(|c| ChatSummary {
@@ -41,6 +43,7 @@ impl DesktopApp {
                 unread: c.unread,
                 marked_unread: c.settings.marked_unread,
                 history: c.history,
+                request: requests.contains(&c.chat_id),
             })
             .collect();
         let open = self.open_chat.lock().unwrap_or_else(|p| p.into_inner()).clone();
@@ -77,6 +80,7 @@ impl DesktopApp {
                 newer_hidden,
                 muted_until_ms: settings.muted_until_ms.filter(|t| *t != u64::MAX),
                 history: device.chat_history(&chat_id).unwrap_or(ChatHistory::Live),
+                request: requests.contains(&chat_id),
                 chat_id,
             }
         });
@@ -238,7 +242,7 @@ impl DesktopApp {
     pub async fn media_data_url(&self, media_id: &str) -> Result<String, ErrorView> {
         let device = self.linked_device().await?;
         match device.media(media_id.trim()) {
-            Ok(Some(file)) => Ok(crate::media::data_url(&file.mime, &file.bytes)),
+            Ok(Some(file)) => crate::media::shown::full_image_url(&file.bytes),
             Ok(None) => Err(ErrorView {
                 code: "not_found".into(),
                 message: "the full image is not on this computer yet: ask for it from your phone first".into(),

@@ -110,7 +110,8 @@ impl DesktopApp {
             }
             return self.open_chat(id).await;
         }
-        let account = tandem_proto::ids::AccountId::parse(id).map_err(|e| ErrorView::from(&e.into()))?;
+        let account = tandem_proto::ids::AccountId::parse(id)
+            .map_err(|e| ErrorView::from(&crate::error::ClientError::from(e)))?;
         let known = device.contacts().map_err(|e| ErrorView::from(&e))?.iter().any(|c| c == account.as_str())
             || device.chat_list().map_err(|e| ErrorView::from(&e))?.iter().any(|c| c.chat_id == account.as_str());
         if known {

@@ -5,6 +5,7 @@
 mod chats;
 mod info;
 mod links;
+mod requests;
 mod view;
 
 use std::path::PathBuf;
@@ -46,6 +47,8 @@ pub struct DesktopApp {
     config: DesktopConfig,
     view: watch::Sender<View>,
     retry: Notify,
+    /// The user chose "Link again" on the Locked screen.
+    relink: Notify,
     device: Mutex<Option<Device>>,
     open_chat: std::sync::Mutex<Option<String>>,
     /// Where the open chat's window of messages is: how many newer ones it leaves out.
@@ -93,6 +96,7 @@ impl DesktopApp {
             config,
             view,
             retry: Notify::new(),
+            relink: Notify::new(),
             device: Mutex::new(None),
             open_chat: std::sync::Mutex::new(None),
             newer_hidden: std::sync::Mutex::new(0),
@@ -280,6 +284,9 @@ impl DesktopApp {
             let app = Arc::clone(&self);
             tokio::spawn(async move { app.open_link(&link).await });
         }
+        if let Some(note) = device.locked() {
+            return self.stay_locked(&device, note.message).await;
+        }
         let runner = device.clone();
         let online = tokio::spawn(async move { runner.run_online().await });
         while let Some(observed) = next_event(&mut events).await {
@@ -300,14 +307,13 @@ impl DesktopApp {
                         self.show_inactivity_warning(&device).await;
                     }
                 }
+                ClientEvent::Locked(reason) => {
+                    online.abort();
+                    return self.stay_locked(&device, crate::lockout::locked_message(reason)).await;
+                }
                 ClientEvent::LoggedOut(reason) => {
                     tracing::info!(reason = reason.as_str(), "logged out: back to linking");
-                    *self.device.lock().await = None;
-                    *self.open_chat.lock().unwrap_or_else(|p| p.into_inner()) = None;
-                    *self.newer_hidden.lock().unwrap_or_else(|p| p.into_inner()) = 0;
-                    *self.notice.lock().unwrap_or_else(|p| p.into_inner()) = None;
-                    *self.pending_link.lock().unwrap_or_else(|p| p.into_inner()) = None;
-                    *self.suggested_chat.lock().unwrap_or_else(|p| p.into_inner()) = None;
+                    self.forget_device().await;
                     online.abort();
                     self.update(|v| {
                         v.screen = Screen::Starting;
@@ -337,10 +343,49 @@ impl DesktopApp {
         }
         match online.await {
             Ok(Err(ClientError::LoggedOut(_))) => return true,
+            Ok(Err(ClientError::Locked(reason))) => {
+                return self.stay_locked(&device, crate::lockout::locked_message(reason)).await;
+            }
             Ok(Err(e)) => self.fail(Screen::Fatal, &e),
             _ => {}
         }
         false
+    }
+
+    /// Clears what belonged to the device that is gone.
+    async fn forget_device(&self) {
+        *self.device.lock().await = None;
+        *self.open_chat.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        *self.newer_hidden.lock().unwrap_or_else(|p| p.into_inner()) = 0;
+        *self.notice.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        *self.pending_link.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        *self.suggested_chat.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+
+    /// The Locked screen: offline, nothing deleted, until the user chooses to link again (the
+    /// data stays readable meanwhile if they choose to keep it). Returns true: start over.
+    async fn stay_locked(&self, device: &Device, message: String) -> bool {
+        tracing::warn!("locked: the relay said this desktop was logged out, without proof");
+        let linked = device.devices().ok().map(|d| self.linked_view(device, &d, &self.config.device_name));
+        self.update(|v| {
+            v.screen = Screen::Locked;
+            v.locked = Some(message);
+            v.connection = ConnectionView::from(&ConnectionState::Offline {
+                retry_at_ms: 0,
+                reason: "locked: not connected".into(),
+            });
+            if linked.is_some() {
+                v.linked = linked;
+            }
+        });
+        self.relink.notified().await;
+        self.forget_device().await;
+        self.update(|v| {
+            v.screen = Screen::Starting;
+            v.linked = None;
+            v.locked = None;
+        });
+        true
     }
 
     /// "Your phone has not been online…": shown from 4 days before the logout.

@@ -15,6 +15,9 @@ pub enum Screen {
     Linking,
     LinkFailed,
     Linked,
+    /// The relay said this desktop was logged out without proof: nothing was deleted, and the
+    /// user chooses to link again or to keep the data for now (see `View::locked`).
+    Locked,
     Fatal,
 }
 
@@ -87,6 +90,8 @@ pub struct ChatSummary {
     pub marked_unread: bool,
     /// Whether the chat's past messages are all here.
     pub history: crate::history_older::ChatHistory,
+    /// A message request: someone not in the contacts wrote first (no receipts until accepted).
+    pub request: bool,
 }
 
 /// An image in a message: its thumbnail (shown at once) and whether the full file is here.
@@ -97,8 +102,12 @@ pub struct ImageView {
     pub width: u32,
     pub height: u32,
     pub size: u64,
-    /// `data:image/jpeg;base64,…` (at most 96 px a side).
+    /// `data:image/jpeg;base64,…` (at most 96 px a side), re-encoded in Rust from the decoded
+    /// pixels of the thumbnail that came with the message; empty when it is refused.
     pub thumbnail_data_url: String,
+    /// Why the thumbnail is not shown ("this image could not be shown"): `image_too_large`
+    /// (over the decoding limits: a decompression bomb) or `image_unreadable`.
+    pub refused: Option<ErrorView>,
     /// The full file is on this device (`get_media` returns it); otherwise `fetch_media` asks
     /// the account's other devices for it.
     pub held: bool,
@@ -139,6 +148,8 @@ pub struct OpenChat {
     pub history: crate::history_older::ChatHistory,
     /// When the chat is muted until a set time (`None`: not muted, or until unmuted).
     pub muted_until_ms: Option<u64>,
+    /// A message request: the window offers Accept and Block (no receipts until accepted).
+    pub request: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -168,6 +179,8 @@ pub struct LinkedView {
     /// An account a `tandem://chat` link named that is not a contact yet: the window offers to
     /// start the chat (a link never starts one by itself).
     pub suggested_chat: Option<String>,
+    /// Accounts this account blocked (synced), for Settings → Blocked.
+    pub blocked: Vec<String>,
 }
 
 impl LinkedView {
@@ -188,6 +201,7 @@ impl LinkedView {
             notice: None,
             history_days: None,
             suggested_chat: None,
+            blocked: Vec::new(),
         }
     }
 }
@@ -201,13 +215,17 @@ impl From<&crate::messaging::Message> for ChatMessage {
             body: m.body.clone(),
             sent_ms: m.sent_ms,
             state: m.state.clone(),
-            image: m.attachment.as_ref().map(|a| ImageView {
-                media_id: a.media_id.clone(),
-                width: a.width,
-                height: a.height,
-                size: a.size,
-                thumbnail_data_url: crate::media::data_url("image/jpeg", &a.thumbnail),
-                held: false,
+            image: m.attachment.as_ref().map(|a| {
+                let shown = crate::media::shown::thumbnail_url(&a.thumbnail);
+                ImageView {
+                    media_id: a.media_id.clone(),
+                    width: a.width,
+                    height: a.height,
+                    size: a.size,
+                    refused: shown.as_ref().err().map(ErrorView::from),
+                    thumbnail_data_url: shown.unwrap_or_default(),
+                    held: false,
+                }
             }),
         }
     }
@@ -254,6 +272,9 @@ pub struct View {
     pub error: Option<ErrorView>,
     /// Why this desktop was logged out (shown on the linking screen until it is linked again).
     pub logged_out: Option<String>,
+    /// Why this desktop is locked (the relay's unproven "logged out"): set on the Locked screen,
+    /// and kept while the user looks at the data they kept (a slim bar offers to link again).
+    pub locked: Option<String>,
     /// The window's title ("(3) Tandem" with unread messages): the shell puts it on the native
     /// window, the page on `document.title`. Kept up to date by [`View::with_title`].
     pub title: String,
@@ -307,6 +328,7 @@ impl View {
             linked: None,
             error: None,
             logged_out: None,
+            locked: None,
             title: String::new(),
         }
         .with_title()
@@ -371,6 +393,7 @@ mod tests {
             unread,
             marked_unread,
             history: crate::history_older::ChatHistory::Live,
+            request: false,
         }
     }
 

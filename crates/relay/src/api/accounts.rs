@@ -117,7 +117,13 @@ pub async fn publish_list(
     // Companions the phone dropped from the list are logged out. Their registration stays, so
     // that one coming back can prove its key and learn why.
     for gone in previous.devices.iter().filter(|d| list.entry(d.device_id).is_none()) {
-        super::lifecycle::log_out(&relay, &account_id, gone.device_id, tandem_proto::wire::LogoutReason::Unlinked)?;
+        super::lifecycle::log_out(
+            &relay,
+            &account_id,
+            gone.device_id,
+            tandem_proto::wire::LogoutReason::Unlinked,
+            None,
+        )?;
     }
     relay.push.to_account(
         &account_id,

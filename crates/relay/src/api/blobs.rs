@@ -66,10 +66,9 @@ pub async fn upload(
     }
     let blob_id: String = random_bytes()?.iter().take(16).map(|b| format!("{b:02x}")).collect();
     let path = file_of(&relay, &blob_id)?;
-    let partial = path.with_extension("part");
-    tokio::fs::write(&partial, &body).await.map_err(io_failure)?;
-    tokio::fs::rename(&partial, &path).await.map_err(io_failure)?;
-    relay.db.add_blob(&blob_id, to, body.len() as u64, relay.now_ms())?;
+    let size = body.len() as u64;
+    crate::files::write_durably(path, body).await.map_err(io_failure)?;
+    relay.db.add_blob(&blob_id, to, size, relay.now_ms())?;
     Ok(Json(BlobCreated { blob_id }))
 }
 

@@ -10,7 +10,7 @@ pub struct ApiFailure(pub ApiError);
 
 impl ApiFailure {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        ApiFailure(ApiError { code, message: message.into(), logout_reason: None })
+        ApiFailure(ApiError { code, message: message.into(), logout_reason: None, device_list: None })
     }
     pub fn bad_request(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::BadRequest, message)
@@ -31,9 +31,9 @@ impl ApiFailure {
 
 fn status(code: ErrorCode) -> StatusCode {
     match code {
-        ErrorCode::BadRequest | ErrorCode::BadSignature => StatusCode::BAD_REQUEST,
+        ErrorCode::BadRequest | ErrorCode::BadSignature | ErrorCode::InvalidMessageId => StatusCode::BAD_REQUEST,
         ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
-        ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+        ErrorCode::Forbidden | ErrorCode::Blocked => StatusCode::FORBIDDEN,
         ErrorCode::NotFound | ErrorCode::LinkNotFound | ErrorCode::NoKeys => StatusCode::NOT_FOUND,
         ErrorCode::AccountExists
         | ErrorCode::DeviceListRollback

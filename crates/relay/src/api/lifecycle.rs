@@ -7,15 +7,24 @@
 use axum::Json;
 use axum::extract::State;
 use tandem_proto::ids::{AccountId, DeviceId, PRIMARY_DEVICE_ID};
-use tandem_proto::wire::{ApiError, DeviceStatusResponse, ErrorCode, LogoutReason, PushEvent};
+use tandem_proto::logout::SignedLogout;
+use tandem_proto::wire::{ApiError, DeviceStatusResponse, ErrorCode, LogoutReason, PushEvent, SelfLogoutRequest};
 
 use super::ApiFailure;
 use super::error::ApiResult;
-use super::extract::Authed;
+use super::extract::{Authed, Body};
 use crate::{LOGOUT_WARNING_MS, Relay};
 
-pub fn logged_out(reason: LogoutReason) -> ApiFailure {
-    ApiFailure(ApiError { code: ErrorCode::LoggedOut, message: reason.explain().into(), logout_reason: Some(reason) })
+/// The `logged_out` answer, with the account's current signed device list: the companion
+/// deletes its data only if that list proves it was removed; otherwise it locks itself.
+pub fn logged_out(relay: &Relay, account: &AccountId, reason: LogoutReason) -> ApiFailure {
+    let device_list = super::accounts::current_list(relay, account).ok().map(|(signed, _)| signed);
+    ApiFailure(ApiError {
+        code: ErrorCode::LoggedOut,
+        message: reason.explain().into(),
+        logout_reason: Some(reason),
+        device_list,
+    })
 }
 
 /// Logs a companion out (once) and tells it and its primary.
@@ -24,13 +33,15 @@ pub(crate) fn log_out(
     account: &AccountId,
     device: DeviceId,
     reason: LogoutReason,
+    statement: Option<&SignedLogout>,
 ) -> Result<(), ApiFailure> {
     if device == PRIMARY_DEVICE_ID {
         return Ok(());
     }
-    if relay.db.log_out(account, device, reason, relay.now_ms())? {
+    if relay.db.log_out(account, device, reason, statement, relay.now_ms())? {
         tracing::info!(%account, device, reason = reason.as_str(), "companion logged out");
-        relay.push.to_device(account, device, PushEvent::LoggedOut { reason });
+        let device_list = super::accounts::current_list(relay, account).ok().map(|(signed, _)| signed);
+        relay.push.to_device(account, device, PushEvent::LoggedOut { reason, device_list });
         relay.push.to_device(account, PRIMARY_DEVICE_ID, PushEvent::DeviceLoggedOut { device_id: device });
     }
     Ok(())
@@ -40,7 +51,7 @@ pub(crate) fn log_out(
 /// was logged out, and logs out one that the inactivity rules now catch.
 pub(crate) fn admit(relay: &Relay, account: &AccountId, device: DeviceId) -> Result<(), ApiFailure> {
     if let Some(gone) = relay.db.logout_of(account, device)? {
-        return Err(logged_out(gone.reason));
+        return Err(logged_out(relay, account, gone.reason));
     }
     if device == PRIMARY_DEVICE_ID {
         return Ok(());
@@ -58,8 +69,8 @@ pub(crate) fn admit(relay: &Relay, account: &AccountId, device: DeviceId) -> Res
     };
     match reason {
         Some(reason) => {
-            log_out(relay, account, device, reason)?;
-            Err(logged_out(reason))
+            log_out(relay, account, device, reason, None)?;
+            Err(logged_out(relay, account, reason))
         }
         None => Ok(()),
     }
@@ -73,20 +84,35 @@ pub(crate) fn sweep_idle_companions(relay: &Relay, account: &AccountId) -> Resul
         if device.device_id != PRIMARY_DEVICE_ID
             && device.last_active_ms.is_some_and(|at| now.saturating_sub(at) > relay.idle.companion_ms)
         {
-            log_out(relay, account, device.device_id, LogoutReason::CompanionInactive)?;
+            log_out(relay, account, device.device_id, LogoutReason::CompanionInactive, None)?;
         }
     }
     Ok(())
 }
 
-/// `POST /v1/devices/self/logout`: a companion logs itself out.
-pub async fn log_out_self(State(relay): State<Relay>, who: Authed) -> ApiResult<serde_json::Value> {
+/// `POST /v1/devices/self/logout`: a companion logs itself out, with a statement signed by its
+/// own device key (checked here, and again by the phone before it drops the device).
+pub async fn log_out_self(
+    State(relay): State<Relay>,
+    who: Authed,
+    Body(req): Body<SelfLogoutRequest>,
+) -> ApiResult<serde_json::Value> {
     if who.device_id == PRIMARY_DEVICE_ID {
         return Err(ApiFailure::forbidden(
             "the phone holds the account and cannot log itself out; log companions out from it instead",
         ));
     }
-    log_out(&relay, &who.account_id, who.device_id, LogoutReason::SelfLogout)?;
+    let device = relay
+        .db
+        .device(&who.account_id, who.device_id)?
+        .ok_or_else(|| ApiFailure::forbidden("this device is not registered"))?;
+    if !req.statement.verify(&device.ed25519, &who.account_id, who.device_id) {
+        return Err(ApiFailure::new(
+            ErrorCode::BadSignature,
+            "the logout statement is not signed by this device's key for this account and device",
+        ));
+    }
+    log_out(&relay, &who.account_id, who.device_id, LogoutReason::SelfLogout, Some(&req.statement))?;
     Ok(Json(serde_json::json!({})))
 }
 

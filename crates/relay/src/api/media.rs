@@ -52,14 +52,7 @@ pub async fn upload(State(relay): State<Relay>, who: Authed, body: Bytes) -> Api
             "this account keeps too many photos on the relay; try again when older ones expire",
         ));
     }
-    let partial = path.with_extension("part");
-    let written = async {
-        tokio::fs::write(&partial, &body).await?;
-        tokio::fs::rename(&partial, &path).await
-    }
-    .await;
-    if let Err(e) = written {
-        let _ = tokio::fs::remove_file(&partial).await;
+    if let Err(e) = crate::files::write_durably(path, body).await {
         relay.db.remove_media(&media_ref)?;
         return Err(io_failure(e));
     }

@@ -19,6 +19,20 @@ fn stale(message: String) -> ApiFailure {
     ApiFailure::new(ErrorCode::StaleDeviceList, message)
 }
 
+/// A known envelope type, and a message id (when given) in the form senders make them.
+fn check_envelope(envelope: &OutgoingEnvelope) -> Result<(), ApiFailure> {
+    if envelope.olm_type > tandem_proto::group::OLM_TYPE_MEGOLM {
+        return Err(ApiFailure::bad_request("unknown envelope type"));
+    }
+    if envelope.message_id.as_deref().is_some_and(|id| !tandem_proto::message::valid_message_id(id)) {
+        return Err(ApiFailure::new(
+            ErrorCode::InvalidMessageId,
+            "a message id is 1 to 64 ASCII letters and digits: update the app that sent this",
+        ));
+    }
+    Ok(())
+}
+
 /// At most this many accounts in one batch (a group's members; see `tandem_proto::group`).
 const MAX_BATCH_ACCOUNTS: usize = tandem_proto::group::MAX_GROUP_MEMBERS;
 
@@ -35,8 +49,8 @@ pub async fn send(
     if accounts.len() > MAX_BATCH_ACCOUNTS + 1 {
         return Err(ApiFailure::new(ErrorCode::TooLarge, "a batch goes to at most 256 accounts"));
     }
-    if batch.envelopes.iter().any(|e| e.olm_type > tandem_proto::group::OLM_TYPE_MEGOLM) {
-        return Err(ApiFailure::bad_request("unknown envelope type"));
+    for envelope in &batch.envelopes {
+        check_envelope(envelope)?;
     }
     let mut lists = Vec::with_capacity(accounts.len());
     for account in &accounts {
@@ -78,8 +92,17 @@ pub async fn send(
             "the batch misses or adds a device: fetch the device lists, verify them and send again".into(),
         ));
     }
-    relay.db.deliver((&who.account_id, who.device_id), &batch.envelopes, relay.now_ms())?;
-    for (account, device) in &expected {
+    // Copies for an account that blocked the sender are dropped here, unseen (the sender is not told).
+    let mut blocked_by: BTreeSet<&AccountId> = BTreeSet::new();
+    for account in accounts.iter().filter(|a| ***a != who.account_id) {
+        if relay.db.blocks(account, &who.account_id)? {
+            blocked_by.insert(account);
+        }
+    }
+    let kept: Vec<OutgoingEnvelope> =
+        batch.envelopes.iter().filter(|e| !blocked_by.contains(&e.account_id)).cloned().collect();
+    relay.db.deliver((&who.account_id, who.device_id), &kept, relay.now_ms())?;
+    for (account, device) in expected.iter().filter(|(a, _)| !blocked_by.contains(a)) {
         relay.push.to_device(account, *device, PushEvent::Messages);
     }
     Ok(Json(serde_json::json!({})))
@@ -92,9 +115,7 @@ pub async fn direct(
     who: Authed,
     Body(envelope): Body<OutgoingEnvelope>,
 ) -> ApiResult<serde_json::Value> {
-    if envelope.olm_type > tandem_proto::group::OLM_TYPE_MEGOLM {
-        return Err(ApiFailure::bad_request("unknown envelope type"));
-    }
+    check_envelope(&envelope)?;
     let (_, list) = current_list(&relay, &envelope.account_id)?;
     if list.entry(envelope.device_id).is_none()
         || relay.db.logout_of(&envelope.account_id, envelope.device_id)?.is_some()
@@ -104,6 +125,9 @@ pub async fn direct(
             "device {} is not in the current device list of {}",
             envelope.device_id, envelope.account_id
         )));
+    }
+    if envelope.account_id != who.account_id && relay.db.blocks(&envelope.account_id, &who.account_id)? {
+        return Ok(Json(serde_json::json!({}))); // dropped unseen, as in a batch
     }
     relay.db.deliver((&who.account_id, who.device_id), std::slice::from_ref(&envelope), relay.now_ms())?;
     relay.push.to_device(&envelope.account_id, envelope.device_id, PushEvent::Messages);
@@ -137,6 +161,31 @@ pub async fn ack(State(relay): State<Relay>, who: Authed, Body(req): Body<AckReq
     if req.ids.len() > 1000 {
         return Err(ApiFailure::new(ErrorCode::TooLarge, "ack at most 1000 envelopes at a time"));
     }
+    if req.ids.iter().any(|id| id.len() != 32) {
+        return Err(ApiFailure::bad_request("an envelope id is 32 hex digits, as the relay gave it"));
+    }
     relay.db.ack(&who.account_id, who.device_id, &req.ids)?;
+    Ok(Json(serde_json::json!({})))
+}
+
+/// `PUT /v1/blocks/{account}`: the relay keeps nothing from that account for this one.
+pub async fn block(
+    State(relay): State<Relay>,
+    who: Authed,
+    axum::extract::Path(account): axum::extract::Path<String>,
+) -> ApiResult<serde_json::Value> {
+    let blocked = AccountId::parse(&account).map_err(|_| ApiFailure::bad_request("not an account id"))?;
+    relay.db.block(&who.account_id, &blocked, relay.now_ms())?;
+    Ok(Json(serde_json::json!({})))
+}
+
+/// `DELETE /v1/blocks/{account}`.
+pub async fn unblock(
+    State(relay): State<Relay>,
+    who: Authed,
+    axum::extract::Path(account): axum::extract::Path<String>,
+) -> ApiResult<serde_json::Value> {
+    let blocked = AccountId::parse(&account).map_err(|_| ApiFailure::bad_request("not an account id"))?;
+    relay.db.unblock(&who.account_id, &blocked)?;
     Ok(Json(serde_json::json!({})))
 }

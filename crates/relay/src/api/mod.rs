@@ -45,6 +45,7 @@ pub fn router(relay: Relay, max_request_bytes: usize) -> Router {
         .route("/v1/messages", post(messages::send).get(messages::fetch))
         .route("/v1/messages/ack", post(messages::ack))
         .route("/v1/messages/direct", post(messages::direct))
+        .route("/v1/blocks/{account}", put(messages::block).delete(messages::unblock))
         .route("/v1/devices/self/logout", post(lifecycle::log_out_self))
         .route("/v1/devices/self/status", get(lifecycle::status))
         .route("/v1/appstate/patches", get(appstate::patches))

@@ -21,8 +21,8 @@ impl Db {
         let tx = conn.transaction()?;
         {
             let mut insert = tx.prepare(
-                "INSERT INTO mailbox (account_id, device_id, sender_account, sender_device, olm_type, ciphertext, received_ms, message_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO mailbox (account_id, device_id, sender_account, sender_device, olm_type, ciphertext, received_ms, message_id, eid)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, lower(hex(randomblob(16))))",
             )?;
             for e in envelopes {
                 insert.execute(params![
@@ -83,13 +83,13 @@ impl Db {
         let conn = self.conn();
         Self::expire(&conn, now_ms)?;
         let mut stmt = conn.prepare(
-            "SELECT id, sender_account, sender_device, olm_type, ciphertext, received_ms, message_id FROM mailbox
+            "SELECT eid, sender_account, sender_device, olm_type, ciphertext, received_ms, message_id FROM mailbox
              WHERE account_id = ?1 AND device_id = ?2 ORDER BY id LIMIT ?3",
         )?;
         let rows = stmt.query_map(params![account.as_str(), device, limit], |r| {
             let sender: String = r.get(1)?;
             Ok((
-                r.get::<_, u64>(0)?,
+                r.get::<_, String>(0)?,
                 sender,
                 r.get::<_, DeviceId>(2)?,
                 r.get::<_, u8>(3)?,
@@ -118,12 +118,12 @@ impl Db {
     }
 
     /// Deletes acknowledged envelopes (only the device's own).
-    pub fn ack(&self, account: &AccountId, device: DeviceId, ids: &[u64]) -> rusqlite::Result<()> {
+    pub fn ack(&self, account: &AccountId, device: DeviceId, ids: &[String]) -> rusqlite::Result<()> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         for id in ids {
             tx.execute(
-                "DELETE FROM mailbox WHERE id = ?1 AND account_id = ?2 AND device_id = ?3",
+                "DELETE FROM mailbox WHERE eid = ?1 AND account_id = ?2 AND device_id = ?3",
                 params![id, account.as_str(), device],
             )?;
         }

@@ -4,6 +4,7 @@ mod accounts;
 mod appstate;
 mod auth;
 mod blobs;
+mod blocks;
 mod keys;
 mod lifecycle;
 mod links;
@@ -33,6 +34,9 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0005_capabilities.sql")),
     M::up(include_str!("migrations/0006_blobs.sql")),
     M::up(include_str!("migrations/0007_media.sql")),
+    M::up(include_str!("migrations/0008_envelope_ids.sql")),
+    M::up(include_str!("migrations/0009_signed_logouts.sql")),
+    M::up(include_str!("migrations/0010_blocks.sql")),
 ];
 
 /// One connection behind a mutex: every operation is a short transaction, never held across an await.
@@ -43,7 +47,9 @@ impl Db {
     pub fn open(path: &Path) -> Result<Self, RelayError> {
         let mut conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // FULL: a message is on disk before the sender is told it was accepted (with NORMAL, a
+        // power cut could lose the last commits after the sender saw "sent").
+        conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         Migrations::from_slice(MIGRATIONS).to_latest(&mut conn)?;

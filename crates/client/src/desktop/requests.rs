@@ -1,0 +1,47 @@
+//! The window's side of message requests, blocking and the Locked screen.
+
+use super::{DesktopApp, ErrorView, Screen};
+
+impl DesktopApp {
+    /// Accepts the request of `account` (receipts go out; the chat becomes a normal one).
+    pub async fn accept_request(&self, account: &str) -> Result<(), ErrorView> {
+        let device = self.linked_device().await?;
+        device.accept_request(account).await.map_err(|e| ErrorView::from(&e))?;
+        self.refresh_linked(&device);
+        Ok(())
+    }
+
+    /// Blocks `account` on every device of this account and at the relay.
+    pub async fn block(&self, account: &str) -> Result<(), ErrorView> {
+        let device = self.linked_device().await?;
+        device.block(account).await.map_err(|e| ErrorView::from(&e))?;
+        self.refresh_linked(&device);
+        Ok(())
+    }
+
+    pub async fn unblock(&self, account: &str) -> Result<(), ErrorView> {
+        let device = self.linked_device().await?;
+        device.unblock(account).await.map_err(|e| ErrorView::from(&e))?;
+        self.refresh_linked(&device);
+        Ok(())
+    }
+
+    /// Locked screen → "Link again": the device identity is replaced (messages kept, so only
+    /// what was missed is fetched from the phone) and the linking screen follows.
+    pub async fn relink_locked(&self) -> Result<(), ErrorView> {
+        let device = self.linked_device().await?;
+        device.relink_locked().map_err(|e| ErrorView::from(&e))?;
+        self.relink.notify_one();
+        Ok(())
+    }
+
+    /// Locked screen → "Keep my data for now": the chats stay readable, offline; a slim bar
+    /// keeps offering to link again.
+    pub fn keep_locked_data(&self) {
+        self.update(|v| {
+            if v.locked.is_some() && v.linked.is_some() {
+                v.screen = Screen::Linked;
+            }
+        });
+    }
+}

@@ -14,6 +14,7 @@ import { FATAL_HEADING, renderFatal } from "./views/fatal";
 import { linkFailedHeading, renderLinkFailed } from "./views/linkFailed";
 import { renderLinked } from "./views/linked";
 import { phaseText, renderLinking } from "./views/linking";
+import { LOCKED_TITLE, renderLocked } from "./views/locked";
 import { renderStarting } from "./views/starting";
 
 export interface App {
@@ -37,6 +38,8 @@ export function announcement(view: View): string {
       return linkFailedHeading(view.error?.code);
     case "linked":
       return "Linked to your phone";
+    case "locked":
+      return LOCKED_TITLE;
     case "fatal":
       return FATAL_HEADING;
     default:
@@ -52,6 +55,8 @@ function renderScreen(view: View, ctx: RenderContext): HTMLElement {
       return renderLinkFailed(view, ctx);
     case "linked":
       return renderLinked(view, ctx);
+    case "locked":
+      return renderLocked(view, ctx);
     case "fatal":
       return renderFatal(view.error);
     default:
@@ -125,11 +130,13 @@ export function createApp(root: HTMLElement, backend: Backend, opts: AppOptions 
       if (json === lastJson) return;
       lastJson = json;
 
-      const connJson = JSON.stringify(view.connection);
+      // A locked desktop is offline on purpose (its screen, or its bar, says so): no banner.
+      const locked = view.locked !== null;
+      const connJson = JSON.stringify([view.connection, locked]);
       if (connJson !== lastConnJson) {
         lastConnJson = connJson;
         bannerTimers.clear();
-        const banner = renderConnection(view.connection, {
+        const banner = locked ? null : renderConnection(view.connection, {
           now,
           every: (ms, fn) => bannerTimers.every(ms, fn),
         });

@@ -82,6 +82,25 @@ export interface Backend {
   openLink(url: string): Promise<void>;
   /** Hides the view's `notice` (the core pushes a View without it). */
   dismissNotice(): Promise<void>;
+  /**
+   * Accepts the message request of `account` (their chat's `request` turns false, receipts go
+   * out); the core pushes a View. Errors: invalid_data, relay_unreachable, not_linked.
+   */
+  acceptRequest(account: string): Promise<void>;
+  /**
+   * Blocks `account` on every device of this account and at the relay; the core pushes a View
+   * with it in `linked.blocked`. Errors: invalid_data, no_app_state_key, relay_unreachable.
+   */
+  block(account: string): Promise<void>;
+  /** Unblocks `account` (everywhere); the core pushes a View. Errors: as for block. */
+  unblock(account: string): Promise<void>;
+  /**
+   * Locked screen → "Link again": this desktop's device identity is replaced (its messages are
+   * kept) and the linking screen follows. Errors: not_locked.
+   */
+  relinkLocked(): Promise<void>;
+  /** Locked screen → "Keep my data for now": the chats stay readable, offline. */
+  keepLockedData(): Promise<void>;
 }
 
 /**
@@ -135,4 +154,9 @@ export const tauriBackend: Backend = {
   chatInfo: (chatId) => call<ChatInfo>("chat_info", { chatId }),
   openLink: (url) => call<void>("open_web_link", { url }),
   dismissNotice: () => call<void>("dismiss_notice"),
+  acceptRequest: (account) => call<void>("accept_request", { account }),
+  block: (account) => call<void>("block", { account }),
+  unblock: (account) => call<void>("unblock", { account }),
+  relinkLocked: () => call<void>("relink_locked"),
+  keepLockedData: () => call<void>("keep_locked_data"),
 };

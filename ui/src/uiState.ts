@@ -4,6 +4,7 @@
 // data never does: it always comes from the View.
 import type { ShortcutHandlers } from "./shortcuts";
 import { ScrollWindows } from "./views/messageWindow";
+import type { RequestState } from "./views/requests";
 import type { ChatInfo, SearchResult } from "./types";
 
 /** A photo picked, pasted or dropped into the composer, waiting to be sent. */
@@ -174,9 +175,17 @@ export class UiState {
   found: { chatId: string; messageId: string } | null = null;
   /** The chat open on screen at the last render. */
   openChatId: string | null = null;
+  /** Accounts with an unblock call in flight, and why the last unblock failed ("" for none). */
+  readonly unblocking = new Set<string>();
+  unblockError = "";
+  /** The Locked screen's choice: a call is in flight; why it failed ("" for none). */
+  readonly locked = { busy: false, error: "" };
+  /** A request was accepted: focus this chat's composer once it shows. */
+  focusComposerFor: string | null = null;
   /** What the document-level keyboard shortcuts do on the current screen; null: nothing. */
   shortcuts: ShortcutHandlers | null = null;
   private readonly olders = new Map<string, OlderState>();
+  private readonly requests = new Map<string, RequestState>();
   private readonly images = new Map<string, ImageState & { chatId: string }>();
   private readonly composers = new Map<string, ComposerState>();
   private readonly scrollTops = new Map<string, number>();
@@ -198,6 +207,15 @@ export class UiState {
       this.composers.set(chatId, c);
     }
     return c;
+  }
+
+  request(chatId: string): RequestState {
+    let r = this.requests.get(chatId);
+    if (!r) {
+      r = { confirmingBlock: false, busy: false, error: "" };
+      this.requests.set(chatId, r);
+    }
+    return r;
   }
 
   older(chatId: string): OlderState {

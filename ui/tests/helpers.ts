@@ -45,6 +45,11 @@ export interface FakeBackend extends Backend {
   chatInfo: ReturnType<typeof vi.fn<(chatId: string) => Promise<ChatInfo>>>;
   openLink: ReturnType<typeof vi.fn<(url: string) => Promise<void>>>;
   dismissNotice: ReturnType<typeof vi.fn<() => Promise<void>>>;
+  acceptRequest: ReturnType<typeof vi.fn<(account: string) => Promise<void>>>;
+  block: ReturnType<typeof vi.fn<(account: string) => Promise<void>>>;
+  unblock: ReturnType<typeof vi.fn<(account: string) => Promise<void>>>;
+  relinkLocked: ReturnType<typeof vi.fn<() => Promise<void>>>;
+  keepLockedData: ReturnType<typeof vi.fn<() => Promise<void>>>;
 }
 
 /** A plain object implementing Backend; `push` plays the core sending a View. */
@@ -75,6 +80,11 @@ export function fakeBackend(initial: View = baseView()): FakeBackend {
     chatInfo: vi.fn(async (chatId: string): Promise<ChatInfo> => chatInfo({ chat_id: chatId })),
     openLink: vi.fn(async (_url: string) => {}),
     dismissNotice: vi.fn(async () => {}),
+    acceptRequest: vi.fn(async (_account: string) => {}),
+    block: vi.fn(async (_account: string) => {}),
+    unblock: vi.fn(async (_account: string) => {}),
+    relinkLocked: vi.fn(async () => {}),
+    keepLockedData: vi.fn(async () => {}),
     push(v) {
       listener?.(v);
     },
@@ -92,6 +102,7 @@ export function baseView(over: Partial<View> = {}): View {
     linked: null,
     error: null,
     logged_out: null,
+    locked: null,
     title: "Tandem",
     ...over,
   };
@@ -145,6 +156,7 @@ export function linkedView(devices: Device[], over: Partial<Linked> = {}): View 
       notice: null,
       history_days: null,
       suggested_chat: null,
+      blocked: [],
       ...over,
     },
   });
@@ -169,6 +181,7 @@ export function chatSummary(
     unread: 0,
     marked_unread: false,
     history: "live",
+    request: false,
     ...over,
   };
 }
@@ -187,6 +200,7 @@ export function openChat(chat_id: string, messages: ChatMessage[] = [], over: Pa
     total_messages: messages.length,
     newer_hidden: 0,
     history: "live",
+    request: false,
     ...over,
   };
 }
@@ -211,6 +225,7 @@ export function image(over: Partial<ImageView> = {}): ImageView {
     height: 1200,
     size: 250_000,
     thumbnail_data_url: THUMB,
+    refused: null,
     held: true,
     ...over,
   };

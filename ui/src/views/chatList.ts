@@ -132,7 +132,7 @@ export function showsUnreadDot(chat: ChatSummary): boolean {
   return chat.marked_unread && chat.unread === 0;
 }
 
-function chatRow(chat: ChatSummary, open: boolean, ctx: RenderContext): HTMLElement {
+function chatRow(chat: ChatSummary, open: boolean, blocked: boolean, ctx: RenderContext): HTMLElement {
   const attrs: Record<string, string> = { type: "button", "data-chat-id": chat.chat_id, "data-history": chat.history };
   const history = historyFlagText(chat.history);
   if (open) attrs["aria-current"] = "true";
@@ -146,6 +146,8 @@ function chatRow(chat: ChatSummary, open: boolean, ctx: RenderContext): HTMLElem
     el(
       "span",
       { class: "chat-row-flags" },
+      chat.request && el("span", { class: "flag flag-request", testid: "chat-request" }, "Message request"),
+      blocked && el("span", { class: "flag flag-blocked", testid: "chat-blocked" }, "Blocked"),
       chat.pinned && el("span", { class: "flag", testid: "chat-pinned", attrs: { title: "Pinned" } }, "Pinned"),
       chat.muted && el("span", { class: "flag", testid: "chat-muted", attrs: { title: "Muted" } }, "Muted"),
       history !== null && el("span", { class: "flag flag-history", testid: "chat-history" }, history),
@@ -184,15 +186,16 @@ export function renderChatList(linked: Linked, ctx: RenderContext): ChatListSect
   };
   const active = linked.chats.filter((c) => !c.archived);
   const archived = linked.chats.filter((c) => c.archived);
+  const blocked = (c: ChatSummary) => linked.blocked.includes(c.chat_id);
   const list = el(
     "ul",
     { class: "chat-list", testid: "chat-list" },
-    ...active.map((c) => chatRow(c, c.chat_id === openId, ctx)),
+    ...active.map((c) => chatRow(c, c.chat_id === openId, blocked(c), ctx)),
   );
   const archivedList = el(
     "ul",
     { class: "chat-list", testid: "archived-list" },
-    ...archived.map((c) => chatRow(c, c.chat_id === openId, ctx)),
+    ...archived.map((c) => chatRow(c, c.chat_id === openId, blocked(c), ctx)),
   );
   archivedList.hidden = !ctx.ui.showArchived;
   const toggle = button(`Archived (${archived.length})`, { testid: "archived-toggle", attrs: { "aria-expanded": String(ctx.ui.showArchived) } }, (btn) => {

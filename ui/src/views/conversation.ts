@@ -10,6 +10,7 @@ import type { Section } from "./chatList";
 import { renderComposer } from "./composer";
 import { renderHistoryBar } from "./historyBar";
 import { renderMessageList } from "./messages";
+import { renderBlockedBar, renderRequestBar } from "./requests";
 
 export { stateLabel } from "./messages";
 
@@ -79,12 +80,21 @@ export interface ConversationSection extends Section {
   closeChatInfo(): boolean;
 }
 
-export function renderConversation(chat: OpenChat | null, ctx: RenderContext): ConversationSection {
+/** `blocked`: the chat's account is blocked (its chat offers Unblock instead of the composer). */
+export function renderConversation(chat: OpenChat | null, ctx: RenderContext, blocked = false): ConversationSection {
   if (chat === null) {
     const node = el("section", { class: "conversation-empty", testid: "no-chat" }, el("p", { class: "muted" }, NO_CHAT_TEXT));
     return { node, apply: () => {}, focus: () => {}, focusImage: () => {}, focusLink: () => {}, closeChatInfo: () => false };
   }
   const c = renderComposer(chat.chat_id, ctx);
+  // A message request, or a blocked account's chat: a bar in place of the composer.
+  const request = chat.request ? renderRequestBar(chat.chat_id, ctx) : null;
+  const gate = request ?? (blocked ? renderBlockedBar(chat.chat_id, ctx) : null);
+  if (gate === null && ctx.ui.focusComposerFor === chat.chat_id) {
+    // The request was just accepted: the composer that replaced the bar gets the keyboard.
+    ctx.ui.focusComposerFor = null;
+    ctx.afterMount(() => c.input.focus());
+  }
   const history = renderHistoryBar(chat, ctx);
   const messages = renderMessageList(chat, ctx);
   const info = renderChatInfo(chat.chat_id, ctx);
@@ -107,22 +117,26 @@ export function renderConversation(chat: OpenChat | null, ctx: RenderContext): C
     history.node,
     messages.node,
     chat.messages.length === 0 && el("p", { class: "muted", testid: "no-messages" }, "No messages yet."),
-    c.node,
+    gate === null ? c.node : gate.node,
     info.node,
-    hint,
+    gate === null && hint,
   );
   // A photo dropped anywhere on the conversation goes into the composer.
-  acceptDrops(node, hint, c.acceptFile);
+  if (gate === null) acceptDrops(node, hint, c.acceptFile);
   const apply = () => {
     history.apply();
     messages.apply();
-    c.apply();
+    (gate ?? c).apply();
     info.apply();
   };
   return {
     node,
     apply,
-    focus: () => c.input.focus(),
+    focus: () => {
+      if (request !== null) return request.focus();
+      if (ctx.ui.focusComposerFor === chat.chat_id) ctx.ui.focusComposerFor = null;
+      c.input.focus();
+    },
     focusImage: messages.focusImage,
     focusLink: messages.focusLink,
     closeChatInfo: info.close,

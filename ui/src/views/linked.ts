@@ -7,6 +7,7 @@ import { renderChatList, renderNewChat } from "./chatList";
 import { renderConversation } from "./conversation";
 import { renderImageViewer } from "./images";
 import { renderLinkConfirm } from "./linkConfirm";
+import { renderLockedBar } from "./locked";
 import { linkedShortcuts } from "./navigation";
 import { renderSettings } from "./settings";
 
@@ -177,10 +178,13 @@ export function renderLinked(view: View, ctx: RenderContext): HTMLElement {
   ctx.ui.setOpenChat(linked.open_chat?.chat_id ?? null);
   const newChat = renderNewChat(ctx, linked.suggested_chat);
   const chats = renderChatList(linked, ctx);
-  const conversation = renderConversation(linked.open_chat, ctx);
+  const openId = linked.open_chat?.chat_id;
+  const conversation = renderConversation(linked.open_chat, ctx, openId !== undefined && linked.blocked.includes(openId));
   const settings = renderSettings(view, linked, ctx);
   const viewer = renderImageViewer(ctx);
   const linkConfirm = renderLinkConfirm(ctx);
+  // The user kept the data of a locked desktop: it stays offline until linked again.
+  const lockedBar = view.locked === null ? null : renderLockedBar(ctx);
   // While the image viewer or the link confirmation is open, the rest of the screen is inert (they are modal).
   const setInert = () => {
     const modal = ctx.ui.linkConfirm !== null ? linkConfirm.node : ctx.ui.viewer !== null ? viewer.node : null;
@@ -193,6 +197,7 @@ export function renderLinked(view: View, ctx: RenderContext): HTMLElement {
     settings.apply();
     viewer.apply();
     linkConfirm.apply();
+    lockedBar?.apply();
     setInert();
     if (opts?.focusComposer) conversation.focus();
     if (opts?.focusChatRow !== undefined) chats.focusRow(opts.focusChatRow);
@@ -225,7 +230,7 @@ export function renderLinked(view: View, ctx: RenderContext): HTMLElement {
     el(
       "div",
       { class: "chat-layout" },
-      el("div", { class: "chat-sidebar" }, newChat.node, chats.node),
+      el("div", { class: "chat-sidebar" }, lockedBar?.node, newChat.node, chats.node),
       conversation.node,
     ),
     devicesSection(linked, ctx),

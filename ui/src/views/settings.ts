@@ -7,6 +7,7 @@ import type { Linked, View } from "../types";
 import type { Section } from "./chatList";
 import { renderLogOut } from "./logOut";
 import { renderProfile } from "./profile";
+import { renderBlockedSettings } from "./requests";
 
 export interface SettingsPanel extends Section {
   /** The header's "Settings" button, which opens and closes the panel. */
@@ -149,6 +150,7 @@ export function renderSettings(view: View, linked: Linked, ctx: RenderContext): 
     "Settings",
   );
   const profile = renderProfile(linked, ctx);
+  const blocked = renderBlockedSettings(linked, ctx);
   const toggle = button(
     "Settings",
     { testid: "open-settings", attrs: { "aria-controls": "settings-panel", "aria-expanded": "false" } },
@@ -162,6 +164,7 @@ export function renderSettings(view: View, linked: Linked, ctx: RenderContext): 
     profile.node,
     devicesSummary(linked),
     historySettings(linked),
+    blocked.node,
     appearance(),
     notifications(),
     section("settings-log-out", "Log out of this desktop", renderLogOut(ctx)),
@@ -189,5 +192,9 @@ export function renderSettings(view: View, linked: Linked, ctx: RenderContext): 
     close();
   });
   show();
-  return { node: panel, apply: profile.apply, toggle, close };
+  const apply = () => {
+    profile.apply();
+    blocked.apply();
+  };
+  return { node: panel, apply, toggle, close };
 }

@@ -242,7 +242,7 @@ impl DesktopApp {
     pub async fn media_data_url(&self, media_id: &str) -> Result<String, ErrorView> {
         let device = self.linked_device().await?;
         match device.media(media_id.trim()) {
-            Ok(Some(file)) => crate::media::shown::full_image_url(&file.bytes),
+            Ok(Some(file)) => crate::media::shown::full_image_url(file.bytes).await,
             Ok(None) => Err(ErrorView {
                 code: "not_found".into(),
                 message: "the full image is not on this computer yet: ask for it from your phone first".into(),

@@ -116,7 +116,7 @@ fn png(image: &DynamicImage) -> Result<Vec<u8>, ImageRefused> {
     Ok(out)
 }
 
-/// A received thumbnail as a `data:image/jpeg` URL of its re-encoded pixels.
+/// A received thumbnail re-encoded (JPEG) from its decoded pixels.
 pub fn thumbnail_bytes(bytes: &[u8]) -> Result<Vec<u8>, ImageRefused> {
     let (image, _) = decode_limited(bytes, THUMBNAIL_MAX_SIDE_PX, THUMBNAIL_MAX_ALLOC)?;
     jpeg(&image, 85)
@@ -151,8 +151,13 @@ pub fn full_image_bytes(bytes: &[u8]) -> Result<(&'static str, Vec<u8>), ImageRe
 }
 
 /// A full image as the window may show it: a `data:` URL of its re-encoded pixels, or why not.
-pub fn full_image_url(bytes: &[u8]) -> Result<String, ErrorView> {
-    let (mime, bytes) = full_image_bytes(bytes)?;
+/// Off the async workers: a 12-megapixel JPEG takes most of a second.
+pub async fn full_image_url(bytes: Vec<u8>) -> Result<String, ErrorView> {
+    let shown = tokio::task::spawn_blocking(move || full_image_bytes(&bytes)).await.map_err(|e| {
+        tracing::warn!("an image could not be re-encoded: {e}");
+        ErrorView::from(ImageRefused::Unreadable)
+    })?;
+    let (mime, bytes) = shown?;
     Ok(data_url(mime, &bytes))
 }
 
@@ -205,9 +210,15 @@ mod tests {
             decode_limited(&png_bomb(8_000, 8_000), 8_192, 64 * 1024 * 1024).map(|_| ()),
             Err(ImageRefused::TooLarge { max_side: 8_192 })
         );
-        let refused = full_image_url(&bomb).unwrap_err();
+    }
+
+    #[tokio::test]
+    async fn the_window_gets_a_coded_refusal() {
+        let refused = full_image_url(png_bomb(60_000, 60_000)).await.unwrap_err();
         assert_eq!(refused.code, "image_too_large");
         assert!(refused.message.starts_with("this image could not be shown"));
+        let url = full_image_url(demo_image(1).unwrap()).await.unwrap();
+        assert!(url.starts_with("data:image/png;base64,"));
     }
 
     #[test]

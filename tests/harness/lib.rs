@@ -3,6 +3,7 @@
 //! never on sleeps.
 
 pub mod actors;
+pub mod evil;
 pub mod notifications;
 pub mod process;
 pub mod raw;

@@ -81,8 +81,8 @@ pub fn garble_mailbox(relay_data: &Path, account: &str, device: u32) {
 pub fn copy_mailbox(relay_data: &Path, from: (&str, u32), to: (&str, u32)) -> usize {
     relay_db(relay_data)
         .execute(
-            "INSERT INTO mailbox (account_id, device_id, sender_account, sender_device, olm_type, ciphertext, message_id, received_ms)
-             SELECT ?3, ?4, sender_account, sender_device, olm_type, ciphertext, message_id, received_ms
+            "INSERT INTO mailbox (account_id, device_id, sender_account, sender_device, olm_type, ciphertext, message_id, received_ms, eid)
+             SELECT ?3, ?4, sender_account, sender_device, olm_type, ciphertext, message_id, received_ms, lower(hex(randomblob(16)))
              FROM mailbox WHERE account_id = ?1 AND device_id = ?2",
             rusqlite::params![from.0, from.1, to.0, to.1],
         )

@@ -11,6 +11,7 @@ mod link;
 mod media;
 mod output;
 mod phone;
+mod requests;
 mod seed;
 
 use std::path::PathBuf;
@@ -66,9 +67,26 @@ enum Command {
     /// List the account's devices from the verified signed device list.
     Devices,
     /// As the phone: log a companion out (it wipes itself at once); DEVICE is its id in `devices`.
-    Unlink { device: u32 },
+    Unlink {
+        device: u32,
+    },
     /// As a companion: log this device out and wipe it.
     Logout,
+    /// Message requests: chats from accounts that are not contacts (they get no receipts).
+    Requests,
+    /// Accept a message request (the account becomes a contact on all of this account's devices).
+    Accept {
+        account: String,
+    },
+    /// Block an account on all of this account's devices; the relay keeps nothing from it for you.
+    Block {
+        account: String,
+    },
+    Unblock {
+        account: String,
+    },
+    /// The accounts you blocked.
+    Blocked,
     /// As a locked companion (the relay said "logged out" without proof): replace this device's
     /// identity to link it again, keeping its messages; then run `companion`.
     Relink,
@@ -100,7 +118,9 @@ enum Command {
         chat: String,
     },
     /// The safety number with a contact (compare it with theirs; it covers every device of both).
-    SafetyNumber { account: String },
+    SafetyNumber {
+        account: String,
+    },
     /// As the phone: fill this device with deterministic demo history (for demos and benchmarks).
     SeedHistory {
         #[arg(long, default_value_t = 5)]
@@ -252,6 +272,11 @@ fn main() -> std::process::ExitCode {
             Command::Unlink { device } => lifecycle::unlink(&cli.home, device, &out).await,
             Command::Logout => lifecycle::log_out(&cli.home, &out).await,
             Command::Relink => lifecycle::relink(&cli.home, &out),
+            Command::Requests => requests::list(&cli.home, &out),
+            Command::Accept { account } => requests::accept(&cli.home, &account, &out).await,
+            Command::Block { account } => requests::block(&cli.home, &account, true, &out).await,
+            Command::Unblock { account } => requests::block(&cli.home, &account, false, &out).await,
+            Command::Blocked => requests::blocked(&cli.home, &out),
             Command::Run => phone::run(&cli.home, &out).await,
             Command::Status => phone::status(&cli.home, &out).await,
             Command::Contacts { action: Some(ContactsAction::Add { account }) } => {

@@ -89,6 +89,7 @@ impl Device {
             .as_ref()
             .is_some_and(|list| tandem_proto::logout::proves_removal(list, &account_key, &account, held, device));
         if proven {
+            clear_locked_note(&self.inner.profile.dir);
             self.logged_out(claim.reason);
             return ClientError::LoggedOut(claim.reason);
         }

@@ -66,9 +66,14 @@ impl Device {
         if let Err(e) = self.write_app_state(vec![mutation]).await {
             tracing::warn!(code = e.code(), "the acceptance is kept here but not yet synced: {e}");
         }
-        let ids = self.state().store.unreceipted_from(account.as_str())?;
-        if !ids.is_empty() {
-            self.send_receipt(&account, tandem_proto::message::ReceiptKind::Delivered, ids).await?;
+        let held = self.state().store.unreceipted_from(account.as_str())?;
+        let read: Vec<String> = held.iter().filter(|(_, read)| *read).map(|(id, _)| id.clone()).collect();
+        let all: Vec<String> = held.into_iter().map(|(id, _)| id).collect();
+        if !all.is_empty() {
+            self.send_receipt(&account, tandem_proto::message::ReceiptKind::Delivered, all).await?;
+        }
+        if !read.is_empty() {
+            self.send_receipt(&account, tandem_proto::message::ReceiptKind::Read, read).await?;
         }
         Ok(account)
     }

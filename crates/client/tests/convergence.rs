@@ -64,14 +64,15 @@ impl Faults {
         rows.unwrap().collect::<Result<_, _>>().unwrap()
     }
 
-    /// Puts rows back; `keep_ids` keeps their relay ids (a redelivery), otherwise new ids.
+    /// Puts rows back; `keep_ids` keeps their place in the relay's order (a redelivery), otherwise
+    /// they go last. Either way the relay hands them out under new envelope ids.
     fn insert(&self, rows: &[Row], keep_ids: bool) {
         for r in rows {
             let id = keep_ids.then_some(r.0);
             self.0
                 .execute(
-                    "INSERT OR IGNORE INTO mailbox (id, account_id, device_id, sender_account, sender_device, olm_type, ciphertext, message_id, received_ms)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    "INSERT OR IGNORE INTO mailbox (id, account_id, device_id, sender_account, sender_device, olm_type, ciphertext, message_id, received_ms, eid)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, lower(hex(randomblob(16))))",
                     params![id, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8],
                 )
                 .unwrap();

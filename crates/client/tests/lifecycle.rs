@@ -17,6 +17,14 @@ fn logged_out(result: tandem_client::Result<impl std::fmt::Debug>) -> LogoutReas
     }
 }
 
+/// The relay's word alone (no signed list without the device): the companion locks itself.
+fn locked(result: tandem_client::Result<impl std::fmt::Debug>) -> LogoutReason {
+    match result {
+        Err(ClientError::Locked(reason)) => reason,
+        other => panic!("expected profile_locked, got {other:?}"),
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_phone_logs_alice_desktop_out_and_it_wipes_itself_and_shows_linking_again() {
     let relay = TestRelay::start().await;
@@ -92,16 +100,23 @@ async fn companions_warn_from_day_10_and_are_logged_out_after_day_14_without_the
     assert!(warning.message.contains("in 4 day(s)"), "{}", warning.message);
 
     relay.advance_secs(4 * DAY_SECS);
-    assert_eq!(logged_out(alice_desktop.sync().await), LogoutReason::PhoneInactive);
-    let note = logged_out_note(desktop_actor.home.path()).unwrap();
+    // Nothing the phone signed says so: the desktop locks, and deletes nothing.
+    assert_eq!(locked(alice_desktop.sync().await), LogoutReason::PhoneInactive);
+    assert!(desktop_actor.home.path().join("tandem.db").exists());
+    assert_eq!(alice_desktop.locked().unwrap().reason, LogoutReason::PhoneInactive);
+    // Its user chooses to link it again: the messages are kept for a gap-only re-link.
+    let note = alice_desktop.relink_locked().unwrap();
     assert!(note.message.contains("not online for 14 days"));
-    assert!(note.message.contains("kept"), "logged out for inactivity, it keeps its messages: {}", note.message);
-    // The phone, back after 14 days, drops it from the list.
+    assert!(note.message.contains("kept"), "it keeps its messages: {}", note.message);
+    assert!(alice_desktop.locked().is_none());
+    // The phone, back after 14 days, signs no list on the relay's word: its user unlinks.
+    assert_eq!(alice_phone.refresh_devices().await.unwrap().devices.len(), 2);
+    alice_phone.unlink(alice_desktop.info().device_id.unwrap_or(1)).await.unwrap();
     assert_eq!(alice_phone.refresh_devices().await.unwrap().devices.len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_companion_unused_for_30_days_is_dropped_from_the_list_by_the_phone() {
+async fn a_companion_unused_for_30_days_is_locked_and_left_out_but_stays_listed_until_the_user_unlinks_it() {
     let relay = TestRelay::with_manual_clock().await;
     let url = relay.url();
     let alice_phone = Actor::new("alice_phone").create_phone(&url).await;
@@ -115,6 +130,14 @@ async fn a_companion_unused_for_30_days_is_dropped_from_the_list_by_the_phone() 
         assert_eq!(alice_phone.refresh_devices().await.unwrap().devices.len(), 3);
     }
     relay.advance_secs(3 * DAY_SECS); // 31 days
+    // The relay's "inactive" is unsigned: the list stays, the laptop is only left out of sends.
+    let devices = alice_phone.refresh_devices().await.unwrap();
+    assert_eq!(devices.devices.len(), 3);
+    assert_eq!(locked(alice_old_laptop.sync().await), LogoutReason::CompanionInactive);
+    assert!(old_actor.home.path().join("tandem.db").exists(), "nothing deleted on the relay's word");
+    // The user removes it on the phone; the laptop, shown that signed list, wipes itself.
+    let laptop_id = devices.devices.iter().find(|d| d.name == "alice_old_laptop").unwrap().device_id;
+    alice_phone.unlink(laptop_id).await.unwrap();
     let devices = alice_phone.refresh_devices().await.unwrap();
     let names: Vec<&str> = devices.devices.iter().map(|d| d.name.as_str()).collect();
     assert_eq!(names, ["alice_phone", "alice_desktop"]);
@@ -145,7 +168,9 @@ async fn a_desktop_logged_out_for_inactivity_keeps_its_history_and_fetches_only_
 
     // The phone stays away 14 days: the desktop is logged out, and keeps its messages.
     relay.advance_secs(14 * DAY_SECS + 60);
-    assert_eq!(logged_out(alice_desktop.sync().await), LogoutReason::PhoneInactive);
+    assert_eq!(locked(alice_desktop.sync().await), LogoutReason::PhoneInactive);
+    let desktop_id = alice_desktop.info().device_id.unwrap();
+    alice_desktop.relink_locked().unwrap(); // its user chooses "Link again"
     drop(alice_desktop);
     let note = logged_out_note(desktop_actor.home.path()).unwrap();
     assert_eq!(note.kept_messages, Some(103));
@@ -155,6 +180,7 @@ async fn a_desktop_logged_out_for_inactivity_keeps_its_history_and_fetches_only_
         bob_phone.send_text(alice.as_str(), &format!("during {i}")).await.unwrap();
     }
     alice_phone.sync().await.unwrap();
+    alice_phone.unlink(desktop_id).await.unwrap(); // the old entry, which the relay says is gone
     assert_eq!(alice_phone.refresh_devices().await.unwrap().devices.len(), 1);
 
     // Linked again to the same phone: the phone sees what it kept and sends only the gap (the

@@ -370,13 +370,17 @@ impl Store {
         Ok(found.is_some())
     }
 
-    /// Ids of a 1:1 chat's received messages that were never receipted (a request just accepted).
-    pub fn unreceipted_from(&self, chat_id: &str) -> Result<Vec<String>, StoreError> {
+    /// A 1:1 chat's received messages (id, read here) that were never receipted: a request
+    /// just accepted. The newest 500.
+    pub fn unreceipted_from(&self, chat_id: &str) -> Result<Vec<(String, bool)>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT message_id FROM messages WHERE chat_id = ?1 AND outgoing = 0 AND state = 'received' ORDER BY sent_ms LIMIT 500")
+            .prepare(
+                "SELECT message_id, state = 'read' FROM messages WHERE chat_id = ?1 AND outgoing = 0
+                 AND state IN ('received', 'read') ORDER BY sent_ms DESC LIMIT 500",
+            )
             .map_err(|e| self.err(e))?;
-        let rows = stmt.query_map([chat_id], |r| r.get(0)).map_err(|e| self.err(e))?;
+        let rows = stmt.query_map([chat_id], |r| Ok((r.get(0)?, r.get(1)?))).map_err(|e| self.err(e))?;
         rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
     }
 

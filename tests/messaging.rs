@@ -106,6 +106,9 @@ fn both_sides_see_the_same_safety_number_until_a_device_is_added() {
 fn delivered_and_read_receipts_reach_every_device() {
     let w = world();
     w.alice_desktop.ok(&["contacts", "add", &w.bob]);
+    // bob knows alice (receipts never go to a stranger: tests/trust.rs).
+    w.bob_phone.ok(&["contacts", "add", &w.alice]);
+    w.bob_desktop.ok(&["contacts", "add", &w.alice]);
     w.alice_desktop.ok(&["send", "--to", &w.bob, "did you get this?"]);
     // bob_phone receives it and sends a delivery receipt to alice's devices (and bob's own).
     sync(&w.bob_phone);
@@ -127,6 +130,8 @@ fn delivered_and_read_receipts_reach_every_device() {
 fn a_copy_that_cannot_be_decrypted_is_asked_for_again_and_arrives() {
     let w = world();
     w.alice_desktop.ok(&["contacts", "add", &w.bob]);
+    // Retry requests go only to known senders (tests/trust.rs).
+    w.bob_desktop.ok(&["contacts", "add", &w.alice]);
     w.alice_desktop.ok(&["send", "--to", &w.bob, "the secret plan"]);
     let stopped = w.relay.stop();
     garble_mailbox(stopped.data_dir(), &w.bob, 1);

@@ -64,7 +64,7 @@ fn a_companion_removed_by_a_signed_list_wipes_and_its_folder_never_grows_a_new_p
     assert!(!alice_desktop.home().join("tandem.db").exists());
     // Commands on the wiped folder say so, and create nothing there.
     let refused = alice_desktop.fails(&["messages", "--chat", "x"]);
-    assert!(refused.contains("error[logged_out]") && refused.contains("link it again"), "{refused}");
+    assert!(refused.contains("error[logged_out]") && refused.contains("Link it again"), "{refused}");
     assert_eq!(status(&alice_desktop)["logged_out"]["reason"], "unlinked");
     assert!(!alice_desktop.home().join("tandem.db").exists(), "no new database");
     assert!(!alice_desktop.home().join("keys").join("db.key").exists(), "no new key");

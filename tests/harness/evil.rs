@@ -19,7 +19,7 @@ pub fn plant_garbage(relay_data: &Path, to: (&str, u32), sender: (&str, u32), me
         conn.query_row("SELECT COALESCE(MIN(id), 1000000) FROM mailbox", [], |r| r.get(0)).expect("oldest envelope");
     conn.execute(
         "INSERT INTO mailbox (id, account_id, device_id, sender_account, sender_device, olm_type, ciphertext, message_id, received_ms, eid)
-         VALUES (?1, ?2, ?3, ?4, ?5, 1, randomblob(120), ?6, 0, lower(hex(randomblob(16))))",
+         VALUES (?1, ?2, ?3, ?4, ?5, 1, randomblob(120), ?6, CAST(strftime('%s', 'now') AS INTEGER) * 1000, lower(hex(randomblob(16))))",
         rusqlite::params![first - 1, to.0, to.1, sender.0, sender.1, message_id],
     )
     .expect("plant an envelope");

@@ -272,11 +272,11 @@ fn main() -> std::process::ExitCode {
             Command::Unlink { device } => lifecycle::unlink(&cli.home, device, &out).await,
             Command::Logout => lifecycle::log_out(&cli.home, &out).await,
             Command::Relink => lifecycle::relink(&cli.home, &out),
-            Command::Requests => requests::list(&cli.home, &out),
+            Command::Requests => requests::list(&cli.home, &out).await,
             Command::Accept { account } => requests::accept(&cli.home, &account, &out).await,
             Command::Block { account } => requests::block(&cli.home, &account, true, &out).await,
             Command::Unblock { account } => requests::block(&cli.home, &account, false, &out).await,
-            Command::Blocked => requests::blocked(&cli.home, &out),
+            Command::Blocked => requests::blocked(&cli.home, &out).await,
             Command::Run => phone::run(&cli.home, &out).await,
             Command::Status => phone::status(&cli.home, &out).await,
             Command::Contacts { action: Some(ContactsAction::Add { account }) } => {

@@ -6,5 +6,7 @@ fn main() {
             "cargo::warning=ui/dist is missing: run `npm --prefix ui ci && npm --prefix ui run build` first (scripts/test and scripts/dev do)"
         );
     }
+    // The isolation frame (tauri.conf.json's pattern) is embedded as it is: rebuild when it changes.
+    println!("cargo::rerun-if-changed=ui/isolation");
     tauri_build::build()
 }

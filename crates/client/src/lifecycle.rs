@@ -75,7 +75,7 @@ impl Device {
         let next = DeviceList {
             account_id: list.account_id.clone(),
             version: list.version + 1,
-            timestamp_ms: now_ms(),
+            timestamp_ms: now_ms().max(list.timestamp_ms), // never before the list it replaces
             devices: list.devices.iter().filter(|d| !gone.contains(&d.device_id)).copied().collect(),
         };
         let signed = next.sign(&self.state().account)?;

@@ -238,7 +238,7 @@ impl PendingLink {
         let next = DeviceList {
             account_id: account_id.clone(),
             version: current.version + 1,
-            timestamp_ms: now_ms(),
+            timestamp_ms: now_ms().max(current.timestamp_ms), // never before the list it replaces
             devices,
         };
         let signed = next.sign(&device.state().account)?;

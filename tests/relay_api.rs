@@ -214,3 +214,37 @@ async fn photo_files_are_bounded_and_readable_only_by_signed_in_devices_that_kno
         assert_eq!(status, 413, "{size} bytes: {}", String::from_utf8_lossy(&body));
     }
 }
+
+#[tokio::test]
+async fn a_stranger_learns_no_activity_and_no_logout_reasons_of_another_account() {
+    let relay = Relay::start();
+    let eve = RawPrimary::join(&relay.url, "eve").await;
+    let mallory = RawPrimary::join(&relay.url, "mallory").await;
+    let path = format!("/v1/accounts/{}/devices", eve.account_id);
+    type Devices = tandem_proto::wire::AccountDevicesResponse;
+    let (_, own) = eve.send::<(), Devices>(Method::GET, &path, None).await;
+    let own = own.unwrap();
+    assert!(own.activity[0].last_active_ms.is_some(), "eve's own devices see when each was active");
+    let (_, seen) = mallory.send::<(), Devices>(Method::GET, &path, None).await;
+    let seen = seen.unwrap();
+    assert_eq!(seen.identities.len(), 1, "a sender still gets the verified identities");
+    assert!(seen.activity.iter().all(|a| a.last_active_ms.is_none()), "{:?}", seen.activity);
+    assert!(seen.logged_out.is_empty());
+}
+
+#[tokio::test]
+async fn message_ids_must_have_the_form_senders_make() {
+    let relay = Relay::start();
+    let mallory = RawPrimary::join(&relay.url, "mallory").await;
+    let eve = RawPrimary::join(&relay.url, "eve").await;
+    let batch = |id: &str| {
+        json!({
+            "lists": [{"account_id": eve.account_id, "version": 1}, {"account_id": mallory.account_id, "version": 1}],
+            "envelopes": [{"account_id": eve.account_id, "device_id": 0, "olm_type": 1, "ciphertext": "AAAA", "message_id": id}],
+        })
+    };
+    for bad in ["", "../../etc", &"a".repeat(65), "id with spaces"] {
+        assert_eq!(code(&mallory.post("/v1/messages", &batch(bad)).await), ErrorCode::InvalidMessageId, "{bad:?}");
+    }
+    assert!(mallory.post("/v1/messages", &batch("abc123")).await.1.is_ok());
+}

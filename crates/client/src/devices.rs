@@ -67,7 +67,7 @@ impl Device {
     /// Remembers which listed devices the relay logged out, so sends leave them out, and which
     /// cannot receive group messages.
     pub(crate) fn note_logged_out(&self, account: &AccountId, resp: &AccountDevicesResponse) {
-        let gone = resp.logged_out.iter().map(|l| l.device_id).collect();
+        let gone = resp.logged_out.iter().map(|l| l.device_id).chain(resp.left_out.iter().copied()).collect();
         let no_groups = resp
             .activity
             .iter()

@@ -283,9 +283,15 @@ pub struct AccountDevicesResponse {
     pub identities: Vec<SignedDeviceIdentity>,
     /// Last-active times as the relay saw them (not signed: informational).
     pub activity: Vec<DeviceActivity>,
-    /// Companions still in the list that the relay logged out (told only to the account itself).
+    /// Companions still in the list that the relay logged out, with why and when: told only to
+    /// the account's own devices.
     #[serde(default)]
     pub logged_out: Vec<LoggedOutDevice>,
+    /// To another account: the listed devices that get no copy (logged out), without why or
+    /// when. Strangers learn no activity, logout reasons or times (`activity` carries only
+    /// capabilities for them).
+    #[serde(default)]
+    pub left_out: Vec<DeviceId>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

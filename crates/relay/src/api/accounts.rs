@@ -67,6 +67,11 @@ pub async fn devices(
     let devices = relay.db.devices(&account_id)?;
     let in_list = |d: &&crate::db::DeviceRow| list.entry(d.device_id).is_some_and(|e| e.key_index == d.key_index);
     let listed: Vec<_> = devices.iter().filter(in_list).collect();
+    // Activity, logout reasons and times go to the account's own devices only; another account
+    // gets what a sender needs: capabilities, and which listed devices get no copy.
+    let own = who.account_id == account_id;
+    let logged_out: Vec<_> =
+        relay.db.logouts(&account_id)?.into_iter().filter(|l| list.entry(l.device_id).is_some()).collect();
     Ok(Json(AccountDevicesResponse {
         account_key: row.account_key,
         device_list: row.device_list.clone(),
@@ -75,11 +80,12 @@ pub async fn devices(
             .iter()
             .map(|d| DeviceActivity {
                 device_id: d.device_id,
-                last_active_ms: d.last_active_ms,
+                last_active_ms: if own { d.last_active_ms } else { None },
                 capabilities: d.capabilities.clone(),
             })
             .collect(),
-        logged_out: relay.db.logouts(&account_id)?.into_iter().filter(|l| list.entry(l.device_id).is_some()).collect(),
+        left_out: if own { Vec::new() } else { logged_out.iter().map(|l| l.device_id).collect() },
+        logged_out: if own { logged_out } else { Vec::new() },
     }))
 }
 

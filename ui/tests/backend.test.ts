@@ -117,3 +117,28 @@ describe("tauriBackend", () => {
     expect(toAppError({ code: 1, message: "x" }).code).toBe("internal");
   });
 });
+
+describe("tauriBackend: requests, blocking and the Locked screen", () => {
+  beforeEach(() => {
+    invoke.mockReset();
+  });
+
+  it("passes the account under the name the core's commands take", async () => {
+    invoke.mockResolvedValue(null);
+    await tauriBackend.acceptRequest("abcdefghijklmnop");
+    expect(invoke).toHaveBeenLastCalledWith("accept_request", { account: "abcdefghijklmnop" });
+    await tauriBackend.block("abcdefghijklmnop");
+    expect(invoke).toHaveBeenLastCalledWith("block", { account: "abcdefghijklmnop" });
+    await tauriBackend.unblock("abcdefghijklmnop");
+    expect(invoke).toHaveBeenLastCalledWith("unblock", { account: "abcdefghijklmnop" });
+    await tauriBackend.relinkLocked();
+    expect(invoke).toHaveBeenLastCalledWith("relink_locked", undefined);
+    await tauriBackend.keepLockedData();
+    expect(invoke).toHaveBeenLastCalledWith("keep_locked_data", undefined);
+  });
+
+  it("rejects with the core's code", async () => {
+    invoke.mockRejectedValue({ code: "relay_unreachable", message: "no relay" });
+    await expect(tauriBackend.block("abcdefghijklmnop")).rejects.toMatchObject({ code: "relay_unreachable" });
+  });
+});

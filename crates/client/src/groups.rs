@@ -95,8 +95,7 @@ impl Device {
     ) -> Result<GroupInfo> {
         let signed = state.sign(&self.state().account, own_device)?;
         let signed_json = serde_json::to_string(&signed).map_err(|e| ClientError::Internal(e.to_string()))?;
-        let update =
-            GroupStateUpdate { group_id: state.group_id.as_str(), version: state.version, signed: &signed_json };
+        let update = GroupStateUpdate { state: &state, signed: &signed_json };
         self.state().store.put_group(&update, now_ms())?;
         let (own, _, _) = self.whoami()?;
         let mut told: Vec<AccountId> = state.members.clone();

@@ -156,11 +156,7 @@ impl Device {
             match self.check_group_state(signed).await {
                 Ok(Some((state, _))) => {
                     let json = serde_json::to_string(signed).map_err(ClientError::internal)?;
-                    let update = tandem_store::GroupStateUpdate {
-                        group_id: state.group_id.as_str(),
-                        version: state.version,
-                        signed: &json,
-                    };
+                    let update = tandem_store::GroupStateUpdate { state: &state, signed: &json };
                     self.state().store.put_group(&update, now_ms())?;
                 }
                 Ok(None) => {}

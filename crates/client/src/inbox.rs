@@ -269,11 +269,7 @@ impl Device {
             (true, ReceiptKind::Delivered) => None, // another own device got them: nothing changes here
             (false, kind) => Some((sender.to_string(), true, ids, kind.as_str())),
         });
-        let group_update = group.state.as_ref().map(|(state, _, json)| GroupStateUpdate {
-            group_id: state.group_id.as_str(),
-            version: state.version,
-            signed: json,
-        });
+        let group_update = group.state.as_ref().map(|(state, _, json)| GroupStateUpdate { state, signed: json });
         let history_json = match &history {
             Some(chunk) => Some(serde_json::to_string(chunk).map_err(|e| ClientError::Internal(e.to_string()))?),
             None => None,

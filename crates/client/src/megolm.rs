@@ -145,7 +145,14 @@ impl Device {
         message: &StoredMessage,
     ) -> Result<()> {
         let group_id = GroupId::parse(&message.chat_id)?;
+        // Only a member, and only for what was sent while they were one: a member added later
+        // cannot read the past by asking for it again.
         if !self.group_state(&group_id)?.is_member(from) {
+            return Ok(());
+        }
+        let since = self.state().store.member_since(group_id.as_str(), from.as_str())?;
+        if since.is_some_and(|since| since.is_none_or(|since| since > message.sent_ms)) {
+            tracing::warn!(group = %group_id, "a retry request for a message sent before the asker joined: not answered");
             return Ok(());
         }
         let Some(stored) = self.state().store.outbound_group_session(group_id.as_str())? else { return Ok(()) };

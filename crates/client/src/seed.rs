@@ -183,11 +183,7 @@ impl Device {
             let state = tandem_proto::group::GroupState::create(own, nonce, name, &members, now)?;
             let signed = state.sign(&self.state().account, own_device)?;
             let json = serde_json::to_string(&signed).map_err(ClientError::internal)?;
-            let update = tandem_store::GroupStateUpdate {
-                group_id: state.group_id.as_str(),
-                version: state.version,
-                signed: &json,
-            };
+            let update = tandem_store::GroupStateUpdate { state: &state, signed: &json };
             self.state().store.put_group(&update, now)?;
             let in_group: Vec<String> = members.iter().map(|m| m.to_string()).collect();
             for (i, m) in messages.iter_mut().enumerate().filter(|(_, m)| in_group[..3].contains(&m.chat_id)) {

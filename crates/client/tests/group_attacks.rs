@@ -17,6 +17,7 @@ struct Group {
     bob: AccountId,
     mallory: AccountId,
     eve: AccountId,
+    eve_phone: Device,
     group: String,
 }
 
@@ -33,7 +34,7 @@ async fn group() -> Group {
     for d in [&bob_phone, &mallory_phone] {
         d.sync().await.unwrap();
     }
-    Group { _relay: relay, alice_phone, bob_phone, mallory_phone, bob, mallory, eve, group: info.group_id }
+    Group { _relay: relay, alice_phone, bob_phone, mallory_phone, bob, mallory, eve, eve_phone, group: info.group_id }
 }
 
 fn last_event(device: &Device, chat: &str) -> String {
@@ -133,4 +134,28 @@ async fn a_removed_member_can_neither_read_nor_hand_out_keys() {
     assert_eq!(g.bob_phone.sync().await.unwrap().iter().map(|m| m.body.as_str()).collect::<Vec<_>>(), ["just us now"]);
     assert!(g.mallory_phone.sync().await.unwrap().is_empty());
     assert!(g.mallory_phone.messages(&g.group).unwrap().iter().all(|m| m.body != "just us now"));
+}
+
+#[tokio::test]
+async fn a_member_added_later_cannot_read_the_past_by_asking_for_it_again() {
+    let g = group().await;
+    g.alice_phone.send_text(&g.group, "before eve").await.unwrap();
+    let before =
+        g.alice_phone.messages(&g.group).unwrap().into_iter().find(|m| m.body == "before eve").unwrap().message_id;
+    g.alice_phone.add_group_members(&g.group, &[g.eve.as_str()]).await.unwrap();
+    let eve_phone = g.eve_phone;
+    // What is sent after she joined reaches her (and gives alice a sending session eve holds).
+    g.alice_phone.send_text(&g.group, "welcome eve").await.unwrap();
+    eve_phone.sync().await.unwrap();
+    assert!(eve_phone.messages(&g.group).unwrap().iter().any(|m| m.body == "welcome eve"));
+    // eve asks alice for the message sent before she joined, as a device that lost its copy would.
+    let alice = g.alice_phone.info().account_id.unwrap();
+    eve_phone
+        .send_any_pairwise(std::slice::from_ref(&alice), Payload::RetryRequest { message_id: before, attempt: 1 })
+        .await
+        .unwrap();
+    g.alice_phone.sync().await.unwrap();
+    eve_phone.sync().await.unwrap();
+    let seen: Vec<String> = eve_phone.messages(&g.group).unwrap().into_iter().map(|m| m.body).collect();
+    assert!(!seen.iter().any(|b| b == "before eve"), "{seen:?}");
 }

@@ -8,8 +8,8 @@ use crate::{Store, StoreError};
 
 /// A group's membership state to write (its signature already checked).
 pub struct GroupStateUpdate<'a> {
-    pub group_id: &'a str,
-    pub version: u64,
+    /// The verified state (its id, version, members and the admin's time of the change).
+    pub state: &'a tandem_proto::group::GroupState,
     pub signed: &'a str,
 }
 
@@ -34,14 +34,31 @@ pub struct InboundGroupSession {
 }
 
 pub(crate) fn put_group(conn: &rusqlite::Connection, g: &GroupStateUpdate<'_>, now_ms: u64) -> rusqlite::Result<()> {
+    let group_id = g.state.group_id.as_str();
     // Only ever forward: the client checked the version, this keeps a race from undoing it.
-    conn.execute(
+    let changed = conn.execute(
         "INSERT INTO groups (group_id, version, state, updated_ms) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (group_id) DO UPDATE SET version = ?2, state = ?3, updated_ms = ?4 WHERE groups.version < ?2",
-        params![g.group_id, g.version, g.signed, now_ms],
+        params![group_id, g.state.version, g.signed, now_ms],
     )?;
+    if changed == 1 {
+        // Since when each member is one (the admin's time of the change that added them, as
+        // far as this device saw): a retry is answered only for what the asker was a member for.
+        let members: Vec<String> = g.state.members.iter().map(|m| m.to_string()).collect();
+        let json = serde_json::to_string(&members).unwrap_or_default();
+        conn.execute(
+            "DELETE FROM group_members WHERE group_id = ?1 AND account_id NOT IN (SELECT value FROM json_each(?2))",
+            params![group_id, json],
+        )?;
+        for member in &members {
+            conn.execute(
+                "INSERT OR IGNORE INTO group_members (group_id, account_id, since_ms) VALUES (?1, ?2, ?3)",
+                params![group_id, member, g.state.changed_ms],
+            )?;
+        }
+    }
     // A new membership means a new sending session (see `tandem_proto::group`).
-    conn.execute("DELETE FROM megolm_outbound WHERE group_id = ?1", [g.group_id])?;
+    conn.execute("DELETE FROM megolm_outbound WHERE group_id = ?1", [group_id])?;
     Ok(())
 }
 
@@ -76,6 +93,29 @@ impl Store {
     /// group's sending session.
     pub fn put_group(&mut self, update: &GroupStateUpdate<'_>, now_ms: u64) -> Result<(), StoreError> {
         put_group(&self.conn, update, now_ms).map_err(|e| self.err(e))
+    }
+
+    /// Since when `account` is a member of the group, as this device saw it: `Some(None)` for
+    /// not a member, `None` when this device has no record for the group (held from before the
+    /// record was kept).
+    pub fn member_since(&self, group_id: &str, account: &str) -> Result<Option<Option<u64>>, StoreError> {
+        let known: i64 = self
+            .conn
+            .query_row("SELECT COUNT(*) FROM group_members WHERE group_id = ?1", [group_id], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        if known == 0 {
+            return Ok(None);
+        }
+        let since = self
+            .conn
+            .query_row(
+                "SELECT since_ms FROM group_members WHERE group_id = ?1 AND account_id = ?2",
+                params![group_id, account],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        Ok(Some(since))
     }
 
     pub fn outbound_group_session(&self, group_id: &str) -> Result<Option<OutboundGroupSession>, StoreError> {

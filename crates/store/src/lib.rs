@@ -46,6 +46,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0009_chat_list.sql")),
     M::up(include_str!("migrations/0010_sender_dedup.sql")),
     M::up(include_str!("migrations/0011_forget_history_keys.sql")),
+    M::up(include_str!("migrations/0012_group_members.sql")),
 ];
 
 pub struct Store {

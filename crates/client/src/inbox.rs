@@ -239,7 +239,7 @@ impl Device {
                 sender_device: envelope.sender_device,
                 outgoing: false,
                 body: text,
-                sent_ms,
+                sent_ms: tandem_proto::message::clamp_sent_ms(sent_ms, now_ms()),
                 state: "received".into(),
                 attachment,
             }),

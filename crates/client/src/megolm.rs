@@ -228,7 +228,7 @@ impl Device {
             sender_device: envelope.sender_device,
             outgoing,
             body: text,
-            sent_ms,
+            sent_ms: tandem_proto::message::clamp_sent_ms(sent_ms, now_ms()),
             state: if outgoing { "sent" } else { "received" }.into(),
             attachment,
         };

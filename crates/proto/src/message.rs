@@ -208,6 +208,15 @@ impl Payload {
     }
 }
 
+/// How far ahead of the receiver's clock a peer's `sent_ms` may be before it is clamped.
+pub const MAX_SENT_AHEAD_MS: u64 = 5 * 60 * 1000;
+
+/// A peer's `sent_ms` as the receiver orders by it: never more than [`MAX_SENT_AHEAD_MS`] ahead
+/// of `now_ms`, so a message cannot pin itself to the bottom of a chat (or the top of the list).
+pub fn clamp_sent_ms(sent_ms: u64, now_ms: u64) -> u64 {
+    sent_ms.min(now_ms.saturating_add(MAX_SENT_AHEAD_MS))
+}
+
 /// A message id from 16 random bytes (hex).
 pub fn message_id(random: [u8; 16]) -> String {
     random.iter().map(|b| format!("{b:02x}")).collect()
@@ -314,6 +323,13 @@ pub fn envelope_digest(sender: &AccountId, sender_device: DeviceId, olm_type: Ol
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sent_time_far_ahead_is_clamped_and_one_in_the_past_kept() {
+        assert_eq!(clamp_sent_ms(u64::MAX, 1000), 1000 + MAX_SENT_AHEAD_MS);
+        assert_eq!(clamp_sent_ms(500, 1000), 500);
+        assert_eq!(clamp_sent_ms(1000 + MAX_SENT_AHEAD_MS, 1000), 1000 + MAX_SENT_AHEAD_MS);
+    }
     use crate::device_list::DeviceListEntry;
 
     fn list(key: u8, devices: &[u32]) -> DeviceList {

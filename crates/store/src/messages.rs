@@ -402,12 +402,23 @@ impl Store {
     }
 }
 
+/// Olm sessions kept per peer device (a peer opening session after session cannot grow the
+/// database or the decryption work without end); the least recently used go first.
+pub const MAX_SESSIONS_PER_DEVICE: u32 = 8;
+
 fn upsert_session(conn: &rusqlite::Connection, s: &SessionUpdate<'_>, now_ms: u64) -> rusqlite::Result<usize> {
-    conn.execute(
+    let changed = conn.execute(
         "INSERT INTO olm_sessions (session_id, account_id, device_id, pickle, last_used_ms) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (session_id) DO UPDATE SET pickle = ?4, last_used_ms = ?5",
         params![s.session_id, s.account_id.as_str(), s.device_id, s.pickle, now_ms],
-    )
+    )?;
+    conn.execute(
+        "DELETE FROM olm_sessions WHERE account_id = ?1 AND device_id = ?2 AND session_id NOT IN (
+             SELECT session_id FROM olm_sessions WHERE account_id = ?1 AND device_id = ?2
+             ORDER BY last_used_ms DESC, session_id = ?3 DESC LIMIT ?4)",
+        params![s.account_id.as_str(), s.device_id, s.session_id, MAX_SESSIONS_PER_DEVICE],
+    )?;
+    Ok(changed)
 }
 
 /// Inserts a message once (and indexes it for search); the real message replaces a

@@ -161,3 +161,22 @@ fn a_placeholder_gives_way_to_the_real_message_and_never_the_reverse() {
     assert!(!store.add_message(&message("received", "a duplicate"), 4).unwrap(), "a second copy is ignored");
     assert_eq!(store.bump_retry("bobbobbobbobbobb", "m1").unwrap(), 2);
 }
+
+#[test]
+fn a_peer_device_keeps_at_most_eight_sessions_the_least_recently_used_go() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("tandem.db"), &KEY).unwrap();
+    let peer = AccountId::from_account_key(&[9; 32]);
+    let other = AccountId::from_account_key(&[8; 32]);
+    store
+        .save_olm_sessions(&[SessionUpdate { session_id: "other", account_id: &other, device_id: 0, pickle: "p" }], 1)
+        .unwrap();
+    for i in 0..20u64 {
+        let id = format!("s{i:02}");
+        let update = SessionUpdate { session_id: &id, account_id: &peer, device_id: 0, pickle: "p" };
+        store.save_olm_sessions(&[update], 100 + i).unwrap();
+    }
+    let kept: Vec<String> = store.olm_sessions(&peer, 0).unwrap().into_iter().map(|(id, _)| id).collect();
+    assert_eq!(kept, ["s19", "s18", "s17", "s16", "s15", "s14", "s13", "s12"]);
+    assert_eq!(store.olm_sessions(&other, 0).unwrap().len(), 1, "another peer's sessions are untouched");
+}

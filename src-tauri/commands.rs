@@ -132,7 +132,9 @@ pub fn open_web_link(app: tauri::AppHandle, url: String) -> Result<(), ErrorView
 /// A desktop notification (the window decides when: a new message in a chat that is not muted
 /// and not in front of the user).
 #[tauri::command]
-pub fn notify(app: tauri::AppHandle, title: String, body: String) -> Result<(), ErrorView> {
+/// Async, so it runs off the main thread: the desktop bus can take seconds to answer (or to
+/// time out with no notification service), and the window must not freeze meanwhile.
+pub async fn notify(app: tauri::AppHandle, title: String, body: String) -> Result<(), ErrorView> {
     use tauri_plugin_notification::NotificationExt;
     app.notification().builder().title(title).body(body).show().map_err(|e| ErrorView {
         code: "notification_failed".into(),

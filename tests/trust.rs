@@ -189,3 +189,49 @@ fn a_blocked_account_costs_nothing_its_envelopes_never_reach_the_mailbox() {
     mallory.ok(&["send", "--to", &alice, "second try"]);
     assert_eq!(words(sync(&alice_phone)), [(false, "second try")]);
 }
+
+#[test]
+fn a_split_view_of_alices_devices_is_seen_by_alice_when_bob_writes_with_the_old_list() {
+    let relay = Relay::start();
+    let (alice_phone, alice_laptop, bob_phone) =
+        (Cli::new("alice_phone"), Cli::new("alice_laptop"), Cli::new("bob_phone"));
+    let alice = alice_phone.init_phone(&relay);
+    let bob = bob_phone.init_phone(&relay);
+    link(&alice_phone, &alice_laptop, &relay);
+    // The relay keeps everything as it is before alice removes her laptop...
+    let (relay, before) = relay.restart_with_snapshot();
+    alice_phone.ok(&["unlink", "1"]);
+    // ...and shows that old state to bob, who never saw the newer list.
+    let (relay, _now) = relay.restart_with(before);
+    bob_phone.ok(&["contacts", "add", &alice]);
+    bob_phone.ok(&["send", "--to", &alice, "for alice's eyes"]);
+    sync(&alice_phone);
+    let said = chat_full(&alice_phone, &bob);
+    assert!(
+        said.iter().any(|(_, body, state)| state == "event" && body.contains("older list of your devices")),
+        "alice is told bob wrote for an old list of her devices: {said:?}"
+    );
+    drop(relay);
+}
+
+#[test]
+fn a_relay_hiding_alices_newer_list_from_bob_is_seen_by_bob_when_alice_writes() {
+    let relay = Relay::start();
+    let (alice_phone, alice_laptop, bob_phone) =
+        (Cli::new("alice_phone"), Cli::new("alice_laptop"), Cli::new("bob_phone"));
+    let alice = alice_phone.init_phone(&relay);
+    let bob = bob_phone.init_phone(&relay);
+    link(&alice_phone, &alice_laptop, &relay);
+    let with_laptop = evil::saved_list(relay.data.path(), &alice);
+    alice_phone.ok(&["unlink", "1"]);
+    alice_phone.ok(&["contacts", "add", &bob]);
+    alice_phone.ok(&["send", "--to", &bob, "hi bob"]);
+    // Bob has never seen alice's list; the relay serves him the one that still has the laptop.
+    evil::serve_list(relay.data.path(), &alice, &with_laptop);
+    assert_eq!(words(sync(&bob_phone)), [(false, "hi bob")]);
+    let said = chat_full(&bob_phone, &alice);
+    assert!(
+        said.iter().any(|(_, body, state)| state == "event" && body.contains("relay serves version")),
+        "bob is told the relay hides alice's newer list: {said:?}"
+    );
+}

@@ -11,7 +11,8 @@ use fantoccini::{Client, Locator};
 use tandem_tests::actors::{Cli, Relay};
 use tandem_tests::talk::chat;
 use tandem_tests::ui::{
-    Driver, all_testid, click_testid, poll_until, screenshot, testid_text, wait_for_text, wait_gone, wait_testid,
+    Driver, all_testid, click_testid, poll_until, screenshot, testid_text, type_testid, wait_for_text, wait_gone,
+    wait_testid,
 };
 
 /// Clicks the chat list's row of `chat_id` once it is listed (looked up again if a re-render
@@ -138,13 +139,14 @@ async fn a_strangers_message_is_a_request_until_accepted_and_a_blocked_one_can_b
     window.close().await.unwrap();
 }
 
-/// The relay claims, without proof, that alice_desktop was logged out: the window locks (nothing
-/// deleted), "Keep my data for now" shows the chats under a slim bar, "Link again" the linking
-/// screen. Ignored for now: in the real window the desktop never reaches the Locked screen here
-/// (started again after the claim it stays "Connecting to relay…"; a send from the composer after
-/// the claim left the window answering no WebDriver call), see the report of this change.
+/// The relay claims alice_desktop was logged out, with nothing signed to show for it: the window
+/// locks, deletes nothing, keeps the chats readable, and links again when the user says so.
+/// Ignored for now: it passes (1 run in 4 here), but WebKitWebDriver often stops answering (a
+/// click or a screenshot never returns) once the Locked screen is up, while the app's main
+/// thread and the web process are idle. The same flow is tested in the core with the real relay
+/// (crates/client/tests/lifecycle.rs, `a_relays_unproven_logout_locks_the_window…`) and in Vitest.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "the desktop does not reach the Locked screen in the real window yet"]
+#[ignore = "WebKitWebDriver stops answering after the Locked screen appears (see the comment)"]
 async fn a_relays_unproven_logout_only_locks_the_window() {
     let relay = Relay::start();
     let alice_phone = Cli::new("alice_phone");
@@ -156,23 +158,25 @@ async fn a_relays_unproven_logout_only_locks_the_window() {
     let args = ["--relay", relay.url.as_str(), "--profile", profile_arg.as_str(), "--name", "alice_desktop"];
     let driver = Driver::start();
     let window = driver.launch(&args).await;
+    window.set_window_size(1100, 940).await.unwrap();
     wait_testid(&window, "screen-linking").await;
     let uri = testid_text(&window, "link-text").await;
     alice_phone.ok(&["link", "--yes", uri.trim()]);
     wait_testid(&window, "screen-linked").await;
     mallory.ok(&["send", "--to", &alice, "hi alice, it's mallory"]);
     open_chat_row(&window, &mallory_id).await;
+    click_testid(&window, "request-accept").await;
+    wait_testid(&window, "composer-input").await;
 
-    // The relay claims alice_desktop was logged out, unsigned. Started again, the window meets
-    // the claim: it locks, deletes nothing, and offers the two ways on.
-    window.close().await.unwrap();
+    // The claim, unsigned; the next thing the window asks of the relay meets it.
     let devices = alice_phone.devices();
     let desktop = devices["devices"].as_array().unwrap().iter().find(|d| d["kind"] == "desktop").unwrap();
     relay_claims_logged_out(relay.data.path(), &alice, desktop["device_id"].as_u64().unwrap());
-    let window = driver.launch(&args).await;
-    window.set_window_size(1100, 940).await.unwrap();
+    type_testid(&window, "composer-input", "are you still there?").await;
+    click_testid(&window, "composer-send").await;
     wait_testid(&window, "screen-locked").await;
     wait_for_text(&window, "locked-message", "nothing was deleted").await;
+    assert!(profile.path().join("tandem.db").exists(), "nothing deleted");
     screenshot(&window, "ui_requests_5_locked").await;
 
     // "Keep my data for now": the chats stay readable under a slim bar offering to link again.

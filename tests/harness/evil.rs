@@ -61,3 +61,23 @@ pub fn withdraw_logout(relay_data: &Path, account: &str, device: u32) {
         .execute("DELETE FROM logouts WHERE account_id = ?1 AND device_id = ?2", rusqlite::params![account, device])
         .expect("withdraw");
 }
+
+/// The account's signed device list as the relay holds it now (version, signed JSON).
+pub fn saved_list(relay_data: &Path, account: &str) -> (i64, String) {
+    db(relay_data)
+        .query_row("SELECT list_version, device_list FROM accounts WHERE account_id = ?1", [account], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .expect("the account's list")
+}
+
+/// The relay serves an older (validly signed) list of the account again: a rollback, or a split
+/// view towards whoever has not seen the newer one.
+pub fn serve_list(relay_data: &Path, account: &str, saved: &(i64, String)) {
+    db(relay_data)
+        .execute(
+            "UPDATE accounts SET list_version = ?2, device_list = ?3 WHERE account_id = ?1",
+            rusqlite::params![account, saved.0, saved.1],
+        )
+        .expect("serve an old list");
+}

@@ -55,8 +55,13 @@ fn fanout() {
     let mut ours = sessions(10);
     let start = Instant::now();
     for _ in 0..rounds {
-        let payload =
-            Payload::Text { message_id: message_id([7; 16]), sent_ms: 1, text: text.clone(), attachment: None };
+        let payload = Payload::Text {
+            message_id: message_id([7; 16]),
+            sent_ms: 1,
+            text: text.clone(),
+            attachment: None,
+            lists: None,
+        };
         let bytes = payload.encode().expect("encode");
         for s in ours.iter_mut() {
             std::hint::black_box(s.encrypt(&bytes).expect("encrypt"));

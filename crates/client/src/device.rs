@@ -189,7 +189,11 @@ impl Device {
         if let Some(t) = token.as_ref() {
             return Ok(t.clone());
         }
-        let fresh = self.authenticate().await?;
+        // A relay that refuses this device as logged out: wipe only with proof, else lock.
+        let fresh = match self.authenticate().await {
+            Err(ClientError::RelayLoggedOut(claim)) => return Err(self.on_logout_claim(*claim)),
+            other => other?,
+        };
         *token = Some(fresh.clone());
         Ok(fresh)
     }

@@ -165,7 +165,11 @@ impl Device {
     /// Reads one envelope. Returns the message if it was new (`None` for a duplicate).
     async fn receive(&self, envelope: &InboxEnvelope, digest: [u8; 32]) -> Result<Option<StoredMessage>> {
         if envelope.olm_type == OLM_TYPE_MEGOLM {
-            return self.receive_group(envelope, digest);
+            let (message, lists) = self.receive_group(envelope, digest)?;
+            if let (Some(m), Some(lists)) = (&message, &lists) {
+                self.check_list_marks(&envelope.sender_account, &m.chat_id, lists, false).await;
+            }
+            return Ok(message);
         }
         let sender = &envelope.sender_account;
         let (_, identities, account_key) = self.sender_identities(sender, envelope.sender_device).await?;
@@ -183,6 +187,7 @@ impl Device {
         let mut retry = None;
         let mut group = GroupEffect::default();
         let mut refused_here = None;
+        let mut marks: Option<(tandem_proto::message::ListMarks, bool)> = None;
         let mut history: Option<tandem_proto::history::ChunkRef> = None;
         let payload = match Payload::decode(&plaintext, Channel::Pairwise) {
             Ok(payload) => Some(payload),
@@ -232,18 +237,22 @@ impl Device {
                 receipt = Some((kind, peer, message_ids));
                 None
             }
-            Some(Payload::Text { message_id, sent_ms, text, attachment }) => Some(StoredMessage {
-                chat_id: sender.to_string(),
-                message_id,
-                sender_account: sender.to_string(),
-                sender_device: envelope.sender_device,
-                outgoing: false,
-                body: text,
-                sent_ms: tandem_proto::message::clamp_sent_ms(sent_ms, now_ms()),
-                state: "received".into(),
-                attachment,
-            }),
-            Some(Payload::SentTranscript { message_id, sent_ms, to, text, attachment }) => {
+            Some(Payload::Text { message_id, sent_ms, text, attachment, lists }) => {
+                marks = lists.map(|l| (l, true));
+                Some(StoredMessage {
+                    chat_id: sender.to_string(),
+                    message_id,
+                    sender_account: sender.to_string(),
+                    sender_device: envelope.sender_device,
+                    outgoing: false,
+                    body: text,
+                    sent_ms: tandem_proto::message::clamp_sent_ms(sent_ms, now_ms()),
+                    state: "received".into(),
+                    attachment,
+                })
+            }
+            Some(Payload::SentTranscript { message_id, sent_ms, to, text, attachment, lists }) => {
+                marks = lists.map(|l| (l, false));
                 if *sender != own {
                     return Err(ClientError::Untrusted(format!(
                         "{sender} sent a transcript, which only this account's own devices may"
@@ -315,6 +324,9 @@ impl Device {
             inserted
         };
         self.after_group_effect(sender, &group, refused_here)?;
+        if inserted && let (Some((lists, to_us)), Some(m)) = (&marks, &message) {
+            self.check_list_marks(sender, &m.chat_id, lists, *to_us).await;
+        }
         if let Some(message_id) = retry
             && let Err(e) = self.answer_retry(sender, envelope.sender_device, &message_id).await
         {

@@ -44,6 +44,7 @@ mod receipts;
 mod requests;
 mod retries;
 mod seed;
+mod split_view;
 #[cfg(feature = "test-support")]
 pub mod testing;
 

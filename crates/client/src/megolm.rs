@@ -40,12 +40,13 @@ impl Device {
     pub(crate) async fn send_group_text(&self, message: &StoredMessage) -> Result<()> {
         let group_id = GroupId::parse(&message.chat_id)?;
         let (own, _, _) = self.whoami()?;
-        let payload = Payload::GroupText {
+        let mut payload = Payload::GroupText {
             group_id: group_id.clone(),
             message_id: message.message_id.clone(),
             sent_ms: message.sent_ms,
             text: message.body.clone(),
             attachment: message.attachment.clone(),
+            lists: None,
         };
         let mut last = None;
         for _ in 0..STALE_RETRIES {
@@ -60,6 +61,9 @@ impl Device {
             let targets: Targets = targets.into_iter().collect();
             for (account, device) in outdated {
                 self.needs_update(&group_id, &account, device)?;
+            }
+            if let Payload::GroupText { lists, .. } = &mut payload {
+                *lists = self.list_marks(None); // this account's list, as just verified
             }
             let Some(mut session) = self.sending_session(&group_id, &others, &targets).await? else {
                 continue; // the lists moved while the key went out: plan again
@@ -170,6 +174,7 @@ impl Device {
             sent_ms: message.sent_ms,
             text: message.body.clone(),
             attachment: message.attachment.clone(),
+            lists: None,
         };
         let encrypted = session.encrypt(payload.encode()?);
         let shared: Targets = serde_json::from_str(&stored.shared_with).map_err(ClientError::internal)?;
@@ -189,7 +194,12 @@ impl Device {
 
     /// A group message: its session must have come pairwise from this very sender device for
     /// this group, the sender must still be a member, and the text must name the same group.
-    pub(crate) fn receive_group(&self, envelope: &InboxEnvelope, digest: [u8; 32]) -> Result<Option<StoredMessage>> {
+    /// Returns the message if it was new, with the list marks it carried.
+    pub(crate) fn receive_group(
+        &self,
+        envelope: &InboxEnvelope,
+        digest: [u8; 32],
+    ) -> Result<(Option<StoredMessage>, Option<tandem_proto::message::ListMarks>)> {
         let sealed = GroupEnvelope::decode(&envelope.ciphertext)?;
         let sender = &envelope.sender_account;
         let mut stored = self.state().store.inbound_group_session(&sealed.session_id)?.ok_or_else(|| {
@@ -211,7 +221,7 @@ impl Device {
         let mut session = Inbound::from_pickle(pickle);
         let message = MegolmMessage::from_bytes(&sealed.message).map_err(ClientError::internal)?;
         let decrypted = session.decrypt(&message).map_err(|e| ClientError::internal(format!("cannot decrypt: {e}")))?;
-        let Payload::GroupText { group_id, message_id, sent_ms, text, attachment } =
+        let Payload::GroupText { group_id, message_id, sent_ms, text, attachment, lists } =
             Payload::decode(&decrypted.plaintext, Channel::Group)?
         else {
             return Err(tandem_proto::ProtoError::WrongChannel("pairwise message").into());
@@ -244,7 +254,7 @@ impl Device {
             receipt: None,
         };
         let inserted = self.state().store.commit_received(&received, now_ms())?;
-        Ok(inserted.then_some(message))
+        Ok((inserted.then_some(message), lists))
     }
 
     /// A membership state or a room key that arrived pairwise from `sender`'s device. Anything

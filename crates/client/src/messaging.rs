@@ -84,6 +84,7 @@ impl Device {
             sent_ms: message.sent_ms,
             text: text.to_owned(),
             attachment: message.attachment.clone(),
+            lists: None,
         }
         .encode()?;
         self.state().store.add_message(&message, now_ms())?;
@@ -114,20 +115,29 @@ impl Device {
             return self.send_group_text(message).await;
         }
         let to = AccountId::parse(&message.chat_id)?;
-        let for_recipient = Payload::Text {
-            message_id: message.message_id.clone(),
-            sent_ms: message.sent_ms,
-            text: message.body.clone(),
-            attachment: message.attachment.clone(),
+        // Built once the lists are fetched and verified, so the marks name the lists used.
+        let pick = |account: &AccountId| {
+            let lists = self.list_marks(Some(&to));
+            if *account == to {
+                Payload::Text {
+                    message_id: message.message_id.clone(),
+                    sent_ms: message.sent_ms,
+                    text: message.body.clone(),
+                    attachment: message.attachment.clone(),
+                    lists,
+                }
+            } else {
+                Payload::SentTranscript {
+                    message_id: message.message_id.clone(),
+                    sent_ms: message.sent_ms,
+                    to: to.clone(),
+                    text: message.body.clone(),
+                    attachment: message.attachment.clone(),
+                    lists,
+                }
+            }
         };
-        let for_own = Payload::SentTranscript {
-            message_id: message.message_id.clone(),
-            sent_ms: message.sent_ms,
-            to: to.clone(),
-            text: message.body.clone(),
-            attachment: message.attachment.clone(),
-        };
-        self.send_payloads(&to, &for_recipient, &for_own).await
+        self.send_pairwise(std::slice::from_ref(&to), &pick).await.map(|_| ())
     }
 
     /// Sends one payload to every device of `to` and another to this account's other devices,

@@ -131,6 +131,7 @@ impl Device {
                 to,
                 text: message.body,
                 attachment: message.attachment,
+                lists: None,
             }
         } else {
             Payload::Text {
@@ -138,6 +139,7 @@ impl Device {
                 sent_ms: message.sent_ms,
                 text: message.body,
                 attachment: message.attachment,
+                lists: None,
             }
         };
         self.send_direct(from, from_device, &payload).await

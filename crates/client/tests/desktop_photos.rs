@@ -181,6 +181,7 @@ async fn a_message_naming_someone_elses_photo_cannot_stop_it_from_opening() {
         sent_ms: 4_000_000_000_000,
         text: "same picture".into(),
         attachment: Some(forged),
+        lists: None,
     };
     mallory_phone.send_any_pairwise(std::slice::from_ref(&bob), text).await.unwrap();
     assert_eq!(bob_phone.sync().await.unwrap()[0].body, "same picture");

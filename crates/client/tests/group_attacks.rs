@@ -103,6 +103,7 @@ async fn a_group_message_on_the_pairwise_channel_is_refused() {
         sent_ms: 1,
         text: "pay me".into(),
         attachment: None,
+        lists: None,
     };
     g.mallory_phone.send_any_pairwise(std::slice::from_ref(&g.bob), text).await.unwrap();
     assert!(g.bob_phone.sync().await.unwrap().is_empty());

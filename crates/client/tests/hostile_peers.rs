@@ -28,6 +28,7 @@ async fn a_message_dated_years_ahead_is_ordered_as_sent_now() {
         sent_ms: now_ms() + 10 * YEAR_MS,
         text: "always last".into(),
         attachment: None,
+        lists: None,
     };
     bob_phone.send_any_pairwise(std::slice::from_ref(&alice), forged).await.unwrap();
     alice_phone.sync().await.unwrap();

@@ -80,6 +80,7 @@ async fn a_png_bomb_never_reaches_the_view_and_a_photo_arrives_re_encoded() {
         sent_ms: 1_700_000_000_000,
         text: "look".into(),
         attachment: Some(attachment.clone()),
+        lists: None,
     };
     mallory_phone.send_any_pairwise(std::slice::from_ref(&alice), text).await.unwrap();
     let view = wait_for_view(&mut views, "mallory's picture arrives", |v| !images(v).is_empty()).await;

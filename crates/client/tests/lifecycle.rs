@@ -215,3 +215,41 @@ async fn relink_history(phone: &tandem_client::Device, device: u32, scope: Histo
     phone.send_pending_history(&mut |p| rest = p.messages).await.unwrap();
     first.messages + rest
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relays_unproven_logout_locks_the_window_which_keeps_everything_until_the_user_links_again() {
+    let relay = TestRelay::start().await;
+    let alice_phone = Actor::new("alice_phone").create_phone(&relay.url()).await;
+    let alice = alice_phone.info().account_id.unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let app = DesktopApp::start(desktop_config(&relay.url(), profile.path(), "alice_desktop", KeyStorage::Keychain));
+    let mut views = app.watch();
+    let linked = link_window(&mut views, &alice_phone).await;
+    let desktop_id = linked.linked.unwrap().device_id;
+    // The relay (a scripted lie in its own database) claims the desktop was logged out.
+    let db = rusqlite::Connection::open(relay.data.path().join("relay.sqlite3")).unwrap();
+    db.execute(
+        "INSERT INTO logouts (account_id, device_id, reason, at_ms) VALUES (?1, ?2, 'unlinked', 0)",
+        rusqlite::params![alice.as_str(), desktop_id],
+    )
+    .unwrap();
+    // The next thing the window asks of the relay (here: sending) meets the claim.
+    let bob_phone = Actor::new("bob_phone").create_phone(&relay.url()).await;
+    let bob = bob_phone.info().account_id.unwrap();
+    let sent = tokio::time::timeout(std::time::Duration::from_secs(30), app.send_message(bob.as_str(), "still there?"))
+        .await
+        .expect("the send returns");
+    assert_eq!(sent.unwrap_err().code, "profile_locked");
+    let view = wait_for_view(&mut views, "the Locked screen", |v| v.screen == Screen::Locked).await;
+    assert!(view.locked.unwrap().contains("nothing was deleted"));
+    assert!(view.linked.is_some(), "the chats are still there to read");
+    assert!(profile.path().join("tandem.db").exists());
+    // "Keep my data for now": the chats, with the lock said on top.
+    app.keep_locked_data();
+    let view = wait_for_view(&mut views, "the kept data", |v| v.screen == Screen::Linked).await;
+    assert!(view.locked.is_some());
+    // "Link again": the linking screen, the messages kept for a gap-only link.
+    app.relink_locked().await.unwrap();
+    wait_for_view(&mut views, "the linking screen", |v| v.screen == Screen::Linking).await;
+    assert!(profile.path().join("tandem.db").exists(), "the messages are kept");
+}

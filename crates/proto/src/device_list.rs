@@ -88,6 +88,45 @@ impl SignedDeviceList {
     }
 }
 
+/// A short, exact reference to one signed list: its version and the first 16 bytes of the
+/// SHA-256 of its signed body (hex). Two parties whose marks differ saw different lists.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListMark {
+    pub version: u64,
+    pub digest: String,
+}
+
+impl ListMark {
+    pub fn of(signed: &SignedDeviceList, list: &DeviceList) -> Self {
+        use sha2::Digest;
+        let hash = sha2::Sha256::digest(&signed.body);
+        ListMark { version: list.version, digest: hash[..16].iter().map(|b| format!("{b:02x}")).collect() }
+    }
+}
+
+/// What a receiver's held list says of a mark the other party sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MarkCheck {
+    /// The same list.
+    Same,
+    /// The other party used an older list than the one held here.
+    TheyAreBehind,
+    /// The other party holds a newer list than the one held here.
+    WeAreBehind,
+    /// The same version, but another list: two lists were signed under one version.
+    Forked,
+}
+
+/// Compares a mark from the other party with the list held here.
+pub fn check_mark(theirs: &ListMark, held: &ListMark) -> MarkCheck {
+    match theirs.version.cmp(&held.version) {
+        std::cmp::Ordering::Less => MarkCheck::TheyAreBehind,
+        std::cmp::Ordering::Greater => MarkCheck::WeAreBehind,
+        std::cmp::Ordering::Equal if theirs.digest == held.digest => MarkCheck::Same,
+        std::cmp::Ordering::Equal => MarkCheck::Forked,
+    }
+}
+
 /// What to do with a verified list, given the highest one already seen for the account.
 #[derive(Debug, PartialEq, Eq)]
 pub enum ListFreshness {

@@ -27,6 +27,9 @@ pub enum Payload {
         /// A photo (its thumbnail inline, the file sealed on the relay); the text is its caption.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         attachment: Option<crate::media::Attachment>,
+        /// The device lists the sender used (split-view detection, [`ListMarks`]).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        lists: Option<ListMarks>,
     },
     /// The sender's own copy, for its other devices: "sent to `to`".
     SentTranscript {
@@ -37,6 +40,9 @@ pub enum Payload {
         /// A photo (its thumbnail inline, the file sealed on the relay); the text is its caption.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         attachment: Option<crate::media::Attachment>,
+        /// The device lists the sender used (split-view detection, [`ListMarks`]).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        lists: Option<ListMarks>,
     },
     /// "I could not decrypt `message_id`: send it to me again" (at most [`MAX_RETRIES`] times,
     /// to the sending device first, then to its account's other devices, which hold a copy).
@@ -70,7 +76,21 @@ pub enum Payload {
         /// A photo (its thumbnail inline, the file sealed on the relay); the text is its caption.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         attachment: Option<crate::media::Attachment>,
+        /// The device lists the sender used (split-view detection, [`ListMarks`]).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        lists: Option<ListMarks>,
     },
+}
+
+/// The device lists a message was sent with, so that a receiver can tell when the relay shows
+/// different parties different lists (a split view): `sender` is the sender's own account's
+/// list as the sender holds it; `recipient` the recipient account's list the copies were
+/// planned from (1:1 only). Inside the ciphertext, so the relay can neither read nor change it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListMarks {
+    pub sender: crate::device_list::ListMark,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipient: Option<crate::device_list::ListMark>,
 }
 
 /// Which channel a payload came on: a pairwise Olm session, or a group's Megolm session.
@@ -353,13 +373,20 @@ mod tests {
 
     #[test]
     fn payloads_round_trip_and_are_bounded() {
-        let p = Payload::Text { message_id: message_id([7; 16]), sent_ms: 5, text: "hi <b>".into(), attachment: None };
+        let p = Payload::Text {
+            message_id: message_id([7; 16]),
+            sent_ms: 5,
+            text: "hi <b>".into(),
+            attachment: None,
+            lists: None,
+        };
         assert_eq!(Payload::decode(&p.encode().unwrap(), Channel::Pairwise).unwrap(), p);
         let long = Payload::Text {
             message_id: "a".into(),
             sent_ms: 5,
             text: "x".repeat(MAX_TEXT_BYTES + 1),
             attachment: None,
+            lists: None,
         };
         assert!(long.encode().is_err());
         assert!(
@@ -377,6 +404,7 @@ mod tests {
             sent_ms: 1,
             text: "hi".into(),
             attachment: None,
+            lists: None,
         };
         let bytes = group.encode().unwrap();
         assert_eq!(Payload::decode(&bytes, Channel::Group).unwrap(), group);

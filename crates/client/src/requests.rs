@@ -28,7 +28,7 @@ impl Device {
         {
             let st = self.state();
             if st.store.contacts()?.iter().any(|c| c == sender.as_str())
-                || st.store.app_state()?.entries.contains_key(&format!("accept:{sender}"))
+                || st.store.app_state_entry(&format!("accept:{sender}"))?.is_some()
                 || st.store.has_outgoing(sender.as_str())?
             {
                 return Ok(true);
@@ -39,7 +39,7 @@ impl Device {
 
     /// Whether this account blocked `sender` (a synced setting).
     pub fn is_blocked(&self, sender: &AccountId) -> Result<bool> {
-        Ok(self.state().store.app_state()?.entries.contains_key(&format!("block:{sender}")))
+        Ok(self.state().store.app_state_entry(&format!("block:{sender}"))?.is_some())
     }
 
     /// 1:1 chats that are message requests: the sender is not known and not blocked.

@@ -16,7 +16,8 @@ use crate::error::Result;
 impl Device {
     /// The mark of the list held here for `account`, if any.
     fn held_mark(&self, account: &AccountId) -> Result<Option<ListMark>> {
-        Ok(self.state().store.device_list(account)?.map(|held| ListMark::of(&held.signed, &held.list)))
+        let held = self.state().store.device_list_unchecked(account)?;
+        Ok(held.map(|(version, signed)| ListMark::of_version(&signed, version)))
     }
 
     /// Marks for a message: this account's list, and `recipient`'s (1:1), as held now.

@@ -98,9 +98,14 @@ pub struct ListMark {
 
 impl ListMark {
     pub fn of(signed: &SignedDeviceList, list: &DeviceList) -> Self {
+        Self::of_version(signed, list.version)
+    }
+
+    /// The mark of a list already verified, whose version is known.
+    pub fn of_version(signed: &SignedDeviceList, version: u64) -> Self {
         use sha2::Digest;
         let hash = sha2::Sha256::digest(&signed.body);
-        ListMark { version: list.version, digest: hash[..16].iter().map(|b| format!("{b:02x}")).collect() }
+        ListMark { version, digest: hash[..16].iter().map(|b| format!("{b:02x}")).collect() }
     }
 }
 

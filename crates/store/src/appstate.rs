@@ -38,6 +38,14 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
+    /// One synced setting's value, if set (without reading the whole state).
+    pub fn app_state_entry(&self, index: &str) -> Result<Option<String>, StoreError> {
+        self.conn
+            .prepare_cached("SELECT value FROM app_state WHERE idx = ?1")
+            .and_then(|mut stmt| stmt.query_row([index], |r| r.get(0)).optional())
+            .map_err(|e| self.err(e))
+    }
+
     pub fn app_state(&self) -> Result<AppState, StoreError> {
         let meta: Option<(u64, Vec<u8>)> = self
             .conn

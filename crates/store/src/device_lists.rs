@@ -48,6 +48,20 @@ impl Store {
         Ok(Some(StoredDeviceList { account_key, signed, list }))
     }
 
+    /// The held list's version and signed form, without verifying it again (it was verified
+    /// when it was stored): cheap enough to compare with every message's list marks.
+    pub fn device_list_unchecked(&self, account: &AccountId) -> Result<Option<(u64, SignedDeviceList)>, StoreError> {
+        let row: Option<(u64, String)> = self
+            .conn
+            .prepare_cached("SELECT version, signed FROM device_lists WHERE account_id = ?1")
+            .and_then(|mut stmt| stmt.query_row([account.as_str()], |r| Ok((r.get(0)?, r.get(1)?))).optional())
+            .map_err(|e| self.err(e))?;
+        match row {
+            Some((version, signed)) => Ok(Some((version, parse(&signed)?))),
+            None => Ok(None),
+        }
+    }
+
     /// Stores a verified list and the identities of its devices, unless it is older than the one
     /// held (a rollback), the same version with other content (equivocation), dated before the
     /// held list or more than a day after `now_ms` (the caller's clock): those are refused with

@@ -44,6 +44,15 @@ describe("photos in the conversation", () => {
     expect([img.getAttribute("width"), img.getAttribute("height")]).toEqual(["200", "150"]);
   });
 
+  it("says, as text, why a thumbnail the core refused is not shown", () => {
+    const refused = { code: "image_too_large", message: "this image could not be shown <b>(too large)</b>" };
+    mount(photoView({ thumbnail_data_url: "", refused }));
+    expect(document.querySelector("img")).toBeNull();
+    const why = byTestId("message-image-refused");
+    expect(why.textContent).toBe("Photo, 1600×1200: this image could not be shown <b>(too large)</b>");
+    expect(why.querySelector("b")).toBeNull();
+  });
+
   it("keeps the aspect ratio of tall and small images", () => {
     expect(thumbSize(image({ width: 900, height: 1800 }))).toEqual({ width: 100, height: 200 });
     expect(thumbSize(image({ width: 64, height: 48 }))).toEqual({ width: 64, height: 48 });

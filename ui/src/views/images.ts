@@ -164,7 +164,9 @@ export function renderImage(chatId: string, messageId: string, img: ImageView, c
       }),
     );
   } else {
-    open.append(el("span", { class: "message-image-missing" }, alt));
+    // Refused by the core (over the decoding limits, or unreadable): say so, as text.
+    const why = img.refused ? `${alt}: ${img.refused.message}` : alt;
+    open.append(el("span", { class: "message-image-missing", testid: "message-image-refused" }, why));
   }
   open.addEventListener("click", () => {
     if (st.busy) return;

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 use tandem_tests::actors::{Cli, Relay, STEP, link};
+use tandem_tests::evil;
 use tandem_tests::process::Running;
 
 fn status(device: &Cli) -> Value {
@@ -304,4 +305,37 @@ fn a_desktop_linked_later_gets_the_groups_with_the_history_and_can_write_in_them
     assert!(alice_desktop.ok(&["messages", "--chat", &group]).contains("saturday?"));
     alice_desktop.ok(&["send", "--to", &group, "count me in"]);
     assert!(bob_phone.ok(&["sync"]).contains("count me in"));
+}
+
+#[test]
+fn a_history_bundle_of_an_older_link_replayed_to_the_new_one_imports_nothing() {
+    let (relay, alice_phone, alice_desktop) = seeded(2, 60, 30);
+    let alice = alice_phone.devices()["account_id"].as_str().unwrap().to_owned();
+    // The relay keeps a copy of the bundle's chunk keys waiting for the desktop (device 1).
+    let kept = evil::keep_mailbox(relay.data.path(), &alice, 1);
+    assert!(!kept.is_empty());
+    alice_desktop.ok(&["sync"]);
+    assert_eq!(status(&alice_desktop)["history"]["state"], "complete");
+    // Unlinked and linked again: a new device, with a new bundle.
+    alice_phone.ok(&["unlink", "1"]);
+    alice_desktop.fails(&["sync"]);
+    link(&alice_phone, &alice_desktop, &relay);
+    alice_phone.ok(&["sync"]);
+    alice_desktop.ok(&["sync"]);
+    let s = status(&alice_desktop);
+    let stored = s["messages_stored"].as_u64().unwrap();
+    let new_device = alice_phone.devices()["devices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["device_id"].as_u64())
+        .max()
+        .unwrap();
+    // The relay replays the older link's bundle to the new device: nothing is imported twice,
+    // nothing fails, the history stays complete.
+    evil::replay_to(relay.data.path(), &kept, (&alice, u32::try_from(new_device).unwrap()));
+    alice_desktop.ok(&["sync"]);
+    let s = status(&alice_desktop);
+    assert_eq!(s["messages_stored"].as_u64().unwrap(), stored, "{s}");
+    assert_eq!(s["history"]["state"], "complete", "{s}");
 }

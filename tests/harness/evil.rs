@@ -81,3 +81,34 @@ pub fn serve_list(relay_data: &Path, account: &str, saved: &(i64, String)) {
         )
         .expect("serve an old list");
 }
+
+/// What waits for a device, kept by the relay to replay later: (sender, sender device, type,
+/// ciphertext, message id).
+pub type KeptEnvelope = (String, u32, u8, Vec<u8>, Option<String>);
+
+pub fn keep_mailbox(relay_data: &Path, account: &str, device: u32) -> Vec<KeptEnvelope> {
+    let conn = db(relay_data);
+    let mut stmt = conn
+        .prepare(
+            "SELECT sender_account, sender_device, olm_type, ciphertext, message_id FROM mailbox
+             WHERE account_id = ?1 AND device_id = ?2 ORDER BY id",
+        )
+        .expect("query");
+    stmt.query_map(rusqlite::params![account, device], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .expect("rows")
+        .map(|r| r.expect("row"))
+        .collect()
+}
+
+/// The relay delivers kept envelopes again, to another (or the same) device.
+pub fn replay_to(relay_data: &Path, kept: &[KeptEnvelope], to: (&str, u32)) {
+    let conn = db(relay_data);
+    for (sender, sender_device, olm_type, ciphertext, message_id) in kept {
+        conn.execute(
+            "INSERT INTO mailbox (account_id, device_id, sender_account, sender_device, olm_type, ciphertext, message_id, received_ms, eid)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CAST(strftime('%s', 'now') AS INTEGER) * 1000, lower(hex(randomblob(16))))",
+            rusqlite::params![to.0, to.1, sender, sender_device, olm_type, ciphertext, message_id],
+        )
+        .expect("replay an envelope");
+    }
+}

@@ -34,3 +34,57 @@ impl Device {
         self.forget_token().await;
     }
 }
+
+impl Device {
+    /// Sends a group message from this device's current sending session as if its ratchet had
+    /// jumped to `index` (a forged counter: the ciphertext is keyed with the real ratchet's
+    /// keys). The sending session held here does not move.
+    pub async fn send_group_text_at_index(&self, group: &str, text: &str, index: u32) -> Result<()> {
+        use tandem_proto::group::{GroupEnvelope, OLM_TYPE_MEGOLM};
+        use tandem_proto::message::{OutgoingEnvelope, SendBatch};
+        use tandem_proto::vodozemac::megolm::{GroupSession, GroupSessionPickle};
+
+        let group_id = tandem_proto::group::GroupId::parse(group)?;
+        let stored = self
+            .state()
+            .store
+            .outbound_group_session(group_id.as_str())?
+            .ok_or_else(|| crate::ClientError::internal("send one group message first"))?;
+        let mut pickle: serde_json::Value =
+            serde_json::from_str(&stored.pickle).map_err(crate::ClientError::internal)?;
+        pickle["ratchet"]["counter"] = serde_json::json!(index);
+        let pickle: GroupSessionPickle = serde_json::from_value(pickle).map_err(crate::ClientError::internal)?;
+        let mut session = GroupSession::from_pickle(pickle);
+        let payload = Payload::GroupText {
+            group_id: group_id.clone(),
+            message_id: "jumped".into(),
+            sent_ms: crate::device::now_ms(),
+            text: text.into(),
+            attachment: None,
+            lists: None,
+        };
+        let sealed = GroupEnvelope {
+            group_id: group_id.clone(),
+            session_id: session.session_id(),
+            message: session.encrypt(payload.encode()?).to_bytes(),
+        }
+        .encode()?;
+        let state = self.group_state(&group_id)?;
+        let (own, _, _) = self.whoami()?;
+        let others: Vec<AccountId> = state.members.iter().filter(|m| **m != own).cloned().collect();
+        let (verified, targets) = self.plan(&others).await?;
+        let envelopes = targets
+            .into_iter()
+            .map(|(account_id, device_id)| OutgoingEnvelope {
+                account_id,
+                device_id,
+                olm_type: OLM_TYPE_MEGOLM,
+                ciphertext: sealed.clone(),
+                message_id: Some("jumped".into()),
+            })
+            .collect();
+        let batch = SendBatch { lists: crate::messaging::list_versions(&verified), envelopes };
+        let _: serde_json::Value = self.post_authed("/v1/messages", &batch).await?;
+        Ok(())
+    }
+}

@@ -160,3 +160,22 @@ async fn a_member_added_later_cannot_read_the_past_by_asking_for_it_again() {
     let seen: Vec<String> = eve_phone.messages(&g.group).unwrap().into_iter().map(|m| m.body).collect();
     assert!(!seen.iter().any(|b| b == "before eve"), "{seen:?}");
 }
+
+#[tokio::test]
+async fn a_group_message_whose_counter_jumps_to_2_pow_32_is_refused_and_breaks_nothing() {
+    let g = group().await;
+    g.mallory_phone.send_text(&g.group, "hello all").await.unwrap();
+    g.bob_phone.sync().await.unwrap();
+    // mallory forges the ratchet index of her session to the end of its 32-bit range.
+    g.mallory_phone.send_group_text_at_index(&g.group, "from the far future", u32::MAX - 1).await.unwrap();
+    let started = std::time::Instant::now();
+    g.bob_phone.sync().await.unwrap();
+    let took = started.elapsed();
+    let seen: Vec<String> = g.bob_phone.messages(&g.group).unwrap().into_iter().map(|m| m.body).collect();
+    assert!(!seen.iter().any(|b| b == "from the far future"), "{seen:?}");
+    // The session still works for what follows.
+    g.mallory_phone.send_text(&g.group, "still here").await.unwrap();
+    g.bob_phone.sync().await.unwrap();
+    assert!(g.bob_phone.messages(&g.group).unwrap().iter().any(|m| m.body == "still here"));
+    eprintln!("bob read past the forged counter in {took:?}");
+}

@@ -235,3 +235,17 @@ fn a_relay_hiding_alices_newer_list_from_bob_is_seen_by_bob_when_alice_writes() 
         "bob is told the relay hides alice's newer list: {said:?}"
     );
 }
+
+#[test]
+fn a_device_the_relay_slips_into_a_list_is_refused_and_gets_no_copy() {
+    let relay = Relay::start();
+    let (alice_phone, bob_phone) = (Cli::new("alice_phone"), Cli::new("bob_phone"));
+    let alice = alice_phone.init_phone(&relay);
+    let bob = bob_phone.init_phone(&relay);
+    evil::inject_device(relay.data.path(), &alice, 7);
+    let refused = bob_phone.fails(&["contacts", "add", &alice]);
+    assert!(refused.contains("error[bad_signature]"), "{refused}");
+    let refused = bob_phone.fails(&["send", "--to", &alice, "for alice only"]);
+    assert!(refused.contains("error[bad_signature]"), "{refused}");
+    assert_eq!(evil::waiting_from(relay.data.path(), &alice, &bob), 0, "no copy went anywhere");
+}

@@ -112,3 +112,15 @@ pub fn replay_to(relay_data: &Path, kept: &[KeptEnvelope], to: (&str, u32)) {
         .expect("replay an envelope");
     }
 }
+
+/// The relay slips a device into the account's served list (it cannot sign: the list's body
+/// changes under the account's signature).
+pub fn inject_device(relay_data: &Path, account: &str, device_id: u32) {
+    use tandem_proto::device_list::{DeviceList, DeviceListEntry, SignedDeviceList};
+    let (version, json) = saved_list(relay_data, account);
+    let mut signed: SignedDeviceList = serde_json::from_str(&json).expect("signed list");
+    let mut list: DeviceList = serde_json::from_slice(&signed.body).expect("list body");
+    list.devices.push(DeviceListEntry { device_id, key_index: device_id });
+    signed.body = serde_json::to_vec(&list).expect("body");
+    serve_list(relay_data, account, &(version, serde_json::to_string(&signed).expect("json")));
+}

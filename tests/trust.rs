@@ -85,6 +85,11 @@ fn the_phone_drops_a_companion_only_on_its_signed_self_logout_never_on_the_relay
     let devices = alice_phone.devices();
     assert_eq!(devices["version"].as_u64().unwrap(), version, "no list was signed on the relay's word");
     assert_eq!(device_names(&devices), ["alice_phone", "alice_desktop", "alice_laptop"]);
+    // The user sees the claims as what they are: the relay's, unconfirmed.
+    let claimed: Vec<bool> =
+        devices["devices"].as_array().unwrap().iter().map(|d| d["relay_says_logged_out"].as_bool().unwrap()).collect();
+    assert_eq!(claimed, [false, true, true]);
+    assert!(alice_phone.ok(&["devices"]).contains("not signed by the phone"));
     // A real self-logout carries the laptop's signature: the phone drops it.
     evil::withdraw_logout(relay.data.path(), &alice, 2);
     alice_laptop.ok(&["logout"]);

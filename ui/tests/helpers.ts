@@ -134,6 +134,7 @@ export function device(over: Partial<Device> = {}): Device {
     linked_at_ms: NOW - 86_400_000,
     last_active_ms: NOW - 10_000,
     this_device: false,
+    relay_says_logged_out: false,
     ...over,
   };
 }

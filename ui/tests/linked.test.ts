@@ -52,6 +52,13 @@ describe("linked screen", () => {
     expect(time?.textContent).not.toBe("");
   });
 
+  it("marks a device the relay says was logged out as unconfirmed, and no other", () => {
+    const claimed = device({ device_id: 3, name: "Old laptop", kind: "desktop", relay_says_logged_out: true });
+    mount(linkedView([...devices, claimed]));
+    expect(byTestId("device-relay-logged-out", row(3)).textContent).toContain("not confirmed by your phone");
+    expect(queryTestId("device-relay-logged-out", row(1))).toBeNull();
+  });
+
   it("updates relative times while shown", () => {
     mount(linkedView(devices));
     vi.advanceTimersByTime(60_000);

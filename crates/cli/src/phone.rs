@@ -51,7 +51,11 @@ pub async fn devices(home: &Path, out: &Output) -> anyhow::Result<()> {
     println!("account {} · device list version {}", devices.account_id, devices.version);
     println!("{:<4} {:<24} {:<9} {:<20} last active", "id", "name", "kind", "linked at");
     for d in &devices.devices {
-        let marker = if d.this_device { " (this device)" } else { "" };
+        let marker = match (d.this_device, d.relay_says_logged_out) {
+            (true, _) => " (this device)",
+            (false, true) => " (the relay says it was logged out; not signed by the phone: unlink it to be sure)",
+            (false, false) => "",
+        };
         println!(
             "{:<4} {:<24} {:<9} {:<20} {}{marker}",
             d.device_id,

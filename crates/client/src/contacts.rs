@@ -140,6 +140,7 @@ impl Device {
                 linked_at_ms: details.created_ms,
                 last_active_ms: stored.last_active_ms,
                 this_device: false,
+                relay_says_logged_out: self.is_logged_out(&contact, stored.device_id),
             });
         }
         Ok((safety_number(&ours, &theirs), devices))

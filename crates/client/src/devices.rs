@@ -20,6 +20,9 @@ pub struct DeviceSummary {
     pub linked_at_ms: u64,
     pub last_active_ms: Option<u64>,
     pub this_device: bool,
+    /// The relay says this device was logged out, and no list signed by the phone says so yet:
+    /// unverified. It is left out of sends meanwhile; shown so the user can decide (unlink it).
+    pub relay_says_logged_out: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -138,6 +141,7 @@ impl Device {
                 linked_at_ms: details.created_ms,
                 last_active_ms: stored.last_active_ms,
                 this_device: stored.device_id == device_id,
+                relay_says_logged_out: self.is_logged_out(&account_id, stored.device_id),
             });
         }
         Ok(AccountDevices { account_id, version: held.list.version, devices })

@@ -70,7 +70,12 @@ suggested_chat: string | null,
  */
 blocked: Array<string>, };
 
-export type DeviceSummary = { device_id: number, name: string, kind: DeviceKind, linked_at_ms: number, last_active_ms: number | null, this_device: boolean, };
+export type DeviceSummary = { device_id: number, name: string, kind: DeviceKind, linked_at_ms: number, last_active_ms: number | null, this_device: boolean, 
+/**
+ * The relay says this device was logged out, and no list signed by the phone says so yet:
+ * unverified. It is left out of sends meanwhile; shown so the user can decide (unlink it).
+ */
+relay_says_logged_out: boolean, };
 
 export type DeviceKind = "primary" | "desktop" | "headless";
 

@@ -37,6 +37,12 @@ function deviceRow(d: Device, ctx: RenderContext): HTMLTableRowElement {
       {},
       el("span", { class: "device-name", testid: "device-name" }, d.name),
       d.this_device && el("span", { class: "muted", testid: "this-device" }, " (this device)"),
+      d.relay_says_logged_out &&
+        el(
+          "span",
+          { class: "muted", testid: "device-relay-logged-out" },
+          " · the relay says it was logged out (not confirmed by your phone)",
+        ),
     ),
     el("td", { testid: "device-kind" }, kindLabel(d.kind)),
     el("td", { testid: "device-linked-at" }, linkedAt),

@@ -42,14 +42,23 @@ impl Device {
         Ok(self.state().store.app_state_entry(&format!("block:{sender}"))?.is_some())
     }
 
-    /// 1:1 chats that are message requests: the sender is not known and not blocked.
+    /// 1:1 chats that are message requests: the sender is not known and not blocked. (Group
+    /// members and contacts are read once, not per chat: the window asks on every refresh.)
     pub fn message_requests(&self) -> Result<Vec<String>> {
-        let chats = self.state().store.chats()?;
+        let (own, _, _) = self.whoami()?;
+        let in_groups: std::collections::BTreeSet<String> =
+            self.groups()?.into_iter().filter(|g| g.member).flat_map(|g| g.members).collect();
+        let st = self.state();
+        let contacts: std::collections::BTreeSet<String> = st.store.contacts()?.into_iter().collect();
         let mut requests = Vec::new();
-        for chat in chats {
-            if let Ok(account) = AccountId::parse(&chat.chat_id)
-                && !self.is_known_sender(&account)?
-                && !self.is_blocked(&account)?
+        for chat in st.store.chats()? {
+            let Ok(account) = AccountId::parse(&chat.chat_id) else { continue };
+            if account == own || contacts.contains(account.as_str()) || in_groups.contains(account.as_str()) {
+                continue;
+            }
+            if st.store.app_state_entry(&format!("accept:{account}"))?.is_none()
+                && st.store.app_state_entry(&format!("block:{account}"))?.is_none()
+                && !st.store.has_outgoing(account.as_str())?
             {
                 requests.push(chat.chat_id);
             }

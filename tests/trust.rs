@@ -11,14 +11,29 @@ fn status(device: &Cli) -> Value {
     serde_json::from_str(device.ok(&["--json", "status"]).lines().next().unwrap()).unwrap()
 }
 
-#[test]
-fn a_relay_saying_logged_out_wipes_neither_the_phone_nor_a_companion() {
+/// alice with her phone and one linked companion, and bob with his phone: strangers so far.
+struct World {
+    relay: Relay,
+    alice: String,
+    bob: String,
+    alice_phone: Cli,
+    alice_companion: Cli,
+    bob_phone: Cli,
+}
+
+fn world(companion: &str) -> World {
     let relay = Relay::start();
-    let (alice_phone, alice_desktop, bob_phone) =
-        (Cli::new("alice_phone"), Cli::new("alice_desktop"), Cli::new("bob_phone"));
+    let (alice_phone, alice_companion, bob_phone) =
+        (Cli::new("alice_phone"), Cli::new(companion), Cli::new("bob_phone"));
     let alice = alice_phone.init_phone(&relay);
     let bob = bob_phone.init_phone(&relay);
-    link(&alice_phone, &alice_desktop, &relay);
+    link(&alice_phone, &alice_companion, &relay);
+    World { relay, alice, bob, alice_phone, alice_companion, bob_phone }
+}
+
+#[test]
+fn a_relay_saying_logged_out_wipes_neither_the_phone_nor_a_companion() {
+    let World { relay, alice, bob, alice_phone, alice_companion: alice_desktop, bob_phone } = world("alice_desktop");
     bob_phone.ok(&["contacts", "add", &alice]);
     bob_phone.ok(&["send", "--to", &alice, "kept"]);
     assert_eq!(words(sync(&alice_desktop)), [(false, "kept")]);
@@ -100,12 +115,7 @@ fn the_phone_drops_a_companion_only_on_its_signed_self_logout_never_on_the_relay
 
 #[test]
 fn a_placeholder_planted_by_the_relay_cannot_make_alices_own_message_look_like_bobs() {
-    let relay = Relay::start();
-    let (alice_phone, alice_desktop, bob_phone) =
-        (Cli::new("alice_phone"), Cli::new("alice_desktop"), Cli::new("bob_phone"));
-    let alice = alice_phone.init_phone(&relay);
-    let bob = bob_phone.init_phone(&relay);
-    link(&alice_phone, &alice_desktop, &relay);
+    let World { relay, alice, bob, alice_phone, alice_companion: alice_desktop, .. } = world("alice_desktop");
     alice_phone.ok(&["contacts", "add", &bob]);
     alice_phone.ok(&["send", "--to", &bob, "I owe you 100 EUR"]);
     // The transcript for alice_desktop carries the message id; the relay plants garbage "from
@@ -197,12 +207,7 @@ fn a_blocked_account_costs_nothing_its_envelopes_never_reach_the_mailbox() {
 
 #[test]
 fn a_split_view_of_alices_devices_is_seen_by_alice_when_bob_writes_with_the_old_list() {
-    let relay = Relay::start();
-    let (alice_phone, alice_laptop, bob_phone) =
-        (Cli::new("alice_phone"), Cli::new("alice_laptop"), Cli::new("bob_phone"));
-    let alice = alice_phone.init_phone(&relay);
-    let bob = bob_phone.init_phone(&relay);
-    link(&alice_phone, &alice_laptop, &relay);
+    let World { relay, alice, bob, alice_phone, bob_phone, .. } = world("alice_laptop");
     // The relay keeps everything as it is before alice removes her laptop...
     let (relay, before) = relay.restart_with_snapshot();
     alice_phone.ok(&["unlink", "1"]);
@@ -221,12 +226,7 @@ fn a_split_view_of_alices_devices_is_seen_by_alice_when_bob_writes_with_the_old_
 
 #[test]
 fn a_relay_hiding_alices_newer_list_from_bob_is_seen_by_bob_when_alice_writes() {
-    let relay = Relay::start();
-    let (alice_phone, alice_laptop, bob_phone) =
-        (Cli::new("alice_phone"), Cli::new("alice_laptop"), Cli::new("bob_phone"));
-    let alice = alice_phone.init_phone(&relay);
-    let bob = bob_phone.init_phone(&relay);
-    link(&alice_phone, &alice_laptop, &relay);
+    let World { relay, alice, bob, alice_phone, bob_phone, .. } = world("alice_laptop");
     let with_laptop = evil::saved_list(relay.data.path(), &alice);
     alice_phone.ok(&["unlink", "1"]);
     alice_phone.ok(&["contacts", "add", &bob]);

@@ -228,8 +228,13 @@ pub async fn wait_for_text(client: &Client, id: &str, needle: &str) {
     .await
 }
 
+/// Every element with `data-testid` = `id`. A re-render while WebDriver collects them makes the
+/// answer stale: then they are looked up again (bounded).
 pub async fn all_testid(client: &Client, id: &str) -> Vec<fantoccini::elements::Element> {
-    client.find_all(Locator::Css(&format!("[data-testid=\"{id}\"]"))).await.expect("find_all")
+    poll_until(&format!("every [data-testid={id}]"), || async {
+        client.find_all(Locator::Css(&format!("[data-testid=\"{id}\"]"))).await.map_err(|e| e.to_string())
+    })
+    .await
 }
 
 /// Saves a screenshot as a test artefact and returns the PNG.

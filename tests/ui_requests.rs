@@ -15,6 +15,23 @@ use tandem_tests::ui::{
     wait_testid,
 };
 
+/// alice_desktop's real window, linked by alice_phone with the link text the window shows; tall
+/// enough for the messages and the bar under them in one screenshot. The driver must outlive the
+/// window.
+async fn linked_desktop(relay: &Relay, alice_phone: &Cli) -> (Driver, Client, tempfile::TempDir) {
+    let profile = tempfile::tempdir().unwrap();
+    let profile_arg = profile.path().to_str().unwrap().to_owned();
+    let args = ["--relay", relay.url.as_str(), "--profile", profile_arg.as_str(), "--name", "alice_desktop"];
+    let driver = Driver::start();
+    let window = driver.launch(&args).await;
+    window.set_window_size(1100, 940).await.unwrap();
+    wait_testid(&window, "screen-linking").await;
+    let uri = testid_text(&window, "link-text").await;
+    alice_phone.ok(&["link", "--yes", uri.trim()]);
+    wait_testid(&window, "screen-linked").await;
+    (driver, window, profile)
+}
+
 /// Clicks the chat list's row of `chat_id` once it is listed (looked up again if a re-render
 /// replaced it).
 async fn open_chat_row(window: &Client, chat_id: &str) {
@@ -58,19 +75,7 @@ async fn a_strangers_message_is_a_request_until_accepted_and_a_blocked_one_can_b
     let alice = alice_phone.init_phone(&relay);
     let mallory = Cli::new("mallory");
     let mallory_id = mallory.init_phone(&relay);
-    let profile = tempfile::tempdir().unwrap();
-    let profile_arg = profile.path().to_str().unwrap().to_owned();
-    let args = ["--relay", relay.url.as_str(), "--profile", profile_arg.as_str(), "--name", "alice_desktop"];
-    let driver = Driver::start();
-    let window = driver.launch(&args).await;
-    // Tall enough for the messages and the bar under them in one screenshot.
-    window.set_window_size(1100, 940).await.unwrap();
-
-    // alice_desktop is linked by alice_phone, with the link text the window shows.
-    wait_testid(&window, "screen-linking").await;
-    let uri = testid_text(&window, "link-text").await;
-    alice_phone.ok(&["link", "--yes", uri.trim()]);
-    wait_testid(&window, "screen-linked").await;
+    let (_driver, window, _profile) = linked_desktop(&relay, &alice_phone).await;
     wait_gone(&window, "connection").await; // online
 
     // mallory, whom alice never added, writes: the chat shows up marked as a request.
@@ -153,16 +158,7 @@ async fn a_relays_unproven_logout_only_locks_the_window() {
     let alice = alice_phone.init_phone(&relay);
     let mallory = Cli::new("mallory");
     let mallory_id = mallory.init_phone(&relay);
-    let profile = tempfile::tempdir().unwrap();
-    let profile_arg = profile.path().to_str().unwrap().to_owned();
-    let args = ["--relay", relay.url.as_str(), "--profile", profile_arg.as_str(), "--name", "alice_desktop"];
-    let driver = Driver::start();
-    let window = driver.launch(&args).await;
-    window.set_window_size(1100, 940).await.unwrap();
-    wait_testid(&window, "screen-linking").await;
-    let uri = testid_text(&window, "link-text").await;
-    alice_phone.ok(&["link", "--yes", uri.trim()]);
-    wait_testid(&window, "screen-linked").await;
+    let (_driver, window, profile) = linked_desktop(&relay, &alice_phone).await;
     mallory.ok(&["send", "--to", &alice, "hi alice, it's mallory"]);
     open_chat_row(&window, &mallory_id).await;
     click_testid(&window, "request-accept").await;

@@ -28,17 +28,35 @@ pub fn run() -> std::process::ExitCode {
         let _ = std::fs::create_dir_all(&p);
         std::fs::canonicalize(&p).or_else(|_| std::path::absolute(&p)).unwrap_or(p)
     });
-    let mut single_instance = tauri_plugin_single_instance::Builder::new().callback(|app, argv, _cwd| {
+    // Per OS (README, "One instance per profile"): Linux names the plugin's D-Bus name after the
+    // profile; Windows and macOS, where the plugin can only use the app's identifier, claim a
+    // profile given on the command line with a named pipe or a socket of its own (instance.rs).
+    let mut single_instance = Some(tauri_plugin_single_instance::Builder::new().callback(|app, argv, _cwd| {
         links::second_start(app, options::Options::link_in(argv));
-    });
+    }));
     let mut window_state = tauri_plugin_window_state::Builder::new().with_state_flags(window_state::FLAGS);
+    let mut profile_instance = None;
     if let Some(profile) = &options.profile {
-        single_instance = single_instance.dbus_id(tandem_client::desktop::instance_id(profile));
+        let id = tandem_client::desktop::instance_id(profile);
+        if cfg!(target_os = "linux") {
+            single_instance = single_instance.map(|s| s.dbus_id(id));
+        } else {
+            single_instance = None;
+            let args: Vec<String> = std::env::args().collect();
+            match tauri::async_runtime::block_on(tandem_client::desktop::instance::claim(&id, &args)) {
+                Ok(Some(listener)) => profile_instance = Some(listener),
+                Ok(None) => return std::process::ExitCode::SUCCESS,
+                Err(e) => eprintln!("warning: could not check for another Tandem on this profile: {e}"),
+            }
+        }
         window_state = window_state.with_filename(profile.join("window-state.json").to_string_lossy());
     }
     let first_link = options.link.clone();
-    let result = tauri::Builder::default()
-        .plugin(single_instance.build())
+    let mut builder = tauri::Builder::default();
+    if let Some(single_instance) = single_instance {
+        builder = builder.plugin(single_instance.build());
+    }
+    let result = builder
         .plugin(tauri_plugin_deep_link::init())
         .plugin(window_state.build())
         .plugin(tauri_plugin_notification::init())
@@ -54,7 +72,9 @@ pub fn run() -> std::process::ExitCode {
         .setup(move |app| {
             let profile_dir = match options.profile {
                 Some(dir) => dir,
-                None => app.path().app_data_dir()?.join("profile"),
+                // The device's own data stays on this machine: %LOCALAPPDATA% on Windows, not
+                // the roaming %APPDATA%; the same folder as app_data_dir on macOS and Linux.
+                None => app.path().app_local_data_dir()?.join("profile"),
             };
             let config = DesktopConfig {
                 relay_url: options.relay,
@@ -66,6 +86,9 @@ pub fn run() -> std::process::ExitCode {
             let desktop: Arc<DesktopApp> = tauri::async_runtime::block_on(async move { DesktopApp::start(config) });
             app.manage(Arc::clone(&desktop));
             links::follow(app.handle(), &desktop, first_link);
+            if let Some(listener) = profile_instance {
+                links::serve_second_starts(app.handle(), listener);
+            }
             tray::start(app.handle(), &desktop);
             title::start(app.handle(), &desktop);
             webkit::keep_small(app.handle());

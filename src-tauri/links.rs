@@ -1,6 +1,7 @@
 //! tandem:// links reach the core from the command line: the first start's, or a second
-//! start's handed over by the single-instance plugin (Linux, Windows); on macOS the system
-//! delivers them through the deep-link plugin.
+//! start's handed over by the single-instance plugin (Linux, Windows) or, for a profile given
+//! with `--profile` on Windows and macOS, by the profile's own pipe or socket; on macOS the
+//! system delivers them through the deep-link plugin.
 
 use std::sync::Arc;
 
@@ -30,6 +31,23 @@ pub fn follow(app: &AppHandle, desktop: &Arc<DesktopApp>, first: Option<String>)
     app.deep_link().on_open_url(move |event| {
         for url in event.urls() {
             open(&desktop, url.to_string());
+        }
+    });
+}
+
+/// Windows and macOS, `--profile`: the other starts of this profile, handed over through its
+/// pipe or socket (tandem_client::desktop::instance).
+pub fn serve_second_starts(app: &AppHandle, mut listener: tandem_client::desktop::instance::Listener) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match listener.next().await {
+                Ok(argv) => second_start(&app, crate::options::Options::link_in(argv)),
+                Err(e) => {
+                    tracing::warn!("other starts of this profile are no longer heard: {e}");
+                    return;
+                }
+            }
         }
     });
 }

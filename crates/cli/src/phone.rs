@@ -192,9 +192,21 @@ pub async fn status(home: &Path, out: &Output) -> anyhow::Result<()> {
     };
     let (chats, stored) = (device.chat_list().map_or(0, |c| c.len()), device.message_count().unwrap_or(0));
     let human = format!("{human}\nchats:      {chats} ({stored} messages stored)");
+    // Where the database key is, and whether only this user can open it (mode 0600 in a 0700
+    // folder on Unix, an ACL naming only this user on Windows).
+    let key_file =
+        tandem_client::key_file_status(home).map(|(path, owner_only)| json!({"path": path, "owner_only": owner_only}));
+    let human = match &key_file {
+        Some(k) => format!(
+            "{human}\nkey file:   {} ({})",
+            k["path"].as_str().unwrap_or_default(),
+            if k["owner_only"] == true { "only this user can open it" } else { "OTHER USERS CAN OPEN IT" }
+        ),
+        None => human,
+    };
     out.emit(
         || human,
-        &json!({"info": info, "connection": connection, "linked": device.is_linked(), "inactivity_warning": warning, "history": history, "chats": chats, "messages_stored": stored}),
+        &json!({"info": info, "connection": connection, "linked": device.is_linked(), "inactivity_warning": warning, "history": history, "chats": chats, "messages_stored": stored, "key_file": key_file}),
     );
     Ok(())
 }

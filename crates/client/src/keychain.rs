@@ -53,8 +53,14 @@ fn init_keychain() -> Result<()> {
 
 fn keychain_entry(profile_id: &str) -> Result<Entry> {
     init_keychain()?;
-    Entry::new(KEYCHAIN_SERVICE, &format!("db-key:{profile_id}"))
-        .map_err(|e| ClientError::KeychainUnavailable(e.to_string()))
+    let user = format!("db-key:{profile_id}");
+    // Windows: the Credential Manager's default ("Enterprise") roams with a roaming user profile
+    // to the user's other machines; this device's key stays on this machine ("Local").
+    #[cfg(windows)]
+    let entry = Entry::new_with_modifiers(KEYCHAIN_SERVICE, &user, &[("persistence", "Local")].into());
+    #[cfg(not(windows))]
+    let entry = Entry::new(KEYCHAIN_SERVICE, &user);
+    entry.map_err(|e| ClientError::KeychainUnavailable(e.to_string()))
 }
 
 fn keychain_error(e: KeyringError) -> ClientError {
@@ -131,6 +137,17 @@ pub fn keychain_has_key(profile_id: &str) -> Result<bool> {
     }
 }
 
+/// The key file of a `KeyStorage::File` profile, and whether only its owner can open it (the
+/// file and its folder), if it exists.
+pub fn key_file_status(dir: &Path) -> Option<(PathBuf, bool)> {
+    let path = key_file(dir);
+    let folder = path.parent()?;
+    path.exists().then(|| {
+        let private = [path.as_path(), folder].iter().all(|p| crate::owner_only::is_restricted(p).unwrap_or(false));
+        (path.clone(), private)
+    })
+}
+
 fn key_file(dir: &Path) -> PathBuf {
     dir.join("keys").join("db.key")
 }
@@ -139,7 +156,8 @@ pub(crate) fn folder_error(path: &Path, e: std::io::Error) -> ClientError {
     ClientError::ProfileFolder { path: path.display().to_string(), reason: e.to_string() }
 }
 
-/// Writes a file only its owner can read (0600 in a 0700 folder on Unix).
+/// Writes a file only its owner can read (0600 in a 0700 folder on Unix; on Windows a protected
+/// ACL naming only the current user, on the file and its folder: see `owner_only`).
 pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
     let parent = path.parent().unwrap_or(Path::new("."));
@@ -148,10 +166,17 @@ pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
     builder.create(parent).map_err(|e| folder_error(parent, e))?;
+    // Windows: the folder's and the file's ACLs (there are no mode bits); no-ops on Unix, whose
+    // modes were set at creation.
+    #[cfg(windows)]
+    crate::owner_only::restrict(parent).map_err(|e| folder_error(parent, e))?;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let mut file = options.open(path).map_err(|e| folder_error(path, e))?;
+    // Set while the file is still empty, before the key is written.
+    #[cfg(windows)]
+    crate::owner_only::restrict(path).map_err(|e| folder_error(path, e))?;
     file.write_all(bytes).and_then(|()| file.sync_all()).map_err(|e| folder_error(path, e))
 }

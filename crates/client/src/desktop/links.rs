@@ -70,7 +70,8 @@ pub fn stays_in_app(url: &url::Url) -> bool {
 }
 
 /// The name one running instance of the app holds for a profile folder given on the command
-/// line (a second start with the same folder hands its link over and quits). The default
+/// line (a second start with the same folder hands its link over and quits): a D-Bus name on
+/// Linux, a named pipe or socket on Windows and macOS ([`super::instance`]). The default
 /// profile uses the app's identifier.
 pub fn instance_id(profile_dir: &std::path::Path) -> String {
     // The caller passes the folder's canonical path (one folder, one name).

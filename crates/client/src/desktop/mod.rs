@@ -4,6 +4,7 @@
 
 mod chats;
 mod info;
+pub mod instance;
 mod links;
 mod requests;
 mod view;

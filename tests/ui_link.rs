@@ -65,6 +65,8 @@ async fn alice_desktop_window_links_by_qr_and_shows_the_account() {
     wait_testid(&window, "screen-linked").await;
     let shown_account = testid_text(&window, "linked-account").await;
     assert_eq!(shown_account.trim(), account);
+    // The devices sit at the foot of the chat list, closed until opened.
+    click_testid(&window, "devices-toggle").await;
     let rows = all_testid(&window, "device-row").await;
     assert_eq!(rows.len(), 2);
     let listed = testid_text(&window, "device-list").await;

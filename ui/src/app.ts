@@ -155,6 +155,8 @@ export function createApp(root: HTMLElement, backend: Backend, opts: AppOptions 
         afterMount: (fn) => mounted.push(fn),
       };
       showScreen(renderScreen(view, ctx), mounted);
+      // The linked screen fills the window (its panes scroll on their own); the others are pages.
+      root.dataset["screen"] = view.screen;
       footerLine.replaceChildren(
         `This computer: ${view.device_name}`,
         el("span", { class: "sep", attrs: { "aria-hidden": "true" } }, " · "),
@@ -183,6 +185,7 @@ export function createApp(root: HTMLElement, backend: Backend, opts: AppOptions 
       ui.shortcuts = null;
       screenTimers.clear();
       showScreen(renderFatal(error));
+      root.dataset["screen"] = "fatal";
       document.title = "Tandem";
       announce(FATAL_HEADING);
     },

@@ -219,11 +219,16 @@ describe("conversation", () => {
 });
 
 describe("linked screen layout", () => {
-  it("keeps the devices in a details section that stays collapsed once closed", () => {
+  it("keeps the devices in a details section under the chat list, closed until opened, as the user left it", () => {
     const { app } = mount(chatView([]));
     const section = byTestId<HTMLDetailsElement>("devices-section");
     expect(section.tagName).toBe("DETAILS");
-    expect(section.open).toBe(true);
+    expect(section.closest(".chat-sidebar")).not.toBeNull();
+    expect(section.open).toBe(false);
+    section.open = true;
+    section.dispatchEvent(new Event("toggle"));
+    app.render({ ...chatView([]), device_name: "Renamed laptop" });
+    expect(byTestId<HTMLDetailsElement>("devices-section").open).toBe(true);
     expect(section.querySelector("summary")?.textContent).toBe("Devices on this account");
     expect(queryTestId("device-list", section)).not.toBeNull();
     expect(queryTestId("refresh-devices", section)).not.toBeNull();

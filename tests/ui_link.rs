@@ -6,8 +6,8 @@ use tandem_tests::actors::{Cli, Relay};
 use tandem_tests::notifications::Notifications;
 use tandem_tests::tray::Tray;
 use tandem_tests::ui::{
-    Driver, all_testid, click_testid, hand_over_link, native_window_titles, poll_until, screenshot, testid_text,
-    type_testid, wait_for_text, wait_gone, wait_testid,
+    Driver, all_testid, click_testid, hand_over_link, native_window_titles, open_chat_id, poll_until, screenshot,
+    testid_text, type_testid, wait_for_text, wait_gone, wait_testid,
 };
 
 /// A small PNG photo in `dir`.
@@ -196,8 +196,8 @@ async fn alice_desktop_window_links_by_qr_and_shows_the_account() {
     let link = format!("tandem://chat?id={carol}");
     assert!(hand_over_link(&args, &link).success(), "the second start hands the link over and quits");
     poll_until("the link to open carol's chat", || async {
-        let open = testid_text(&window, "conversation-chat-id").await;
-        if open.contains(&carol) { Ok(()) } else { Err(open) }
+        let open = open_chat_id(&window).await;
+        if open == carol { Ok(()) } else { Err(open) }
     })
     .await;
     // A linking code is for a phone: the window says so instead.

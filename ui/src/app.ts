@@ -2,6 +2,7 @@ import type { Backend } from "./backend";
 import { TimerScope, type RenderContext } from "./context";
 import { el } from "./dom";
 import { toAppError } from "./errors";
+import { namesOf } from "./format";
 import { newMessageNotices } from "./notifications";
 import { applyTheme, loadNotifications, loadTheme } from "./prefs";
 import { holdRendersWhilePressed } from "./renderHold";
@@ -152,6 +153,7 @@ export function createApp(root: HTMLElement, backend: Backend, opts: AppOptions 
         now,
         every: (ms, fn) => screenTimers.every(ms, fn),
         ui,
+        names: namesOf(view),
         afterMount: (fn) => mounted.push(fn),
       };
       showScreen(renderScreen(view, ctx), mounted);

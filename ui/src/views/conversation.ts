@@ -1,5 +1,6 @@
 import type { RenderContext } from "../context";
 import { el } from "../dom";
+import { nameOf } from "../format";
 import type { OpenChat } from "../types";
 import { acceptDrops, dropHint } from "./attachments";
 import { renderChatInfo } from "./chatInfo";
@@ -42,13 +43,16 @@ export function renderConversation(chat: OpenChat | null, ctx: RenderContext, bl
   }
   const history = renderHistoryBar(chat, ctx);
   const messages = renderMessageList(chat, ctx);
+  // At the top of the scrolled list, not above it: "Start of the chat history" (or "Load older
+  // messages") scrolls away while the user reads today's messages.
+  messages.node.prepend(history.node);
   const info = renderChatInfo(chat.chat_id, ctx);
   const hint = dropHint();
   const title = el(
     "h2",
     { class: "conversation-title", testid: "conversation-title", attrs: { id: "conversation-title" } },
     ...(chat.title === null
-      ? ["Chat with ", el("code", { class: "account-id", testid: "conversation-chat-id" }, chat.chat_id)]
+      ? [el("span", { testid: "conversation-name" }, nameOf(chat.chat_id, ctx.names))]
       : [
           el("span", { testid: "conversation-group-name" }, chat.title),
           el("span", { class: "muted conversation-members", testid: "conversation-members" }, ` · group of ${chat.members.length}`),
@@ -63,7 +67,6 @@ export function renderConversation(chat: OpenChat | null, ctx: RenderContext, bl
       title,
       el("div", { class: "conversation-tools" }, info.openButton, renderChatMenu(chat, ctx, () => info.openButton.click())),
     ),
-    history.node,
     messages.node,
     chat.messages.length === 0 && el("p", { class: "muted", testid: "no-messages" }, "No messages yet."),
     gate === null ? c.node : gate.node,

@@ -236,9 +236,10 @@ export function renderLinked(view: View, ctx: RenderContext): HTMLElement {
     el(
       "div",
       { class: "chat-layout" },
-      el("div", { class: "chat-sidebar" }, lockedBar?.node, newChat.node, chats.node, devicesSection(linked, ctx)),
+      el("div", { class: "chat-sidebar" }, lockedBar?.node, newChat.node, chats.node),
       conversation.node,
     ),
+    devicesSection(linked, ctx),
     viewer.node,
     linkConfirm.node,
   );

@@ -5,7 +5,9 @@
 
 use tandem_tests::actors::{Cli, Relay, STEP};
 use tandem_tests::process::Running;
-use tandem_tests::ui::{Driver, all_testid, poll_until, screenshot, testid_text, wait_for_text, wait_testid};
+use tandem_tests::ui::{
+    Driver, all_testid, open_chat_id, poll_until, screenshot, testid_text, wait_for_text, wait_open_chat, wait_testid,
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn alice_desktop_syncs_history_searches_opens_a_photo_and_is_unlinked() {
@@ -62,7 +64,7 @@ async fn alice_desktop_syncs_history_searches_opens_a_photo_and_is_unlinked() {
 
     // Scrolling to the top of a 300-message chat reaches its first message: the list asks the
     // core for the oldest window as the user scrolls.
-    let chat_id = testid_text(&window, "conversation-chat-id").await;
+    let chat_id = open_chat_id(&window).await;
     let lines = alice_phone.ok(&["--json", "messages", "--chat", chat_id.trim()]);
     let first: serde_json::Value = serde_json::from_str(lines.lines().next().unwrap()).unwrap();
     let first_id = first["message"]["message_id"].as_str().unwrap().to_owned();
@@ -94,7 +96,7 @@ async fn alice_desktop_syncs_history_searches_opens_a_photo_and_is_unlinked() {
             let row = window.find(fantoccini::Locator::Css(&row)).await.map_err(|e| e.to_string())?;
             row.click().await.map_err(|e| e.to_string())?;
             // The photos counted are that chat's, not the one shown before.
-            wait_for_text(&window, "conversation-chat-id", chat).await;
+            wait_open_chat(&window, chat).await;
             if !all_testid(&window, "message-image").await.is_empty() {
                 return Ok(i);
             }

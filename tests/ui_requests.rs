@@ -12,7 +12,7 @@ use tandem_tests::actors::{Cli, Relay};
 use tandem_tests::talk::chat;
 use tandem_tests::ui::{
     Driver, all_testid, click_testid, poll_until, screenshot, testid_text, type_testid, wait_for_text, wait_gone,
-    wait_testid,
+    wait_open_chat, wait_testid,
 };
 
 /// alice_desktop's real window, linked by alice_phone with the link text the window shows; tall
@@ -41,7 +41,7 @@ async fn open_chat_row(window: &Client, chat_id: &str) {
         row.click().await.map_err(|e| e.to_string())
     })
     .await;
-    wait_for_text(window, "conversation-chat-id", chat_id).await;
+    wait_open_chat(window, chat_id).await;
 }
 
 /// Whether the chat list's row of `chat_id` carries the "Message request" mark.

@@ -228,6 +228,25 @@ pub async fn wait_for_text(client: &Client, id: &str, needle: &str) {
     .await
 }
 
+/// The id of the chat open in the window (the conversation's `data-chat-id`: the header shows
+/// the contact's name or a short id, never the whole id).
+pub async fn open_chat_id(client: &Client) -> String {
+    poll_until("the open conversation's chat id", || async {
+        let conv = client.find(Locator::Css("[data-testid=\"conversation\"]")).await.map_err(|e| e.to_string())?;
+        conv.attr("data-chat-id").await.map_err(|e| e.to_string())?.ok_or_else(|| "no data-chat-id".to_owned())
+    })
+    .await
+}
+
+/// Waits until the chat open in the window is `chat_id`.
+pub async fn wait_open_chat(client: &Client, chat_id: &str) {
+    poll_until(&format!("chat {chat_id} open"), || async {
+        let open = open_chat_id(client).await;
+        if open == chat_id { Ok(()) } else { Err(open) }
+    })
+    .await
+}
+
 /// Every element with `data-testid` = `id`. A re-render while WebDriver collects them makes the
 /// answer stale: then they are looked up again (bounded).
 pub async fn all_testid(client: &Client, id: &str) -> Vec<fantoccini::elements::Element> {

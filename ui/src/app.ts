@@ -2,6 +2,7 @@ import type { Backend } from "./backend";
 import { TimerScope, type RenderContext } from "./context";
 import { el } from "./dom";
 import { toAppError } from "./errors";
+import { namesOf } from "./format";
 import { newMessageNotices } from "./notifications";
 import { applyTheme, loadNotifications, loadTheme } from "./prefs";
 import { holdRendersWhilePressed } from "./renderHold";
@@ -152,9 +153,12 @@ export function createApp(root: HTMLElement, backend: Backend, opts: AppOptions 
         now,
         every: (ms, fn) => screenTimers.every(ms, fn),
         ui,
+        names: namesOf(view),
         afterMount: (fn) => mounted.push(fn),
       };
       showScreen(renderScreen(view, ctx), mounted);
+      // The linked screen fills the window (its panes scroll on their own); the others are pages.
+      root.dataset["screen"] = view.screen;
       footerLine.replaceChildren(
         `This computer: ${view.device_name}`,
         el("span", { class: "sep", attrs: { "aria-hidden": "true" } }, " · "),
@@ -183,6 +187,7 @@ export function createApp(root: HTMLElement, backend: Backend, opts: AppOptions 
       ui.shortcuts = null;
       screenTimers.clear();
       showScreen(renderFatal(error));
+      root.dataset["screen"] = "fatal";
       document.title = "Tandem";
       announce(FATAL_HEADING);
     },

@@ -10,6 +10,8 @@ export interface RenderContext {
   every(ms: number, fn: () => void): void;
   /** App-level state that survives re-renders (drafts, pending commands). */
   ui: UiState;
+  /** Contacts' names by account id (format.ts nameOf): names, not ids, wherever the user reads. */
+  names: ReadonlyMap<string, string>;
   /** Runs `fn` once the rendered screen is in the document (for layout: scrolling). */
   afterMount(fn: () => void): void;
 }

@@ -1,4 +1,20 @@
-import type { DeviceKind } from "./types";
+import type { DeviceKind, View } from "./types";
+
+/** An account id shortened for reading ("abcdefgh…"): the full id is in Chat info, for copying. */
+export function shortId(id: string): string {
+  return id.length > 10 ? `${id.slice(0, 8)}…` : id;
+}
+
+/** Contacts' names by account id: the name saved for them (synced), from the chat list. */
+export function namesOf(view: View): ReadonlyMap<string, string> {
+  const chats = view.linked?.chats ?? [];
+  return new Map(chats.filter((c) => !c.group && c.title !== null).map((c) => [c.chat_id, c.title ?? ""]));
+}
+
+/** What the user reads for an account: its contact name, else a short id. */
+export function nameOf(id: string, names: ReadonlyMap<string, string>): string {
+  return names.get(id) ?? shortId(id);
+}
 
 /** Whole seconds until `atMs`, rounded up, never negative. */
 export function secondsUntil(atMs: number, nowMs: number): number {

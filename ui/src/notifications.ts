@@ -1,6 +1,7 @@
 // Desktop notifications for new messages: which View changes deserve one. Only a message that
 // arrived live (not history being imported, not this user's own), in a chat that is not muted or
 // archived, and not the chat in front of the user. Text only: the system shows it as plain text.
+import { shortId } from "./format";
 import type { ChatSummary, View } from "./types";
 
 /** Messages sent longer ago than this arrived as history, not live. */
@@ -34,7 +35,7 @@ export function newMessageNotices(prev: View | null, next: View, inFront: string
     if (old !== undefined && (lastKey(old) === lastKey(chat) || (old.last_message?.sent_ms ?? 0) >= m.sent_ms)) continue;
     if (now - m.sent_ms > LIVE_WITHIN_MS) continue;
     const body = m.body.replace(/\s+/g, " ").trim().slice(0, BODY_CHARS);
-    out.push({ chatId: chat.chat_id, title: chat.title ?? chat.chat_id, body: body === "" ? "Photo" : body });
+    out.push({ chatId: chat.chat_id, title: chat.title ?? shortId(chat.chat_id), body: body === "" ? "Photo" : body });
   }
   return out;
 }

@@ -151,15 +151,16 @@ export class UiState {
   readonly newChat: NewChatState = { text: "", busy: false, error: "" };
   /** Error from openChat, shown under the chat list; "" for none. */
   chatListError = "";
-  devicesOpen = true;
-  /** The archived chats are shown. */
-  showArchived = false;
+  devicesOpen = false; // the devices section at the foot of the chat list
+  /** The open chat's overflow menu is open; why its last change failed ("" for none). */
+  chatMenuOpen = false;
+  chatActionError = "";
+  showArchived = false; // the archived chats are shown
   /** The "log out of this desktop" confirmation is showing. */
   confirmingLogOut = false;
   /** Error from logOut, shown beside the button; "" for none. */
   logOutError = "";
-  /** The Settings panel is open. */
-  settingsOpen = false;
+  settingsOpen = false; // the Settings panel
   readonly profile: ProfileState = { draft: null, busy: false, error: "", saved: false };
   readonly historyRange: HistoryRangeState = { pending: null, error: "", uri: "" };
   readonly search: SearchState = { query: "", results: null, busy: false, error: "", timer: null, seq: 0 };
@@ -251,6 +252,10 @@ export class UiState {
    * the image viewer and the info panel of another chat.
    */
   setOpenChat(chatId: string | null): void {
+    if (this.openChatId !== chatId) {
+      this.chatMenuOpen = false;
+      this.chatActionError = "";
+    }
     this.openChatId = chatId;
     if (this.chatInfo !== null && this.chatInfo.chatId !== chatId) this.chatInfo = null;
     for (const st of this.images.values()) if (st.chatId !== chatId) st.waiting = false;

@@ -37,7 +37,9 @@ describe("chat list", () => {
     const r = rows();
     expect(r.map((b) => b.tagName)).toEqual(["BUTTON", "BUTTON", "BUTTON"]);
     expect(r.map((b) => b.getAttribute("data-chat-id"))).toEqual([CHAT_A, CHAT_B, "2222222222222222"]);
-    expect(r.map((b) => byTestId("chat-row-id", b).textContent)).toEqual([CHAT_A, CHAT_B, "2222222222222222"]);
+    // Names, not ids: a chat without a saved name shows a short id (the full one on hover, in Chat info).
+    expect(r.map((b) => byTestId("chat-row-id", b).textContent)).toEqual(["abcdefgh…", "qrstuvwx…", "22222222…"]);
+    expect(r.map((b) => byTestId("chat-row-id", b).title)).toEqual([CHAT_A, CHAT_B, "2222222222222222"]);
     expect(r.map((b) => byTestId("chat-row-preview", b).textContent)).toEqual([
       "You: See you tomorrow",
       "Hi there",
@@ -69,15 +71,20 @@ describe("chat list", () => {
     expect(byTestId("chat-row-preview").textContent).toBe(evil);
   });
 
-  it("clicking a row calls openChat with its id and keeps focus on that row", async () => {
+  it("clicking a row calls openChat with its id and puts the cursor in that chat's composer", async () => {
     const backend = fakeBackend();
-    const { app } = mount(chatView(chats), backend);
+    const { app } = mount(chatView(chats, openChat(CHAT_A)), backend);
     rows()[1]?.focus();
     rows()[1]?.click();
     await flush();
     expect(backend.openChat).toHaveBeenCalledWith(CHAT_B);
     app.render(chatView(chats, openChat(CHAT_B)));
-    expect(document.activeElement).toBe(rows()[1]);
+    expect(document.activeElement).toBe(byTestId("composer-input"));
+    expect(byTestId("conversation").dataset["chatId"]).toBe(CHAT_B);
+    // Clicking the chat that is open already puts the cursor back too.
+    rows()[1]?.focus();
+    rows()[1]?.click();
+    expect(document.activeElement).toBe(byTestId("composer-input"));
   });
 
   it("shows a failing openChat under the list", async () => {
@@ -131,10 +138,10 @@ describe("new chat form", () => {
   });
 
   it.each([
-    ["invalid_data", "Bad base32.", "That is not an account id."],
-    ["relay_unreachable", "Timed out.", "Can't reach the relay."],
-    ["not_found", "No account with this id.", "No account with this id."],
-    ["bad_signature", "The device list signature is wrong.", "The device list signature is wrong."],
+    ["invalid_data", "Bad base32.", "That is not an account id. An account id is 16 letters and digits: check it and try again."],
+    ["relay_unreachable", "Timed out.", "Can't reach the relay. Check your connection, then try again."],
+    ["not_found", "no such account", "No account has that id. Check it and try again."],
+    ["bad_signature", "The device list signature is wrong.", "Couldn't start the chat: The device list signature is wrong."],
   ])("shows error code %s inline", async (code, msg, shown) => {
     const backend = fakeBackend();
     backend.addContact.mockRejectedValue(new AppError(code, msg));
@@ -171,7 +178,8 @@ describe("conversation", () => {
 
   it("renders the messages oldest first with state, direction and status line", () => {
     mount(chatView([chatSummary(CHAT_A)], openChat(CHAT_A, messages)));
-    expect(byTestId("conversation-chat-id").textContent).toBe(CHAT_A);
+    expect(byTestId("conversation-name").textContent).toBe("abcdefgh…");
+    expect(byTestId("conversation").dataset["chatId"]).toBe(CHAT_A);
     const list = byTestId("message-list");
     expect(list.getAttribute("role")).toBe("log");
     expect(list.getAttribute("aria-live")).toBe("polite");
@@ -219,11 +227,16 @@ describe("conversation", () => {
 });
 
 describe("linked screen layout", () => {
-  it("keeps the devices in a details section that stays collapsed once closed", () => {
+  it("keeps the devices in a details section under the chat list, closed until opened, as the user left it", () => {
     const { app } = mount(chatView([]));
     const section = byTestId<HTMLDetailsElement>("devices-section");
     expect(section.tagName).toBe("DETAILS");
-    expect(section.open).toBe(true);
+    expect(section.closest(".chat-sidebar")).not.toBeNull();
+    expect(section.open).toBe(false);
+    section.open = true;
+    section.dispatchEvent(new Event("toggle"));
+    app.render({ ...chatView([]), device_name: "Renamed laptop" });
+    expect(byTestId<HTMLDetailsElement>("devices-section").open).toBe(true);
     expect(section.querySelector("summary")?.textContent).toBe("Devices on this account");
     expect(queryTestId("device-list", section)).not.toBeNull();
     expect(queryTestId("refresh-devices", section)).not.toBeNull();
@@ -251,13 +264,14 @@ describe("group chats", () => {
     expect(byTestId("conversation-group-name").textContent).toBe(evilName);
     expect(byTestId("conversation-members").textContent).toContain("group of 3");
     const senders = [...document.querySelectorAll('[data-testid="message-sender"]')].map((e) => e.textContent);
-    expect(senders).toEqual(["bobbbbbbbbbbbbbb"]);
+    expect(senders).toEqual(["bobbbbbb…"]);
   });
 
   it("shows no sender line in a chat with one account", () => {
     mount(chatView([chatSummary(CHAT_A)], openChat(CHAT_A, [message()])));
     expect(queryTestId("message-sender")).toBeNull();
-    expect(byTestId("conversation-chat-id").textContent).toBe(CHAT_A);
+    expect(byTestId("conversation-name").textContent).toBe("abcdefgh…");
+    expect(byTestId("conversation").dataset["chatId"]).toBe(CHAT_A);
   });
 });
 
@@ -291,7 +305,8 @@ describe("chat history", () => {
     backend.loadOlder.mockImplementation(() => new Promise<void>((resolve) => (done = resolve)));
     mount(chatView([chatSummary(CHAT_A)], openChat(CHAT_A, [message()], { history })), backend);
     const bar = byTestId("history-bar");
-    expect(bar.compareDocumentPosition(byTestId("message-list")) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    // At the top of the scrolled list, so it scrolls away with the oldest messages.
+    expect(byTestId("message-list").firstElementChild).toBe(bar);
     const load = byTestId<HTMLButtonElement>("load-older", bar);
     expect(load.textContent).toBe("Load older messages");
     expect(load.disabled).toBe(false);
@@ -307,6 +322,12 @@ describe("chat history", () => {
     await flush();
     expect(byTestId<HTMLButtonElement>("load-older").disabled).toBe(false);
     expect(byTestId("load-older-error").textContent).toBe("");
+  });
+
+  it("offers nothing older in a brand-new chat (begun here, no messages yet)", () => {
+    mount(chatView([chatSummary(CHAT_A)], openChat(CHAT_A, [], { history: "live" })));
+    expect(queryTestId("load-older")).toBeNull();
+    expect(queryTestId("history-start")).toBeNull();
   });
 
   it("keeps the button disabled across a re-render while the call runs", () => {

@@ -7,8 +7,11 @@ const at = (month: number, day: number, hour: number, minute = 0, year = 2025) =
 const WED_5_NOV = at(10, 5, 15);
 
 function children(): HTMLElement[] {
-  // The spacers standing in for messages outside the window are not part of the layout.
-  return ([...byTestId("message-list").children] as HTMLElement[]).filter((e) => !e.classList.contains("message-spacer"));
+  // The spacers standing in for messages outside the window, and the history bar at the top of
+  // the list, are not part of the layout of days and messages.
+  return ([...byTestId("message-list").children] as HTMLElement[]).filter(
+    (e) => !e.classList.contains("message-spacer") && e.dataset["testid"] !== "history-bar",
+  );
 }
 
 describe("day labels", () => {

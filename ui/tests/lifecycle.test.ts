@@ -169,9 +169,9 @@ describe("synced chat settings", () => {
   it("mutes for 8 hours or a week, besides until unmuted", async () => {
     const backend = fakeBackend();
     mount(linkedView([device()], { chats: [summary(A)], open_chat: open() }), backend);
-    expect(byTestId("chat-mute").textContent).toBe("Mute");
-    expect(byTestId("chat-mute-8h").textContent).toBe("Mute 8 h");
-    expect(byTestId("chat-mute-week").textContent).toBe("Mute 1 week");
+    expect(byTestId("chat-mute").textContent).toBe("Mute always");
+    expect(byTestId("chat-mute-8h").textContent).toBe("Mute for 8 hours");
+    expect(byTestId("chat-mute-week").textContent).toBe("Mute for 1 week");
     expect(queryTestId("chat-unmute")).toBeNull();
     expect(queryTestId("chat-muted-until")).toBeNull();
     byTestId("chat-mute-8h").click();

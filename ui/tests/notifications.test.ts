@@ -29,7 +29,7 @@ describe("notifications for new messages", () => {
   it("notifies the first message of a new chat", () => {
     const C = "cdefghijklmnopqr";
     const after = chatView([...before.linked!.chats, chatSummary(C, msg("hello, it's carol", NOW - 1_000))]);
-    expect(newMessageNotices(before, after, null, NOW)).toEqual([{ chatId: C, title: C, body: "hello, it's carol" }]);
+    expect(newMessageNotices(before, after, null, NOW)).toEqual([{ chatId: C, title: "cdefghij…", body: "hello, it's carol" }]);
   });
 
   it("stays quiet for history being imported and for the first view", () => {

@@ -1,3 +1,4 @@
+import { shortId } from "../format";
 import type { ChatMessage, Linked, OpenChat, View } from "../types";
 
 /** Longest message body read out by the announcer. */
@@ -48,7 +49,7 @@ export function messageAnnouncement(prev: View | null, next: View): string | nul
     const last = chat.last_message;
     if ((atNewest && chat.chat_id === openB?.chat_id) || last === null || last.outgoing) continue;
     const before = a.chats.find((c) => c.chat_id === chat.chat_id)?.last_message ?? null;
-    if (JSON.stringify(before) !== JSON.stringify(last)) parts.push(`New message from ${chat.chat_id}`);
+    if (JSON.stringify(before) !== JSON.stringify(last)) parts.push(`New message from ${chat.title ?? shortId(chat.chat_id)}`);
   }
   return parts.length > 0 ? parts.join(". ") : null;
 }

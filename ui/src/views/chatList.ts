@@ -1,6 +1,7 @@
 import type { RenderContext } from "../context";
 import { append, button, el } from "../dom";
 import { toAppError } from "../errors";
+import { shortId } from "../format";
 import type { ChatHistory, ChatSummary, Linked } from "../types";
 import { openChatFrom } from "./chatOpen";
 import { renderSearch } from "./search";
@@ -12,11 +13,13 @@ const PREVIEW_CHARS = 120;
 export function addContactErrorText(code: string, message: string): string {
   switch (code) {
     case "invalid_data":
-      return "That is not an account id.";
+      return "That is not an account id. An account id is 16 letters and digits: check it and try again.";
+    case "not_found":
+      return "No account has that id. Check it and try again.";
     case "relay_unreachable":
-      return "Can't reach the relay.";
+      return "Can't reach the relay. Check your connection, then try again.";
     default:
-      return message;
+      return `Couldn't start the chat: ${message}`;
   }
 }
 
@@ -140,7 +143,7 @@ function chatRow(chat: ChatSummary, open: boolean, blocked: boolean, ctx: Render
     "button",
     { class: open ? "chat-row chat-row-open" : "chat-row", testid: "chat-row", attrs },
     chat.title === null
-      ? el("code", { class: "chat-row-id", testid: "chat-row-id" }, chat.chat_id)
+      ? el("span", { class: "chat-row-title", testid: "chat-row-id", attrs: { title: chat.chat_id } }, shortId(chat.chat_id))
       : el("span", { class: "chat-row-title", testid: "chat-row-title" }, chat.title),
     el("span", { class: "chat-row-preview", testid: "chat-row-preview" }, previewText(chat)),
     el(
@@ -157,7 +160,13 @@ function chatRow(chat: ChatSummary, open: boolean, blocked: boolean, ctx: Render
         el("span", { class: "unread-dot", testid: "chat-marked-unread", attrs: { role: "img", "aria-label": "Marked unread" } }),
     ),
   );
-  btn.addEventListener("click", () => openChatFrom(ctx, chat.chat_id));
+  // As in WhatsApp and Signal: the chat opens with the cursor in its composer (typing goes there),
+  // once the View with it arrives (renderConversation), or at once if it is open already.
+  btn.addEventListener("click", () => {
+    const already = ctx.ui.openChatId === chat.chat_id;
+    ctx.ui.focusComposerFor = already ? null : chat.chat_id;
+    openChatFrom(ctx, chat.chat_id, undefined, already ? { focusComposer: true } : undefined);
+  });
   return el("li", {}, btn);
 }
 

@@ -1,11 +1,10 @@
 import type { RenderContext } from "../context";
-import { button, el } from "../dom";
-import { toAppError } from "../errors";
-import { formatDateTime } from "../format";
-import type { ChatAction } from "../backend";
+import { el } from "../dom";
+import { nameOf } from "../format";
 import type { OpenChat } from "../types";
 import { acceptDrops, dropHint } from "./attachments";
 import { renderChatInfo } from "./chatInfo";
+import { renderChatMenu } from "./chatMenu";
 import type { Section } from "./chatList";
 import { renderComposer } from "./composer";
 import { renderHistoryBar } from "./historyBar";
@@ -15,59 +14,6 @@ import { renderBlockedBar, renderRequestBar } from "./requests";
 export { stateLabel } from "./messages";
 
 export const NO_CHAT_TEXT = "Pick a chat or start one with an account id.";
-
-/** Pin, archive and mute: synced to every device of the account. */
-function chatActions(chat: OpenChat, ctx: RenderContext): HTMLElement {
-  const status = el("span", { class: "inline-error", testid: "chat-action-error", attrs: { "aria-live": "polite" } });
-  const act = (label: string, action: ChatAction, testid: string) =>
-    button(label, { testid }, async (btn) => {
-      btn.disabled = true;
-      status.textContent = "";
-      try {
-        await ctx.backend.chatAction(chat.chat_id, action);
-      } catch (e) {
-        status.textContent = `Couldn't change the chat: ${toAppError(e).message}`;
-        btn.disabled = false;
-      }
-    });
-  return el(
-    "div",
-    { class: "row chat-actions", testid: "chat-actions" },
-    chat.pinned ? act("Unpin", "unpin", "chat-unpin") : act("Pin", "pin", "chat-pin"),
-    chat.archived ? act("Unarchive", "unarchive", "chat-unarchive") : act("Archive", "archive", "chat-archive"),
-    ...(chat.muted
-      ? [act("Unmute", "unmute", "chat-unmute"), chat.muted_until_ms !== null && mutedUntil(chat.muted_until_ms)]
-      : [act("Mute", "mute", "chat-mute"), act("Mute 8 h", "mute_8h", "chat-mute-8h"), act("Mute 1 week", "mute_week", "chat-mute-week")]),
-    markUnread(chat.chat_id, ctx, status),
-    status,
-  );
-}
-
-/** "Mark unread": the core closes the chat, so focus goes to its row in the list. */
-function markUnread(chatId: string, ctx: RenderContext, status: HTMLElement): HTMLButtonElement {
-  return button("Mark unread", { testid: "chat-mark-unread" }, async (btn) => {
-    btn.disabled = true;
-    status.textContent = "";
-    try {
-      await ctx.backend.chatAction(chatId, "mark_unread");
-      const active = document.activeElement;
-      if (active === btn || active === null || active === document.body) ctx.ui.refresh({ focusChatRow: chatId });
-    } catch (e) {
-      status.textContent = `Couldn't change the chat: ${toAppError(e).message}`;
-      btn.disabled = false;
-    }
-  });
-}
-
-/** "Muted until Mar 4, 2025, 8:00 PM" for a chat muted for a set time. */
-function mutedUntil(ms: number): HTMLElement {
-  return el(
-    "span",
-    { class: "muted", testid: "chat-muted-until" },
-    "Muted until ",
-    el("time", { attrs: { datetime: new Date(ms).toISOString() } }, formatDateTime(ms)),
-  );
-}
 
 export interface ConversationSection extends Section {
   /** Focuses the composer. */
@@ -97,13 +43,16 @@ export function renderConversation(chat: OpenChat | null, ctx: RenderContext, bl
   }
   const history = renderHistoryBar(chat, ctx);
   const messages = renderMessageList(chat, ctx);
+  // At the top of the scrolled list, not above it: "Start of the chat history" (or "Load older
+  // messages") scrolls away while the user reads today's messages.
+  messages.node.prepend(history.node);
   const info = renderChatInfo(chat.chat_id, ctx);
   const hint = dropHint();
   const title = el(
     "h2",
     { class: "conversation-title", testid: "conversation-title", attrs: { id: "conversation-title" } },
     ...(chat.title === null
-      ? ["Chat with ", el("code", { class: "account-id", testid: "conversation-chat-id" }, chat.chat_id)]
+      ? [el("span", { testid: "conversation-name" }, nameOf(chat.chat_id, ctx.names))]
       : [
           el("span", { testid: "conversation-group-name" }, chat.title),
           el("span", { class: "muted conversation-members", testid: "conversation-members" }, ` · group of ${chat.members.length}`),
@@ -112,9 +61,12 @@ export function renderConversation(chat: OpenChat | null, ctx: RenderContext, bl
   const node = el(
     "section",
     { class: "conversation", testid: "conversation", attrs: { "aria-labelledby": "conversation-title", "data-chat-id": chat.chat_id } },
-    el("div", { class: "conversation-head" }, title, info.openButton),
-    chatActions(chat, ctx),
-    history.node,
+    el(
+      "div",
+      { class: "conversation-head" },
+      title,
+      el("div", { class: "conversation-tools" }, info.openButton, renderChatMenu(chat, ctx, () => info.openButton.click())),
+    ),
     messages.node,
     chat.messages.length === 0 && el("p", { class: "muted", testid: "no-messages" }, "No messages yet."),
     gate === null ? c.node : gate.node,

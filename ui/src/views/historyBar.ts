@@ -44,6 +44,8 @@ export function renderHistoryBar(chat: OpenChat, ctx: RenderContext): Section {
   }
 
   if (!st.busy) st.refocus = false;
+  // A chat that began on this computer and holds nothing yet: there is nothing older to load.
+  if (chat.history === "live" && chat.total_messages === 0) return { node: bar, apply: () => {} };
   // more_on_phone, live (the phone may still hold messages from before linking), or unknown.
   const load = el("button", { testid: "load-older", attrs: { type: "button", "aria-describedby": "load-older-error" } }, "Load older messages");
   // Not role=alert: the screen is rebuilt for every View and a kept error must not be re-announced.

@@ -236,10 +236,9 @@ export function renderLinked(view: View, ctx: RenderContext): HTMLElement {
     el(
       "div",
       { class: "chat-layout" },
-      el("div", { class: "chat-sidebar" }, lockedBar?.node, newChat.node, chats.node),
+      el("div", { class: "chat-sidebar" }, lockedBar?.node, newChat.node, chats.node, devicesSection(linked, ctx)),
       conversation.node,
     ),
-    devicesSection(linked, ctx),
     viewer.node,
     linkConfirm.node,
   );

@@ -1,7 +1,7 @@
 // The message list of the open chat: messages oldest first, a separator before each day's first.
 import type { RenderContext } from "../context";
 import { el } from "../dom";
-import { dayKey, dayLabel, formatDateTime, formatTime } from "../format";
+import { dayKey, dayLabel, formatDateTime, formatTime, nameOf } from "../format";
 import type { ChatMessage, OpenChat } from "../types";
 import type { Section } from "./chatList";
 import { openWaitingOffScreen, renderImage } from "./images";
@@ -58,7 +58,7 @@ function messageRow(m: ChatMessage, chat: OpenChat, ctx: RenderContext, applies:
     },
     el("span", { class: "sr-only" }, m.outgoing ? "You: " : "They: "),
     // In a group, who said it (an account id: text only).
-    chat.title !== null && !m.outgoing && el("p", { class: "message-sender", testid: "message-sender" }, m.sender),
+    chat.title !== null && !m.outgoing && el("p", { class: "message-sender", testid: "message-sender", attrs: { title: m.sender } }, nameOf(m.sender, ctx.names)),
     image?.node,
     // white-space: pre-wrap keeps the sender's newlines; it is only ever text (and http(s) links).
     // dir=auto: a right-to-left message reads and aligns right to left.

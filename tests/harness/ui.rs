@@ -72,6 +72,19 @@ impl Driver {
     pub fn stderr(&self) -> String {
         self.process.stderr()
     }
+
+    /// Waits until no window this driver launched is still running. A WebDriver close returns
+    /// before the app has quit; a start meanwhile finds the old one still holding the profile's
+    /// single-instance name, hands its arguments over and quits (or fails, if the old one goes
+    /// before it answers). No event tells another process's exit, so this is a bounded poll.
+    pub async fn wait_windows_gone(&self) {
+        let launched = self.launched.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        poll_until("the closed window's process to quit", || async {
+            let running = windows_running(&launched);
+            if running.is_empty() { Ok(()) } else { Err(format!("still running: {running:?}")) }
+        })
+        .await
+    }
 }
 
 /// Starts tandem-desktop a second time with `args` (the running window's profile) and a

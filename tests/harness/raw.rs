@@ -94,6 +94,7 @@ impl RawPrimary {
                     message: String::from_utf8_lossy(&bytes).into_owned(),
                     logout_reason: None,
                     device_list: None,
+                    retry_after_secs: None,
                 })),
             )
         }

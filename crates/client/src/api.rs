@@ -114,6 +114,11 @@ impl RelayApi {
             |e: reqwest::Error| ClientError::RelayUnreachable { url: self.base.clone(), reason: describe(&e) };
         let mut response = builder.send().await.map_err(unreachable)?;
         let status = response.status();
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
         // Read in pieces, bounded: a relay that sends without end cannot exhaust memory.
         let too_large = || ClientError::Relay {
             code: ErrorCode::TooLarge,
@@ -139,7 +144,14 @@ impl RelayApi {
                     device_list: api.device_list,
                 }))
             }
+            Ok(api) if api.code == ErrorCode::RateLimited => ClientError::RateLimited {
+                retry_after_secs: api.retry_after_secs.or(retry_after).unwrap_or(1).max(1),
+            },
             Ok(api) => ClientError::Relay { code: api.code, message: api.message },
+            // A proxy in front of the relay may rate-limit too, with a bare 429.
+            Err(_) if status == StatusCode::TOO_MANY_REQUESTS => {
+                ClientError::RateLimited { retry_after_secs: retry_after.unwrap_or(1).max(1) }
+            }
             Err(_) => {
                 ClientError::Relay { code: fallback_code(status), message: format!("the relay answered {status}") }
             }

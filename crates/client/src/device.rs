@@ -35,6 +35,8 @@ pub(crate) struct Inner {
     pub no_groups: Mutex<std::collections::HashMap<AccountId, std::collections::BTreeSet<DeviceId>>>,
     /// What this device announces it can receive.
     pub capabilities: Mutex<Vec<String>>,
+    /// How many companions the relay allows this account (it says so to the account's devices).
+    pub max_companions: std::sync::atomic::AtomicUsize,
 }
 
 /// What is needed to wipe the profile on logout.
@@ -88,6 +90,7 @@ impl Device {
                 logged_out: Mutex::default(),
                 no_groups: Mutex::default(),
                 capabilities: Mutex::new(tandem_proto::wire::CAPABILITIES.iter().map(|c| (*c).to_owned()).collect()),
+                max_companions: std::sync::atomic::AtomicUsize::new(tandem_proto::DEFAULT_MAX_COMPANIONS),
             }),
         })
     }

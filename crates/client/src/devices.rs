@@ -85,6 +85,12 @@ impl Device {
         }
     }
 
+    /// How many companions the relay allows this account (as it last said; the protocol's
+    /// default until it has).
+    pub fn max_companions(&self) -> usize {
+        self.inner.max_companions.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Whether the relay says this device cannot receive group messages (it needs an update).
     pub(crate) fn lacks_groups(&self, account: &AccountId, device: DeviceId) -> bool {
         self.inner.no_groups.lock().is_ok_and(|map| map.get(account).is_some_and(|set| set.contains(&device)))
@@ -103,6 +109,10 @@ impl Device {
         let path = format!("/v1/accounts/{account_id}/devices");
         for _ in 0..2 {
             let resp: AccountDevicesResponse = self.get_authed(&path).await?;
+            if let Some(max) = resp.max_companions {
+                let max = usize::try_from(max).unwrap_or(usize::MAX).clamp(1, tandem_proto::MAX_COMPANIONS);
+                self.inner.max_companions.store(max, std::sync::atomic::Ordering::Relaxed);
+            }
             let (list, identities) = verify_account_devices(&resp, &account_id, Some(&account_key))?;
             {
                 let mut st = self.state();

@@ -13,6 +13,10 @@ pub enum ClientError {
     RelayUnreachable { url: String, reason: String },
     #[error("{message}")]
     Relay { code: RelayCode, message: String },
+    #[error(
+        "the relay is refusing requests from this device or network for a while (too many too fast): try again in {retry_after_secs} s"
+    )]
+    RateLimited { retry_after_secs: u64 },
     // Transparent: the message is the inner error's, said once (not "X: X" in a chain).
     #[error(transparent)]
     Protocol(#[from] ProtoError),
@@ -100,6 +104,7 @@ impl ClientError {
     pub fn code(&self) -> &'static str {
         match self {
             ClientError::RelayUnreachable { .. } => "relay_unreachable",
+            ClientError::RateLimited { .. } => "rate_limited",
             ClientError::Relay { code, .. } => match code {
                 RelayCode::LinkExpired | RelayCode::LinkNotFound => "link_expired",
                 RelayCode::LinkUsed => "link_used",
@@ -110,6 +115,8 @@ impl ClientError {
                 RelayCode::UpdateRequired => "update_required",
                 RelayCode::Blocked => "blocked",
                 RelayCode::InvalidMessageId => "invalid_message_id",
+                RelayCode::MailboxFull => "mailbox_full",
+                RelayCode::RateLimited => "rate_limited",
                 _ => "relay_error",
             },
             ClientError::Protocol(p) => match p {
@@ -122,7 +129,7 @@ impl ClientError {
                 ProtoError::NotALink => "not_a_link",
                 ProtoError::UndecryptableReply => "wrong_hmac",
                 ProtoError::DeviceListRollback { .. } | ProtoError::DeviceListEquivocation(_) => "device_list_rollback",
-                ProtoError::CompanionLimit => "companion_limit",
+                ProtoError::CompanionLimit { .. } => "companion_limit",
                 ProtoError::UnsupportedLinkVersion(_) => "update_required",
                 ProtoError::UnsignedGroupChange(_) => "bad_signature",
                 ProtoError::GroupRollback { .. } => "group_rollback",
@@ -161,6 +168,22 @@ impl ClientError {
 
     pub(crate) fn is_unreachable(&self) -> bool {
         matches!(self, ClientError::RelayUnreachable { .. })
+    }
+
+    /// A refusal that passes by itself (the relay down, busy, rate-limiting, or a recipient's
+    /// mailbox full): a device that stays online tries again later.
+    pub(crate) fn is_transient(&self) -> bool {
+        self.is_unreachable()
+            || matches!(self, ClientError::RateLimited { .. })
+            || [RelayCode::Unauthorized, RelayCode::Internal, RelayCode::MailboxFull].into_iter().any(|c| self.is_relay(c))
+    }
+
+    /// How long the relay asked to wait, when it rate-limited this request.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        match self {
+            ClientError::RateLimited { retry_after_secs } => Some(std::time::Duration::from_secs(*retry_after_secs)),
+            _ => None,
+        }
     }
 
     pub(crate) fn is_relay(&self, code: RelayCode) -> bool {

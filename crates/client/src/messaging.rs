@@ -88,26 +88,46 @@ impl Device {
         }
         .encode()?;
         self.state().store.add_message(&message, now_ms())?;
-        let sent = self.flush_outbox().await? > 0;
-        Ok((id, sent))
+        let (sent, held) = self.flush_outbox_holding().await?;
+        // Still queued because the relay refused it for now (rate limit, full mailbox): the
+        // sender is told why; it goes out with a later sync or while online.
+        match held.into_iter().find(|(held_id, _)| *held_id == id) {
+            Some((_, why)) => Err(why),
+            None => Ok((id, sent.contains(&message.message_id))),
+        }
     }
 
     /// Sends every queued message, oldest first. Stops quietly (messages stay queued) while the
-    /// relay is unreachable. Returns how many went out.
+    /// relay is unreachable or rate-limiting; a message to a full mailbox waits and the rest go
+    /// on. Returns how many went out.
     pub async fn flush_outbox(&self) -> Result<usize> {
+        Ok(self.flush_outbox_holding().await?.0.len())
+    }
+
+    /// The ids sent, and the messages held back with the relay's refusal.
+    async fn flush_outbox_holding(&self) -> Result<(Vec<String>, Vec<(String, ClientError)>)> {
         let queued = self.state().store.queued_messages()?;
-        let mut sent = 0;
-        for message in queued {
-            match self.send_queued(&message).await {
+        let (mut sent, mut held) = (Vec::new(), Vec::new());
+        for (i, message) in queued.iter().enumerate() {
+            match self.send_queued(message).await {
                 Ok(()) => {
                     self.state().store.set_message_state(&message.chat_id, &message.message_id, "sent")?;
-                    sent += 1;
+                    sent.push(message.message_id.clone());
                 }
-                Err(e) if e.is_unreachable() => return Ok(sent),
+                Err(e) if e.is_unreachable() => break,
+                Err(e) if e.is_relay(ErrorCode::MailboxFull) => held.push((message.message_id.clone(), e)),
+                Err(ClientError::RateLimited { retry_after_secs }) => {
+                    held.extend(
+                        queued[i..]
+                            .iter()
+                            .map(|m| (m.message_id.clone(), ClientError::RateLimited { retry_after_secs })),
+                    );
+                    break;
+                }
                 Err(e) => return Err(e),
             }
         }
-        Ok(sent)
+        Ok((sent, held))
     }
 
     async fn send_queued(&self, message: &StoredMessage) -> Result<()> {

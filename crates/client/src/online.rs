@@ -1,7 +1,7 @@
 //! Keeping a device online: connected to the relay's push channel, answering what it asks
 //! (refetch the device list, top up one-time keys), reconnecting with jittered backoff.
 
-use tandem_proto::wire::{ErrorCode, PushEvent};
+use tandem_proto::wire::PushEvent;
 
 use crate::backoff::Backoff;
 use crate::device::{Device, now_ms};
@@ -17,10 +17,8 @@ impl Device {
             self.emit(ClientEvent::Connection(ConnectionState::Connecting));
             match self.session().await {
                 Err(ClientError::Replaced) => return Err(ClientError::Replaced),
-                Err(e)
-                    if e.is_unreachable() || e.is_relay(ErrorCode::Unauthorized) || e.is_relay(ErrorCode::Internal) =>
-                {
-                    let delay = backoff.next_delay();
+                Err(e) if e.is_transient() => {
+                    let delay = backoff.next_delay().max(e.retry_after().unwrap_or_default());
                     self.emit(ClientEvent::Connection(ConnectionState::Offline {
                         retry_at_ms: now_ms() + delay.as_millis() as u64,
                         reason: e.to_string(),

@@ -1,6 +1,5 @@
 //! The primary device (the phone): creating the account and signing companions in.
 
-use tandem_proto::MAX_COMPANIONS;
 use tandem_proto::device_list::{DeviceList, DeviceListEntry};
 use tandem_proto::identity::{DeviceIdentityDetails, DeviceKeys, DeviceKind, sign_identity, validate_name};
 use tandem_proto::ids::{AccountId, DeviceId, PRIMARY_DEVICE_ID};
@@ -109,8 +108,9 @@ impl Device {
             return Err(ClientError::WrongRelay { offered: offer.relay, ours });
         }
         let devices = self.refresh_devices().await?;
-        if devices.devices.iter().filter(|d| d.device_id != PRIMARY_DEVICE_ID).count() >= MAX_COMPANIONS {
-            return Err(tandem_proto::ProtoError::CompanionLimit.into());
+        let max = self.max_companions();
+        if devices.devices.iter().filter(|d| d.device_id != PRIMARY_DEVICE_ID).count() >= max {
+            return Err(tandem_proto::ProtoError::CompanionLimit { max }.into());
         }
         let path = format!("/v1/link/{}/claim", offer.link_ref);
         let state: LinkState = self.post_authed(&path, &serde_json::json!({})).await?;

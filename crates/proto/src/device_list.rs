@@ -48,7 +48,7 @@ impl DeviceList {
             return Err(ProtoError::InvalidDeviceList("the primary device is missing"));
         }
         if self.devices.len() > MAX_COMPANIONS + 1 {
-            return Err(ProtoError::CompanionLimit);
+            return Err(ProtoError::CompanionLimit { max: MAX_COMPANIONS });
         }
         Ok(())
     }
@@ -273,7 +273,8 @@ mod tests {
     #[test]
     fn shape_rules_bound_the_list() {
         let phone = Account::new();
-        assert_eq!(list(&phone, 1, &[1, 2, 3, 4, 5]).sign(&phone), Err(ProtoError::CompanionLimit));
+        let too_many: Vec<u32> = (1..=crate::MAX_COMPANIONS as u32 + 1).collect();
+        assert_eq!(list(&phone, 1, &too_many).sign(&phone), Err(ProtoError::CompanionLimit { max: crate::MAX_COMPANIONS }));
         assert!(list(&phone, 1, &[1, 1]).sign(&phone).is_err());
         assert!(list(&phone, 0, &[]).sign(&phone).is_err());
         let mut no_primary = list(&phone, 1, &[1]);

@@ -42,8 +42,14 @@ pub use vodozemac;
 /// The protocol version every device announces (`x-tandem-protocol` header).
 pub const PROTOCOL_VERSION: u32 = 1;
 
-/// At most this many companions (linked devices besides the primary) per account.
-pub const MAX_COMPANIONS: usize = 4;
+/// The protocol's ceiling on companions (linked devices besides the primary) per account: no
+/// signed device list holds more. A relay allows fewer ([`DEFAULT_MAX_COMPANIONS`] unless its
+/// operator sets `max_companions`), and tells the account's primary how many
+/// (`wire::AccountDevicesResponse::max_companions`).
+pub const MAX_COMPANIONS: usize = 16;
+
+/// How many companions a relay allows when its operator sets nothing else.
+pub const DEFAULT_MAX_COMPANIONS: usize = 4;
 
 /// Upper bound for a device's display name, in characters.
 pub const MAX_DEVICE_NAME_CHARS: usize = 64;

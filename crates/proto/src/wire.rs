@@ -76,6 +76,12 @@ pub enum ErrorCode {
     InvalidMessageId,
     /// The recipient blocked the sender: nothing was delivered.
     Blocked,
+    /// Too many requests of this kind from this address or account: try again after
+    /// [`ApiError::retry_after_secs`] (also the `Retry-After` header of the 429 answer).
+    RateLimited,
+    /// A recipient device has too much mail waiting (in all, or from this sender): nothing of
+    /// the batch was stored; the device must fetch first.
+    MailboxFull,
     Internal,
 }
 
@@ -168,6 +174,9 @@ pub struct ApiError {
     /// without it, or if it still names the device, the companion locks itself and deletes nothing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_list: Option<SignedDeviceList>,
+    /// With `rate_limited`: how many seconds to wait before trying again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_secs: Option<u64>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -292,6 +301,11 @@ pub struct AccountDevicesResponse {
     /// capabilities for them).
     #[serde(default)]
     pub left_out: Vec<DeviceId>,
+    /// To the account's own devices: how many companions this relay allows the account (its
+    /// operator's `max_companions`, at most [`crate::MAX_COMPANIONS`]). The phone checks it
+    /// before it claims a link code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_companions: Option<u32>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

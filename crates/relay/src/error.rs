@@ -17,4 +17,6 @@ pub enum RelayError {
     Tls(PathBuf, std::io::Error),
     #[error("the server stopped: {0}")]
     Serve(std::io::Error),
+    #[error(transparent)]
+    Limits(#[from] crate::limits::LimitError),
 }

@@ -7,9 +7,12 @@
 
 mod api;
 mod clock;
+mod conns;
 mod db;
 mod error;
 mod files;
+mod janitor;
+pub mod limits;
 mod links;
 mod push;
 pub mod settings;
@@ -20,6 +23,7 @@ use std::sync::Arc;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::RelayError;
+pub use limits::Limits;
 use tokio::net::TcpListener;
 
 /// How the relay is set up.
@@ -30,8 +34,8 @@ pub struct RelayConfig {
     pub clock: Arc<dyn Clock>,
     /// Serve HTTPS with this certificate and key (PEM); plain HTTP when `None` (loopback only).
     pub tls: Option<TlsFiles>,
-    /// Request bodies larger than this are refused with `too_large`.
-    pub max_request_bytes: usize,
+    /// Rates, quotas, timeouts and caps (see [`Limits`]).
+    pub limits: Limits,
     /// Companions are logged out once the account's primary has not been online for this long.
     pub primary_idle_ms: u64,
     /// A companion not used for this long is logged out (and its primary drops it from the list).
@@ -58,7 +62,7 @@ impl RelayConfig {
             data_dir: data_dir.into(),
             clock: Arc::new(SystemClock),
             tls: None,
-            max_request_bytes: tandem_proto::wire::MAX_REQUEST_BYTES,
+            limits: Limits::default(),
             primary_idle_ms: PRIMARY_IDLE_DAYS * DAY_MS,
             companion_idle_ms: COMPANION_IDLE_DAYS * DAY_MS,
         }
@@ -73,6 +77,8 @@ pub(crate) struct Relay {
     pub links: links::LinkWatchers,
     pub push: push::PushHub,
     pub idle: Idle,
+    pub limits: Arc<Limits>,
+    pub rates: Arc<api::RateLimits>,
     /// Where blob files live (`<data>/blobs`).
     pub blob_dir: PathBuf,
     /// Where sealed photo files live (`<data>/media`).
@@ -89,6 +95,7 @@ pub(crate) struct Idle {
 impl Relay {
     pub fn open(config: &RelayConfig) -> Result<Self, RelayError> {
         std::fs::create_dir_all(&config.data_dir).map_err(|e| RelayError::DataDir(config.data_dir.clone(), e))?;
+        config.limits.check()?;
         let db = db::Db::open(&config.data_dir.join("relay.sqlite3"))?;
         let idle = Idle { primary_ms: config.primary_idle_ms, companion_ms: config.companion_idle_ms };
         let blob_dir = config.data_dir.join("blobs");
@@ -101,6 +108,8 @@ impl Relay {
             links: Default::default(),
             push: Default::default(),
             idle,
+            limits: Arc::new(config.limits.clone()),
+            rates: Arc::new(api::RateLimits::new(&config.limits)),
             blob_dir,
             media_dir,
         })
@@ -116,7 +125,6 @@ pub struct Server {
     listener: TcpListener,
     relay: Relay,
     tls: Option<TlsFiles>,
-    max_request_bytes: usize,
 }
 
 impl Server {
@@ -127,11 +135,9 @@ impl Server {
 
     pub fn from_listener(listener: TcpListener, config: &RelayConfig) -> Result<Self, RelayError> {
         let relay = Relay::open(config)?;
-        // What expired while the relay was down goes before it serves (then hourly, in `run`).
-        if api::blobs::expire(&relay).and(api::media::expire(&relay)).is_err() {
-            tracing::warn!("expired files could not be removed at start; the hourly sweep tries again");
-        }
-        Ok(Server { listener, relay, tls: config.tls.clone(), max_request_bytes: config.max_request_bytes })
+        // What expired while the relay was down goes before it serves (then in `run`).
+        janitor::sweep(&relay);
+        Ok(Server { listener, relay, tls: config.tls.clone() })
     }
 
     pub fn local_addr(&self) -> Result<SocketAddr, RelayError> {
@@ -139,32 +145,32 @@ impl Server {
     }
 
     pub async fn run(self) -> Result<(), RelayError> {
-        // Expired history blobs and photo files go within the hour even when nobody uploads;
-        // the sweep lives as long as the server.
-        let janitor = self.relay.clone();
-        let sweep = async move {
-            let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
-            loop {
-                hourly.tick().await;
-                if api::blobs::expire(&janitor).and(api::media::expire(&janitor)).is_err() {
-                    tracing::warn!("expired files could not be removed this hour; trying again in an hour");
-                }
-            }
-        };
-        let app = api::router(self.relay, self.max_request_bytes);
+        let limits = self.relay.limits.clone();
+        let sweep = janitor::run(self.relay.clone());
+        let app = api::router(self.relay).into_make_service_with_connect_info::<SocketAddr>();
+        let caps = conns::ConnLimiter::new(
+            limits.max_connections,
+            limits.max_connections_per_ip,
+            limits.trusted_proxies.clone(),
+        );
+        let listener = self.listener.into_std().map_err(RelayError::Bind)?;
         let serve = async move {
             match self.tls {
-                None => axum::serve(self.listener, app).await.map_err(RelayError::Serve),
+                None => {
+                    let mut server = axum_server::from_tcp(listener).map_err(RelayError::Bind)?.acceptor(caps);
+                    configure(server.http_builder(), &limits);
+                    server.first_request_timeout(limits.header_timeout()).serve(app).await.map_err(RelayError::Serve)
+                }
                 Some(files) => {
                     let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(&files.cert, &files.key)
                         .await
                         .map_err(|e| RelayError::Tls(files.cert.clone(), e))?;
-                    let listener = self.listener.into_std().map_err(RelayError::Bind)?;
-                    axum_server::from_tcp_rustls(listener, tls)
-                        .map_err(RelayError::Bind)?
-                        .serve(app.into_make_service())
-                        .await
-                        .map_err(RelayError::Serve)
+                    let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(tls)
+                        .handshake_timeout(limits.header_timeout())
+                        .acceptor(caps);
+                    let mut server = axum_server::from_tcp(listener).map_err(RelayError::Bind)?.acceptor(acceptor);
+                    configure(server.http_builder(), &limits);
+                    server.first_request_timeout(limits.header_timeout()).serve(app).await.map_err(RelayError::Serve)
                 }
             }
         };
@@ -179,6 +185,23 @@ impl Server {
         let addr = self.local_addr()?;
         Ok(RunningRelay { addr, task: tokio::spawn(self.run()) })
     }
+}
+
+/// hyper's side of the limits: a request head must arrive within `header_timeout_secs` (with
+/// a real timer, so it fires; an idle kept-alive connection waits for its next head under the
+/// same timer), heads are bounded in size, and HTTP/2 connections carry few streams.
+fn configure(builder: &mut hyper_util::server::conn::auto::Builder<hyper_util::rt::TokioExecutor>, limits: &Limits) {
+    builder
+        .http1()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(limits.header_timeout())
+        .max_buf_size(64 * 1024);
+    builder
+        .http2()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .max_concurrent_streams(64)
+        .keep_alive_interval(Some(limits.ws_idle() / 2))
+        .keep_alive_timeout(limits.header_timeout());
 }
 
 /// Serves the relay API on `listener` until the server fails.

@@ -17,12 +17,15 @@ impl LinkWatchers {
         self.map().entry(link_ref.to_owned()).or_insert_with(|| watch::channel(0).0).subscribe()
     }
 
-    /// Wakes every poller of `link_ref`, and forgets watchers nobody listens to any more.
+    /// Wakes every poller of `link_ref`.
     pub fn notify(&self, link_ref: &str) {
-        let mut map = self.map();
-        if let Some(tx) = map.get(link_ref) {
+        if let Some(tx) = self.map().get(link_ref) {
             tx.send_modify(|n| *n += 1);
         }
-        map.retain(|_, tx| tx.receiver_count() > 0);
+    }
+
+    /// Forgets watchers nobody waits on any more (the janitor's job).
+    pub fn sweep(&self) {
+        self.map().retain(|_, tx| tx.receiver_count() > 0);
     }
 }

@@ -33,6 +33,10 @@ struct Args {
     /// Log out a companion not used for this many days (default 30).
     #[arg(long, env = "TANDEM_RELAY_COMPANION_IDLE_DAYS")]
     companion_idle_days: Option<u64>,
+    /// Sets one limit of [limits] (see relay.toml), e.g. --limit sends_per_account=600/minute
+    /// or --limit max_companions=2; repeatable, and wins over the file.
+    #[arg(long = "limit", value_name = "NAME=VALUE")]
+    limits: Vec<String>,
 }
 
 #[tokio::main]
@@ -53,6 +57,7 @@ async fn main() -> anyhow::Result<()> {
         tls_key: args.tls_key,
         primary_idle_days: args.primary_idle_days,
         companion_idle_days: args.companion_idle_days,
+        limits: args.limits,
     };
     let (listen, config) = resolve(file, flags)?;
     let scheme = if config.tls.is_some() { "https" } else { "http" };

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::limits::{LimitError, Limits};
 use crate::{RelayConfig, TlsFiles};
 
 /// The config file's shape. Every field is optional; see packaging/relay/relay.toml.
@@ -16,7 +17,7 @@ pub struct FileSettings {
     pub tls_cert: Option<PathBuf>,
     pub tls_key: Option<PathBuf>,
     #[serde(default)]
-    pub limits: FileLimits,
+    pub limits: Limits,
     #[serde(default)]
     pub lifecycle: FileLifecycle,
 }
@@ -27,12 +28,6 @@ pub struct FileSettings {
 pub struct FileLifecycle {
     pub primary_idle_days: Option<u64>,
     pub companion_idle_days: Option<u64>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FileLimits {
-    pub max_request_bytes: Option<usize>,
 }
 
 /// Why the settings are unusable.
@@ -46,8 +41,8 @@ pub enum SettingsError {
     NoData,
     #[error("TLS needs both a certificate and a key (tls_cert and tls_key)")]
     HalfTls,
-    #[error("limits.max_request_bytes must be between 16 KiB and 16 MiB")]
-    BadLimit,
+    #[error(transparent)]
+    BadLimit(#[from] LimitError),
     #[error("inactivity periods must be between 5 and 365 days (the warning starts 4 days before)")]
     BadIdleDays,
 }
@@ -68,6 +63,8 @@ pub struct Overrides {
     pub tls_key: Option<PathBuf>,
     pub primary_idle_days: Option<u64>,
     pub companion_idle_days: Option<u64>,
+    /// `NAME=VALUE` over `[limits]` (`--limit`, repeatable).
+    pub limits: Vec<String>,
 }
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8420";
@@ -83,12 +80,8 @@ pub fn resolve(file: FileSettings, flags: Overrides) -> Result<(String, RelayCon
     };
     let mut config = RelayConfig::new(data);
     config.tls = tls;
-    if let Some(max) = file.limits.max_request_bytes {
-        if !(16 * 1024..=16 * 1024 * 1024).contains(&max) {
-            return Err(SettingsError::BadLimit);
-        }
-        config.max_request_bytes = max;
-    }
+    config.limits = file.limits.with_overrides(&flags.limits)?;
+    config.limits.check()?;
     let days = |d: Option<u64>, default: u64| match d {
         None => Ok(default * crate::DAY_MS),
         Some(d) if (5..=365).contains(&d) => Ok(d * crate::DAY_MS),
@@ -114,7 +107,7 @@ mod tests {
             resolve(file, Overrides { listen: Some("127.0.0.1:1".into()), ..Default::default() }).unwrap();
         assert_eq!(listen, "127.0.0.1:1");
         assert_eq!(config.data_dir, PathBuf::from("/var/lib/x"));
-        assert_eq!(config.max_request_bytes, 65536);
+        assert_eq!(config.limits.max_request_bytes, 65536);
         let half = Overrides { data: Some("/d".into()), tls_cert: Some("/c".into()), ..Default::default() };
         assert!(matches!(resolve(FileSettings::default(), half), Err(SettingsError::HalfTls)));
         assert!(matches!(resolve(FileSettings::default(), Overrides::default()), Err(SettingsError::NoData)));
@@ -125,5 +118,12 @@ mod tests {
         assert_eq!((config.primary_idle_ms, config.companion_idle_ms), (7 * crate::DAY_MS, 60 * crate::DAY_MS));
         let silly = Overrides { data: Some("/d".into()), primary_idle_days: Some(0), ..Default::default() };
         assert!(matches!(resolve(FileSettings::default(), silly), Err(SettingsError::BadIdleDays)));
+        let file: FileSettings =
+            toml::from_str("data = \"/d\"\n[limits]\nsends_per_account = \"5/minute\"\nmax_companions = 3\n").unwrap();
+        let flags = Overrides { limits: vec!["max_companions=2".into()], ..Default::default() };
+        let (_, config) = resolve(file, flags).unwrap();
+        assert_eq!((config.limits.max_companions, config.limits.sends_per_account.burst.get()), (2, 5));
+        let tiny = Overrides { data: Some("/d".into()), limits: vec!["max_request_bytes=10".into()], ..Default::default() };
+        assert!(matches!(resolve(FileSettings::default(), tiny), Err(SettingsError::BadLimit(_))));
     }
 }

@@ -4,13 +4,14 @@ use tandem_proto::device_list::{DeviceList, SignedDeviceList};
 use tandem_proto::identity::{DeviceKind, SignedDeviceIdentity};
 use tandem_proto::ids::{AccountId, PRIMARY_DEVICE_ID};
 use tandem_proto::wire::{
-    AccountDevicesResponse, CreateAccountRequest, CreateAccountResponse, DeviceActivity, ErrorCode,
+    AccountDevicesResponse, CAPABILITIES, CreateAccountRequest, CreateAccountResponse, DeviceActivity, ErrorCode,
     PublishDeviceListRequest, PushEvent,
 };
 
 use super::ApiFailure;
 use super::error::ApiResult;
 use super::extract::{Authed, Body};
+use super::rate::{Class, Key};
 use super::keys::verified_prekeys;
 use crate::Relay;
 use crate::db::NewDevice;
@@ -58,6 +59,7 @@ pub async fn devices(
     who: Authed,
     Path(account): Path<String>,
 ) -> ApiResult<AccountDevicesResponse> {
+    relay.rates.check(Class::LookupsPerAccount, Key::Account(who.account_id.clone()))?;
     let account_id = parse_account(&account)?;
     if who.account_id == account_id && who.device_id == PRIMARY_DEVICE_ID {
         super::lifecycle::sweep_idle_companions(&relay, &account_id)?;
@@ -67,8 +69,9 @@ pub async fn devices(
     let devices = relay.db.devices(&account_id)?;
     let in_list = |d: &&crate::db::DeviceRow| list.entry(d.device_id).is_some_and(|e| e.key_index == d.key_index);
     let listed: Vec<_> = devices.iter().filter(in_list).collect();
-    // Activity, logout reasons and times go to the account's own devices only; another account
-    // gets what a sender needs: capabilities, and which listed devices get no copy.
+    // Activity, logout reasons, times and the raw capabilities go to the account's own devices
+    // only; another account gets what a sender needs: which listed devices get no copy, and
+    // which of the capabilities this relay knows each can receive.
     let own = who.account_id == account_id;
     let logged_out: Vec<_> =
         relay.db.logouts(&account_id)?.into_iter().filter(|l| list.entry(l.device_id).is_some()).collect();
@@ -81,22 +84,34 @@ pub async fn devices(
             .map(|d| DeviceActivity {
                 device_id: d.device_id,
                 last_active_ms: if own { d.last_active_ms } else { None },
-                capabilities: d.capabilities.clone(),
+                capabilities: if own { d.capabilities.clone() } else { known_capabilities(d) },
             })
             .collect(),
         left_out: if own { Vec::new() } else { logged_out.iter().map(|l| l.device_id).collect() },
         logged_out: if own { logged_out } else { Vec::new() },
+        max_companions: own.then(|| u32::try_from(relay.limits.max_companions).unwrap_or(u32::MAX)),
     }))
 }
 
+/// A device's capabilities as another account may see them: only the ones senders act on.
+fn known_capabilities(device: &crate::db::DeviceRow) -> Option<Vec<String>> {
+    let caps = device.capabilities.as_ref()?;
+    Some(caps.iter().filter(|c| CAPABILITIES.contains(&c.as_str())).cloned().collect())
+}
+
 /// A registered device's identity, listed or not yet (the phone checks a new companion's
-/// countersignature before adding it to the list).
+/// countersignature before adding it to the list). Only to the account's own devices: others
+/// read listed identities from the device list, and never an unlisted device's name.
 pub async fn identity(
     State(relay): State<Relay>,
-    _who: Authed,
+    who: Authed,
     Path((account, device)): Path<(String, u32)>,
 ) -> ApiResult<SignedDeviceIdentity> {
+    relay.rates.check(Class::LookupsPerAccount, Key::Account(who.account_id.clone()))?;
     let account_id = parse_account(&account)?;
+    if who.account_id != account_id {
+        return Err(ApiFailure::new(ErrorCode::NotFound, "no such device"));
+    }
     let row =
         relay.db.device(&account_id, device)?.ok_or_else(|| ApiFailure::new(ErrorCode::NotFound, "no such device"))?;
     Ok(Json(row.identity))

@@ -7,6 +7,7 @@ use tandem_proto::wire::{AuthRequest, AuthResponse, ChallengeResponse};
 use super::ApiFailure;
 use super::error::ApiResult;
 use super::extract::{Body, random_bytes, token_hash};
+use super::rate::{Class, Key};
 use crate::Relay;
 
 const CHALLENGE_MS: u64 = 60_000;
@@ -15,7 +16,7 @@ const TOKEN_MS: u64 = 7 * 24 * 3600 * 1000;
 pub async fn challenge(State(relay): State<Relay>) -> ApiResult<ChallengeResponse> {
     let nonce = random_bytes()?;
     let now = relay.now_ms();
-    relay.db.add_challenge(&nonce, now + CHALLENGE_MS, now)?;
+    relay.db.add_challenge(&nonce, now + CHALLENGE_MS)?;
     Ok(Json(ChallengeResponse { nonce: nonce.to_vec() }))
 }
 
@@ -28,6 +29,9 @@ pub async fn authenticate(State(relay): State<Relay>, Body(req): Body<AuthReques
     if !verify_challenge(&device.ed25519, &req.account_id, req.device_id, &req.nonce, &req.signature) {
         return Err(ApiFailure::unauthorized());
     }
+    // Counted once the key is proven, so nobody can use up another device's sign-ins; failed
+    // tries each cost a challenge, and challenges are counted per address.
+    relay.rates.check(Class::Auths, Key::Device(req.account_id.clone(), req.device_id))?;
     // Only a device that proved its key learns that (and why) it was logged out.
     super::lifecycle::admit(&relay, &req.account_id, req.device_id)?;
     if let Some(caps) = &req.capabilities {

@@ -10,7 +10,23 @@ pub struct ApiFailure(pub ApiError);
 
 impl ApiFailure {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        ApiFailure(ApiError { code, message: message.into(), logout_reason: None, device_list: None })
+        ApiFailure(ApiError {
+            code,
+            message: message.into(),
+            logout_reason: None,
+            device_list: None,
+            retry_after_secs: None,
+        })
+    }
+    /// Over a rate limit: try again in `secs` seconds (also sent as `Retry-After`).
+    pub fn rate_limited(secs: u64) -> Self {
+        let secs = secs.max(1);
+        let mut failure = Self::new(
+            ErrorCode::RateLimited,
+            format!("too many requests of this kind from here: try again in {secs} s"),
+        );
+        failure.0.retry_after_secs = Some(secs);
+        failure
     }
     pub fn bad_request(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::BadRequest, message)
@@ -40,7 +56,9 @@ fn status(code: ErrorCode) -> StatusCode {
         | ErrorCode::CompanionLimit
         | ErrorCode::LinkUsed
         | ErrorCode::StaleDeviceList
-        | ErrorCode::AppStateConflict => StatusCode::CONFLICT,
+        | ErrorCode::AppStateConflict
+        | ErrorCode::MailboxFull => StatusCode::CONFLICT,
+        ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::LinkExpired | ErrorCode::LinkDeclined | ErrorCode::BlobExpired => StatusCode::GONE,
         ErrorCode::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         ErrorCode::UpdateRequired => StatusCode::UPGRADE_REQUIRED,
@@ -51,7 +69,12 @@ fn status(code: ErrorCode) -> StatusCode {
 
 impl IntoResponse for ApiFailure {
     fn into_response(self) -> Response {
-        (status(self.0.code), Json(self.0)).into_response()
+        let retry_after = self.0.retry_after_secs;
+        let mut response = (status(self.0.code), Json(self.0)).into_response();
+        if let Some(secs) = retry_after {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(secs));
+        }
+        response
     }
 }
 
@@ -71,7 +94,7 @@ impl From<ProtoError> for ApiFailure {
             ProtoError::DeviceListRollback { .. } | ProtoError::DeviceListEquivocation(_) => {
                 ErrorCode::DeviceListRollback
             }
-            ProtoError::CompanionLimit => ErrorCode::CompanionLimit,
+            ProtoError::CompanionLimit { .. } => ErrorCode::CompanionLimit,
             _ => ErrorCode::BadRequest,
         };
         Self::new(code, error.to_string())

@@ -9,6 +9,7 @@ use tandem_proto::wire::{
 use super::ApiFailure;
 use super::error::ApiResult;
 use super::extract::{Authed, Body};
+use super::rate::{Class, Key};
 use crate::Relay;
 use crate::db::keys_limit;
 
@@ -60,15 +61,20 @@ pub async fn count(State(relay): State<Relay>, who: Authed) -> ApiResult<KeyCoun
     Ok(Json(KeyCountResponse { one_time_keys, has_fallback }))
 }
 
+/// `POST /v1/keys/claim`: each claiming account may take only a few keys of one device per
+/// period (`key_claims_per_pair`), so a stranger cannot drain a device's one-time keys.
 pub async fn claim(
     State(relay): State<Relay>,
-    _who: Authed,
+    who: Authed,
     Body(req): Body<ClaimKeyRequest>,
 ) -> ApiResult<ClaimKeyResponse> {
+    let pair = Key::Pair(who.account_id.clone(), req.account_id.clone(), req.device_id);
+    relay.rates.check(Class::KeyClaimsPerPair, pair)?;
     let (key, remaining) = relay.db.claim_prekey(&req.account_id, req.device_id)?.ok_or_else(|| {
         ApiFailure::new(ErrorCode::NoKeys, "that device has published no keys; it must come online once")
     })?;
-    if remaining < LOW_WATER {
+    // Told at most once per `keys_low_every_secs`: a burst of claims is one wake-up.
+    if remaining < LOW_WATER && relay.rates.allow(Class::KeysLow, Key::Device(req.account_id.clone(), req.device_id)) {
         relay.push.to_device(&req.account_id, req.device_id, PushEvent::KeysLow { remaining });
     }
     Ok(Json(ClaimKeyResponse { key }))

@@ -24,6 +24,7 @@ pub fn logged_out(relay: &Relay, account: &AccountId, reason: LogoutReason) -> A
         message: reason.explain().into(),
         logout_reason: Some(reason),
         device_list,
+        retry_after_secs: None,
     })
 }
 

@@ -13,7 +13,7 @@ use tandem_proto::wire::{
     ErrorCode, LINK_APPROVAL_SECS, LINK_TOKEN_HEADER, LINK_TTL_SECS, LinkState, LinkStatus, MAX_POLL_SECS,
     OpenLinkRequest, OpenLinkResponse, RegisterDeviceRequest,
 };
-use tandem_proto::{MAX_COMPANIONS, b64_encode};
+use tandem_proto::b64_encode;
 
 use super::ApiFailure;
 use super::accounts::current_list;
@@ -57,8 +57,18 @@ fn state(row: &LinkRow) -> LinkState {
     }
 }
 
-/// Loads a session, marking it expired (and waking its pollers) once its time is up.
+/// The longest link ref accepted; the relay makes them 22 characters (16 random bytes).
+const MAX_REF_CHARS: usize = 64;
+
+/// Loads a session, marking it expired (and waking its pollers) once its time is up. A ref that
+/// is not one the relay could have made is unknown without a look.
 fn load(relay: &Relay, link_ref: &str) -> Result<LinkRow, ApiFailure> {
+    let plausible = !link_ref.is_empty()
+        && link_ref.len() <= MAX_REF_CHARS
+        && link_ref.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'+' | b'/' | b'='));
+    if !plausible {
+        return Err(not_found());
+    }
     let mut row = relay.db.link(link_ref)?.ok_or_else(not_found)?;
     let live = matches!(row.status, LinkStatus::Open | LinkStatus::Claimed | LinkStatus::Replied);
     if live && relay.now_ms() > row.expires_ms {
@@ -130,9 +140,10 @@ pub async fn poll(
     Path(link_ref): Path<String>,
     Query(q): Query<PollQuery>,
 ) -> ApiResult<LinkState> {
+    // Only a party of a live session may wait on it: the watcher is made after the check.
+    party.check(&load(&relay, &link_ref)?)?;
     let mut wake = relay.links.subscribe(&link_ref);
-    let row = load(&relay, &link_ref)?;
-    party.check(&row)?;
+    let row = load(&relay, &link_ref)?; // again, now subscribed: no change slips between
     if row.seq > q.after {
         return Ok(Json(state(&row)));
     }
@@ -179,10 +190,11 @@ pub async fn reply(
     let row = load(&relay, &link_ref)?;
     claimed_by(&row, &who)?;
     let (_, list) = current_list(&relay, &who.account_id)?;
-    if list.companions().count() >= MAX_COMPANIONS {
+    let max = relay.limits.max_companions;
+    if list.companions().count() >= max {
         return Err(ApiFailure::new(
             ErrorCode::CompanionLimit,
-            "this account already has 4 linked devices: log one out first",
+            format!("this account already has {max} linked devices, as many as this relay allows: log one out first"),
         ));
     }
     let next = LinkRow {

@@ -13,10 +13,36 @@ use super::ApiFailure;
 use super::accounts::current_list;
 use super::error::ApiResult;
 use super::extract::{Authed, Body};
+use super::rate::{Class, Key};
 use crate::Relay;
+use crate::db::Quota;
 
 fn stale(message: String) -> ApiFailure {
     ApiFailure::new(ErrorCode::StaleDeviceList, message)
+}
+
+/// Stores copies within the recipients' quotas (`mailbox_full` otherwise: nothing stored).
+fn deliver(relay: &Relay, who: &Authed, envelopes: &[OutgoingEnvelope]) -> Result<(), ApiFailure> {
+    let l = &relay.limits;
+    let quota = Quota {
+        device_envelopes: l.mailbox_max_envelopes,
+        device_bytes: l.mailbox_max_bytes,
+        sender_envelopes: l.sender_max_envelopes,
+        sender_bytes: l.sender_max_bytes,
+    };
+    match relay.db.deliver((&who.account_id, who.device_id), envelopes, relay.now_ms(), quota)? {
+        None => Ok(()),
+        Some(full) => {
+            let whose = if full.per_sender { "from you " } else { "" };
+            Err(ApiFailure::new(
+                ErrorCode::MailboxFull,
+                format!(
+                    "device {} of {} has too many messages {whose}waiting on the relay; nothing was sent: it is kept and sent again once that device has fetched its mail",
+                    full.device_id, full.account_id
+                ),
+            ))
+        }
+    }
 }
 
 /// A known envelope type, and a message id (when given) in the form senders make them.
@@ -44,6 +70,7 @@ pub async fn send(
     who: Authed,
     Body(batch): Body<SendBatch>,
 ) -> ApiResult<serde_json::Value> {
+    relay.rates.check(Class::SendsPerAccount, Key::Account(who.account_id.clone()))?;
     let mut accounts: BTreeSet<&AccountId> = batch.envelopes.iter().map(|e| &e.account_id).collect();
     accounts.insert(&who.account_id);
     if accounts.len() > MAX_BATCH_ACCOUNTS + 1 {
@@ -101,7 +128,7 @@ pub async fn send(
     }
     let kept: Vec<OutgoingEnvelope> =
         batch.envelopes.iter().filter(|e| !blocked_by.contains(&e.account_id)).cloned().collect();
-    relay.db.deliver((&who.account_id, who.device_id), &kept, relay.now_ms())?;
+    deliver(&relay, &who, &kept)?;
     for (account, device) in expected.iter().filter(|(a, _)| !blocked_by.contains(a)) {
         relay.push.to_device(account, *device, PushEvent::Messages);
     }
@@ -115,6 +142,7 @@ pub async fn direct(
     who: Authed,
     Body(envelope): Body<OutgoingEnvelope>,
 ) -> ApiResult<serde_json::Value> {
+    relay.rates.check(Class::SendsPerAccount, Key::Account(who.account_id.clone()))?;
     check_envelope(&envelope)?;
     let (_, list) = current_list(&relay, &envelope.account_id)?;
     if list.entry(envelope.device_id).is_none()
@@ -129,7 +157,7 @@ pub async fn direct(
     if envelope.account_id != who.account_id && relay.db.blocks(&envelope.account_id, &who.account_id)? {
         return Ok(Json(serde_json::json!({}))); // dropped unseen, as in a batch
     }
-    relay.db.deliver((&who.account_id, who.device_id), std::slice::from_ref(&envelope), relay.now_ms())?;
+    deliver(&relay, &who, std::slice::from_ref(&envelope))?;
     relay.push.to_device(&envelope.account_id, envelope.device_id, PushEvent::Messages);
     Ok(Json(serde_json::json!({})))
 }
@@ -145,7 +173,7 @@ fn default_limit() -> u32 {
 }
 
 pub async fn fetch(State(relay): State<Relay>, who: Authed, Query(q): Query<FetchQuery>) -> ApiResult<Inbox> {
-    let envelopes = relay.db.mailbox(&who.account_id, who.device_id, q.limit.clamp(1, 500), relay.now_ms())?;
+    let envelopes = relay.db.mailbox(&who.account_id, who.device_id, q.limit.clamp(1, 500))?;
     let expired = relay
         .db
         .take_expired(&who.account_id, who.device_id)?

@@ -6,10 +6,16 @@ use tandem_proto::ids::{AccountId, DeviceId};
 use super::Db;
 
 impl Db {
-    pub fn add_challenge(&self, nonce: &[u8], expires_ms: u64, now_ms: u64) -> rusqlite::Result<()> {
+    pub fn add_challenge(&self, nonce: &[u8], expires_ms: u64) -> rusqlite::Result<()> {
+        self.conn().execute("INSERT INTO challenges (nonce, expires_ms) VALUES (?1, ?2)", params![nonce, expires_ms])?;
+        Ok(())
+    }
+
+    /// Forgets expired challenges and tokens (the janitor's job; both are indexed by expiry).
+    pub fn prune_auth(&self, now_ms: u64) -> rusqlite::Result<()> {
         let conn = self.conn();
         conn.execute("DELETE FROM challenges WHERE expires_ms < ?1", [now_ms])?;
-        conn.execute("INSERT INTO challenges (nonce, expires_ms) VALUES (?1, ?2)", params![nonce, expires_ms])?;
+        conn.execute("DELETE FROM tokens WHERE expires_ms < ?1", [now_ms])?;
         Ok(())
     }
 

@@ -42,13 +42,16 @@ fn parse_status(text: &str) -> LinkStatus {
 
 impl Db {
     pub fn open_link(&self, link_ref: &str, token_hash: &[u8], expires_ms: u64, now_ms: u64) -> rusqlite::Result<()> {
-        let conn = self.conn();
-        // Sessions are short-lived; forget the ones that ended over a day ago.
-        conn.execute("DELETE FROM link_sessions WHERE expires_ms < ?1", [now_ms.saturating_sub(86_400_000)])?;
-        conn.execute(
+        self.conn().execute(
             "INSERT INTO link_sessions (link_ref, token_hash, status, seq, expires_ms, created_ms) VALUES (?1, ?2, 'open', 1, ?3, ?4)",
             params![link_ref, token_hash, expires_ms, now_ms],
         )?;
+        Ok(())
+    }
+
+    /// Forgets sessions that ended before `before_ms` (the janitor's job).
+    pub fn prune_links(&self, before_ms: u64) -> rusqlite::Result<()> {
+        self.conn().execute("DELETE FROM link_sessions WHERE expires_ms < ?1", [before_ms])?;
         Ok(())
     }
 

@@ -1,6 +1,8 @@
 //! Per-device mailboxes of ciphertext.
 
-use rusqlite::params;
+use std::collections::BTreeMap;
+
+use rusqlite::{OptionalExtension, params};
 use tandem_proto::ids::{AccountId, DeviceId};
 use tandem_proto::message::{InboxEnvelope, OutgoingEnvelope};
 
@@ -9,16 +11,61 @@ use super::Db;
 /// Envelopes older than this are dropped unread.
 pub const MAILBOX_KEEP_MS: u64 = 30 * 24 * 3600 * 1000;
 
+/// How much mail may wait for one device (see `Limits`).
+#[derive(Clone, Copy, Debug)]
+pub struct Quota {
+    pub device_envelopes: u64,
+    pub device_bytes: u64,
+    pub sender_envelopes: u64,
+    pub sender_bytes: u64,
+}
+
+/// A batch refused whole because one recipient device would hold too much.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QuotaExceeded {
+    pub account_id: AccountId,
+    pub device_id: DeviceId,
+    /// The sender's own share for that device is full (else the device's mailbox is).
+    pub per_sender: bool,
+}
+
 impl Db {
-    /// Stores a whole batch at once: every copy or none.
+    /// Stores a whole batch at once: every copy or none. A batch that would take a recipient
+    /// device past its quota (in all, or from this sender) stores nothing and says which.
     pub fn deliver(
         &self,
         sender: (&AccountId, DeviceId),
         envelopes: &[OutgoingEnvelope],
         now_ms: u64,
-    ) -> rusqlite::Result<()> {
+        quota: Quota,
+    ) -> rusqlite::Result<Option<QuotaExceeded>> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
+        let mut adding: BTreeMap<(&AccountId, DeviceId), (u64, u64)> = BTreeMap::new();
+        for e in envelopes {
+            let entry = adding.entry((&e.account_id, e.device_id)).or_default();
+            *entry = (entry.0 + 1, entry.1 + e.ciphertext.len() as u64);
+        }
+        for (&(account, device), &(count, bytes)) in &adding {
+            let usage = |sql: &str, extra: Option<&str>| -> rusqlite::Result<(u64, u64)> {
+                let row = match extra {
+                    None => tx.query_row(sql, params![account.as_str(), device], |r| Ok((r.get(0)?, r.get(1)?))),
+                    Some(s) => tx.query_row(sql, params![account.as_str(), device, s], |r| Ok((r.get(0)?, r.get(1)?))),
+                };
+                Ok(row.optional()?.unwrap_or((0, 0)))
+            };
+            let all =
+                usage("SELECT envelopes, bytes FROM mailbox_usage WHERE account_id = ?1 AND device_id = ?2", None)?;
+            let mine = usage(
+                "SELECT envelopes, bytes FROM mailbox_sender_usage WHERE account_id = ?1 AND device_id = ?2 AND sender_account = ?3",
+                Some(sender.0.as_str()),
+            )?;
+            let over = |(n, b): (u64, u64), max_n: u64, max_b: u64| n + count > max_n || b + bytes > max_b;
+            let per_sender = over(mine, quota.sender_envelopes, quota.sender_bytes);
+            if per_sender || over(all, quota.device_envelopes, quota.device_bytes) {
+                return Ok(Some(QuotaExceeded { account_id: account.clone(), device_id: device, per_sender }));
+            }
+        }
         {
             let mut insert = tx.prepare(
                 "INSERT INTO mailbox (account_id, device_id, sender_account, sender_device, olm_type, ciphertext, received_ms, message_id, eid)
@@ -37,21 +84,32 @@ impl Db {
                 ])?;
             }
         }
-        tx.commit()
+        tx.commit()?;
+        Ok(None)
     }
 
-    /// Drops envelopes past their lifetime, counting them per device and sender.
-    fn expire(conn: &rusqlite::Connection, now_ms: u64) -> rusqlite::Result<()> {
-        let cutoff = now_ms.saturating_sub(MAILBOX_KEEP_MS);
-        conn.execute(
+    /// Drops up to `batch` envelopes received before `cutoff_ms` (oldest first, by the age
+    /// index), counting the messages among them per device and sender. Returns how many went.
+    pub fn expire_mail(&self, cutoff_ms: u64, batch: u32) -> rusqlite::Result<usize> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute(
             "INSERT INTO expired_counts (account_id, device_id, sender_account, count)
-             SELECT account_id, device_id, sender_account, COUNT(*) FROM mailbox WHERE received_ms < ?1 AND message_id IS NOT NULL
+             SELECT account_id, device_id, sender_account, COUNT(*) FROM
+                 (SELECT account_id, device_id, sender_account, message_id FROM mailbox
+                  WHERE received_ms < ?1 ORDER BY received_ms, id LIMIT ?2)
+             WHERE message_id IS NOT NULL
              GROUP BY account_id, device_id, sender_account
              ON CONFLICT (account_id, device_id, sender_account) DO UPDATE SET count = count + excluded.count",
-            [cutoff],
+            params![cutoff_ms, batch],
         )?;
-        conn.execute("DELETE FROM mailbox WHERE received_ms < ?1", [cutoff])?;
-        Ok(())
+        let gone = tx.execute(
+            "DELETE FROM mailbox WHERE id IN
+                 (SELECT id FROM mailbox WHERE received_ms < ?1 ORDER BY received_ms, id LIMIT ?2)",
+            params![cutoff_ms, batch],
+        )?;
+        tx.commit()?;
+        Ok(gone)
     }
 
     /// How many messages from each sender expired unread for this device; reported once.
@@ -72,16 +130,10 @@ impl Db {
         Ok(counts)
     }
 
-    /// The oldest `limit` envelopes waiting for a device (expired ones are dropped first).
-    pub fn mailbox(
-        &self,
-        account: &AccountId,
-        device: DeviceId,
-        limit: u32,
-        now_ms: u64,
-    ) -> rusqlite::Result<Vec<InboxEnvelope>> {
+    /// The oldest `limit` envelopes waiting for a device (by the per-device index: an empty
+    /// mailbox costs one index probe, however much mail others have). Expiry is the janitor's.
+    pub fn mailbox(&self, account: &AccountId, device: DeviceId, limit: u32) -> rusqlite::Result<Vec<InboxEnvelope>> {
         let conn = self.conn();
-        Self::expire(&conn, now_ms)?;
         let mut stmt = conn.prepare(
             "SELECT eid, sender_account, sender_device, olm_type, ciphertext, received_ms, message_id FROM mailbox
              WHERE account_id = ?1 AND device_id = ?2 ORDER BY id LIMIT ?3",

@@ -19,6 +19,7 @@ use rusqlite_migration::{M, Migrations};
 
 pub use accounts::{DeviceRow, NewDevice};
 pub use links::LinkRow;
+pub use mailbox::{MAILBOX_KEEP_MS, Quota};
 
 pub fn keys_limit() -> u32 {
     keys::MAX_STORED_ONE_TIME_KEYS
@@ -37,6 +38,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0008_envelope_ids.sql")),
     M::up(include_str!("migrations/0009_signed_logouts.sql")),
     M::up(include_str!("migrations/0010_blocks.sql")),
+    M::up(include_str!("migrations/0011_limits.sql")),
 ];
 
 /// One connection behind a mutex: every operation is a short transaction, never held across an await.

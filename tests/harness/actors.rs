@@ -29,6 +29,13 @@ impl Relay {
         Self::start_with(data, listen, &[])
     }
 
+    /// Starts a relay with some of its limits set (`NAME=VALUE`, as `--limit` takes them).
+    pub fn start_limited(limits: &[&str]) -> Relay {
+        let data = tempfile::tempdir().expect("relay data dir");
+        let args: Vec<&str> = limits.iter().flat_map(|l| ["--limit", l]).collect();
+        Self::start_with(data, "127.0.0.1:0", &args)
+    }
+
     /// Starts a relay with extra command-line arguments (e.g. TLS files).
     pub fn start_with(data: TempDir, listen: &str, extra: &[&str]) -> Relay {
         let mut cmd = Command::new(bin("tandem-relay"));

@@ -38,6 +38,14 @@ impl RawPrimary {
 
     /// Creates an account on the relay at `url` and authenticates as its primary.
     pub async fn join(url: &str, name: &str) -> RawPrimary {
+        let (mut raw, created) = Self::create(url, name).await;
+        assert!(created.1.is_ok(), "create account: {created:?}");
+        raw.sign_in(None).await.expect("auth");
+        raw
+    }
+
+    /// Asks the relay to create a new account (not signed in yet); returns it and the answer.
+    pub async fn create(url: &str, name: &str) -> (RawPrimary, Answer<serde_json::Value>) {
         let http = reqwest::Client::new();
         let account = Account::new();
         let key = *account.identity_keys().ed25519.as_bytes();
@@ -52,19 +60,24 @@ impl RawPrimary {
             keys: DeviceKeys::of(&account),
         };
         let primary = sign_identity(&account, &details).and_then(|s| s.countersign(&account, &key)).expect("identity");
-        let mut raw = RawPrimary { http, url: url.to_owned(), account, account_id, token: String::new() };
+        let raw = RawPrimary { http, url: url.to_owned(), account, account_id, token: String::new() };
         let request =
             CreateAccountRequest { account_key: key, primary, device_list: raw.list(1, &[]), prekeys: vec![] };
-        let (status, created) =
-            raw.send::<_, serde_json::Value>(reqwest::Method::POST, "/v1/accounts", Some(&request)).await;
-        assert!(created.is_ok(), "create account: {status} {created:?}");
-        let (_, challenge) = raw.send::<(), ChallengeResponse>(reqwest::Method::GET, "/v1/auth/challenge", None).await;
-        let nonce = challenge.expect("challenge").nonce;
-        let signature = tandem_proto::auth::sign_challenge(&raw.account, &raw.account_id, 0, &nonce);
-        let body = json!({"account_id": raw.account_id, "device_id": 0, "nonce": tandem_proto::b64_encode(&nonce), "signature": tandem_proto::b64_encode(&signature)});
-        let (_, auth) = raw.send::<_, AuthResponse>(reqwest::Method::POST, "/v1/auth", Some(&body)).await;
-        raw.token = auth.expect("auth").token;
-        raw
+        let created = raw.send::<_, serde_json::Value>(reqwest::Method::POST, "/v1/accounts", Some(&request)).await;
+        (raw, created)
+    }
+
+    /// Signs in as the primary (announcing `capabilities` when given) and keeps the token.
+    pub async fn sign_in(&mut self, capabilities: Option<&[&str]>) -> Result<(), ApiError> {
+        self.token.clear();
+        let (_, challenge) = self.send::<(), ChallengeResponse>(reqwest::Method::GET, "/v1/auth/challenge", None).await;
+        let nonce = challenge?.nonce;
+        let signature = tandem_proto::auth::sign_challenge(&self.account, &self.account_id, 0, &nonce);
+        let body = json!({"account_id": self.account_id, "device_id": 0, "nonce": tandem_proto::b64_encode(&nonce),
+            "signature": tandem_proto::b64_encode(&signature), "capabilities": capabilities});
+        let (_, auth) = self.send::<_, AuthResponse>(reqwest::Method::POST, "/v1/auth", Some(&body)).await;
+        self.token = auth?.token;
+        Ok(())
     }
 
     /// Sends a request (authenticated once joined) and returns the status and decoded answer.

@@ -42,7 +42,12 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let data = tempfile::tempdir().expect("dir");
-    let relay = RunningRelay::start("127.0.0.1:0", RelayConfig::new(data.path())).await.expect("relay");
+    let relay = RunningRelay::start(
+        "127.0.0.1:0",
+        RelayConfig { limits: tandem_relay::Limits::relaxed(), ..RelayConfig::new(data.path()) },
+    )
+    .await
+    .expect("relay");
     let url = relay.url();
     let homes: Vec<_> = (0..3).map(|_| tempfile::tempdir().expect("home")).collect();
     let phone = create_account(Profile::open(homes[0].path(), KeyStorage::File).expect("p"), &url, "alice_phone")

@@ -76,7 +76,12 @@ fn fanout() {
 
 async fn drain(n: usize) {
     let data = tempfile::tempdir().expect("dir");
-    let relay = RunningRelay::start("127.0.0.1:0", RelayConfig::new(data.path())).await.expect("relay");
+    let relay = RunningRelay::start(
+        "127.0.0.1:0",
+        RelayConfig { limits: tandem_relay::Limits::relaxed(), ..RelayConfig::new(data.path()) },
+    )
+    .await
+    .expect("relay");
     let url = relay.url();
     let homes: Vec<_> = (0..2).map(|_| tempfile::tempdir().expect("home")).collect();
     let alice = create_account(Profile::open(homes[0].path(), KeyStorage::File).expect("p"), &url, "alice_phone")

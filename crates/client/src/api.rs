@@ -144,9 +144,9 @@ impl RelayApi {
                     device_list: api.device_list,
                 }))
             }
-            Ok(api) if api.code == ErrorCode::RateLimited => ClientError::RateLimited {
-                retry_after_secs: api.retry_after_secs.or(retry_after).unwrap_or(1).max(1),
-            },
+            Ok(api) if api.code == ErrorCode::RateLimited => {
+                ClientError::RateLimited { retry_after_secs: api.retry_after_secs.or(retry_after).unwrap_or(1).max(1) }
+            }
             Ok(api) => ClientError::Relay { code: api.code, message: api.message },
             // A proxy in front of the relay may rate-limit too, with a bare 429.
             Err(_) if status == StatusCode::TOO_MANY_REQUESTS => {

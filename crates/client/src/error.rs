@@ -175,7 +175,9 @@ impl ClientError {
     pub(crate) fn is_transient(&self) -> bool {
         self.is_unreachable()
             || matches!(self, ClientError::RateLimited { .. })
-            || [RelayCode::Unauthorized, RelayCode::Internal, RelayCode::MailboxFull].into_iter().any(|c| self.is_relay(c))
+            || [RelayCode::Unauthorized, RelayCode::Internal, RelayCode::MailboxFull]
+                .into_iter()
+                .any(|c| self.is_relay(c))
     }
 
     /// How long the relay asked to wait, when it rate-limited this request.

@@ -274,7 +274,10 @@ mod tests {
     fn shape_rules_bound_the_list() {
         let phone = Account::new();
         let too_many: Vec<u32> = (1..=crate::MAX_COMPANIONS as u32 + 1).collect();
-        assert_eq!(list(&phone, 1, &too_many).sign(&phone), Err(ProtoError::CompanionLimit { max: crate::MAX_COMPANIONS }));
+        assert_eq!(
+            list(&phone, 1, &too_many).sign(&phone),
+            Err(ProtoError::CompanionLimit { max: crate::MAX_COMPANIONS })
+        );
         assert!(list(&phone, 1, &[1, 1]).sign(&phone).is_err());
         assert!(list(&phone, 0, &[]).sign(&phone).is_err());
         let mut no_primary = list(&phone, 1, &[1]);

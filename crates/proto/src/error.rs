@@ -40,7 +40,9 @@ pub enum ProtoError {
     DeviceListFromTheFuture { now_ms: u64, offered_ms: u64 },
     #[error("invalid device list: {0}")]
     InvalidDeviceList(&'static str),
-    #[error("this account already has {max} linked devices, as many as its relay allows: log one out on the phone first")]
+    #[error(
+        "this account already has {max} linked devices, as many as its relay allows: log one out on the phone first"
+    )]
     CompanionLimit { max: usize },
     #[error("invalid device name: {0}")]
     InvalidName(&'static str),

@@ -123,7 +123,8 @@ mod tests {
         let flags = Overrides { limits: vec!["max_companions=2".into()], ..Default::default() };
         let (_, config) = resolve(file, flags).unwrap();
         assert_eq!((config.limits.max_companions, config.limits.sends_per_account.burst.get()), (2, 5));
-        let tiny = Overrides { data: Some("/d".into()), limits: vec!["max_request_bytes=10".into()], ..Default::default() };
+        let tiny =
+            Overrides { data: Some("/d".into()), limits: vec!["max_request_bytes=10".into()], ..Default::default() };
         assert!(matches!(resolve(FileSettings::default(), tiny), Err(SettingsError::BadLimit(_))));
     }
 }

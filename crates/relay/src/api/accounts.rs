@@ -11,8 +11,8 @@ use tandem_proto::wire::{
 use super::ApiFailure;
 use super::error::ApiResult;
 use super::extract::{Authed, Body};
-use super::rate::{Class, Key};
 use super::keys::verified_prekeys;
+use super::rate::{Class, Key};
 use crate::Relay;
 use crate::db::NewDevice;
 

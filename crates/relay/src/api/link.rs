@@ -7,13 +7,13 @@ use axum::Json;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use serde::Deserialize;
+use tandem_proto::b64_encode;
 use tandem_proto::ids::{AccountId, PRIMARY_DEVICE_ID};
 use tandem_proto::link::SealedLinkReply;
 use tandem_proto::wire::{
     ErrorCode, LINK_APPROVAL_SECS, LINK_TOKEN_HEADER, LINK_TTL_SECS, LinkState, LinkStatus, MAX_POLL_SECS,
     OpenLinkRequest, OpenLinkResponse, RegisterDeviceRequest,
 };
-use tandem_proto::b64_encode;
 
 use super::ApiFailure;
 use super::accounts::current_list;

@@ -23,8 +23,8 @@ use tandem_proto::PROTOCOL_VERSION;
 use tandem_proto::wire::{ErrorCode, PROTOCOL_HEADER};
 
 pub use error::ApiFailure;
-pub use rate::RateLimits;
 use rate::Class;
+pub use rate::RateLimits;
 use tower_http::timeout::RequestBodyTimeoutLayer;
 
 use crate::Relay;

@@ -73,10 +73,8 @@ fn quota(rate: Rate) -> Quota {
 impl RateLimits {
     pub fn new(limits: &Limits) -> Self {
         let clock = DefaultClock::default();
-        let keys_low = Rate {
-            burst: std::num::NonZeroU32::MIN,
-            period: Duration::from_secs(limits.keys_low_every_secs.max(1)),
-        };
+        let keys_low =
+            Rate { burst: std::num::NonZeroU32::MIN, period: Duration::from_secs(limits.keys_low_every_secs.max(1)) };
         let limiters = [
             (Class::Accounts, limits.accounts_per_ip),
             (Class::Challenges, limits.challenges_per_ip),
@@ -92,9 +90,7 @@ impl RateLimits {
             (Class::KeysLow, keys_low),
         ]
         .into_iter()
-        .map(|(class, rate)| {
-            (class, RateLimiter::new(quota(rate), DefaultKeyedStateStore::default(), clock.clone()))
-        })
+        .map(|(class, rate)| (class, RateLimiter::new(quota(rate), DefaultKeyedStateStore::default(), clock.clone())))
         .collect();
         RateLimits { clock, limiters }
     }
@@ -137,7 +133,7 @@ pub fn client_ip(peer: Option<SocketAddr>, headers: &HeaderMap, trusted: &[IpAdd
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
         .filter_map(|part| part.trim().parse::<IpAddr>().ok())
-        .last()
+        .next_back()
         .unwrap_or(peer)
 }
 

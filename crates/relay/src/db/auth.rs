@@ -7,7 +7,8 @@ use super::Db;
 
 impl Db {
     pub fn add_challenge(&self, nonce: &[u8], expires_ms: u64) -> rusqlite::Result<()> {
-        self.conn().execute("INSERT INTO challenges (nonce, expires_ms) VALUES (?1, ?2)", params![nonce, expires_ms])?;
+        self.conn()
+            .execute("INSERT INTO challenges (nonce, expires_ms) VALUES (?1, ?2)", params![nonce, expires_ms])?;
         Ok(())
     }
 

@@ -57,7 +57,7 @@ impl Rate {
 }
 
 /// Every limit the relay enforces. Field names are the keys of `[limits]` and of `--limit`.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Limits {
     // Request rates (429 `rate_limited` with Retry-After).

@@ -127,4 +127,10 @@ mod tests {
             Overrides { data: Some("/d".into()), limits: vec!["max_request_bytes=10".into()], ..Default::default() };
         assert!(matches!(resolve(FileSettings::default(), tiny), Err(SettingsError::BadLimit(_))));
     }
+
+    #[test]
+    fn the_packaged_config_file_reads_and_shows_the_defaults() {
+        let shipped: FileSettings = toml::from_str(include_str!("../../../packaging/relay/relay.toml")).unwrap();
+        assert_eq!(shipped.limits, Limits::default(), "relay.toml shows every limit with its default");
+    }
 }

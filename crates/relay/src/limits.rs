@@ -131,8 +131,8 @@ impl Default for Limits {
         const HOUR: u64 = 3600;
         Limits {
             accounts_per_ip: Rate::of(20, HOUR),
-            challenges_per_ip: Rate::of(120, MIN),
-            auths_per_device: Rate::of(30, MIN),
+            challenges_per_ip: Rate::of(600, MIN),
+            auths_per_device: Rate::of(120, MIN),
             links_per_ip: Rate::of(60, HOUR),
             link_requests_per_ip: Rate::of(600, MIN),
             key_claims_per_ip: Rate::of(3000, HOUR),

@@ -5,6 +5,9 @@ use tandem_proto::ids::{AccountId, DeviceId};
 
 use super::Db;
 
+/// Live tokens kept per device (its concurrent programs: `run`, a command, the desktop).
+const MAX_TOKENS_PER_DEVICE: u32 = 32;
+
 impl Db {
     pub fn add_challenge(&self, nonce: &[u8], expires_ms: u64) -> rusqlite::Result<()> {
         self.conn()
@@ -35,11 +38,19 @@ impl Db {
         device_id: DeviceId,
         expires_ms: u64,
     ) -> rusqlite::Result<()> {
-        self.conn().execute(
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute(
             "INSERT INTO tokens (token_hash, account_id, device_id, expires_ms) VALUES (?1, ?2, ?3, ?4)",
             params![token_hash, account_id.as_str(), device_id, expires_ms],
         )?;
-        Ok(())
+        // A device keeps its newest tokens only: signing in in a loop cannot grow the table.
+        tx.execute(
+            "DELETE FROM tokens WHERE account_id = ?1 AND device_id = ?2 AND token_hash NOT IN
+                 (SELECT token_hash FROM tokens WHERE account_id = ?1 AND device_id = ?2 ORDER BY expires_ms DESC LIMIT ?3)",
+            params![account_id.as_str(), device_id, MAX_TOKENS_PER_DEVICE],
+        )?;
+        tx.commit()
     }
 
     /// The device a live token belongs to, if the device is still registered.

@@ -182,3 +182,85 @@ impl Db {
         tx.commit()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn envelope(to: &AccountId, bytes: usize, n: usize) -> OutgoingEnvelope {
+        OutgoingEnvelope {
+            account_id: to.clone(),
+            device_id: 0,
+            olm_type: 1,
+            ciphertext: vec![7; bytes],
+            message_id: Some(format!("m{n}")),
+        }
+    }
+
+    fn accounts() -> (AccountId, AccountId, AccountId) {
+        let id = |b: u8| AccountId::from_account_key(&[b; 32]);
+        (id(1), id(2), id(3))
+    }
+
+    const ROOMY: Quota = Quota { device_envelopes: 3, device_bytes: 1000, sender_envelopes: 2, sender_bytes: 500 };
+
+    #[test]
+    fn quotas_hold_per_sender_and_per_device_and_free_up_on_ack() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("r.sqlite3")).unwrap();
+        let (alice, stranger, bob) = accounts();
+        for n in 0..2 {
+            assert_eq!(db.deliver((&stranger, 0), &[envelope(&alice, 10, n)], 1, ROOMY).unwrap(), None);
+        }
+        let full = db.deliver((&stranger, 0), &[envelope(&alice, 10, 2)], 1, ROOMY).unwrap().unwrap();
+        assert!(full.per_sender);
+        assert_eq!(db.deliver((&bob, 0), &[envelope(&alice, 10, 0)], 1, ROOMY).unwrap(), None);
+        let full = db.deliver((&bob, 0), &[envelope(&alice, 10, 1)], 1, ROOMY).unwrap().unwrap();
+        assert!(!full.per_sender, "the device's mailbox is full");
+        let big = db.deliver((&bob, 0), &[envelope(&stranger, 600, 0)], 1, ROOMY).unwrap().unwrap();
+        assert!(big.per_sender, "bytes count too");
+        let ids: Vec<String> = db.mailbox(&alice, 0, 10).unwrap().into_iter().map(|e| e.id).collect();
+        db.ack(&alice, 0, &ids).unwrap();
+        assert_eq!(db.deliver((&stranger, 0), &[envelope(&alice, 10, 3)], 1, ROOMY).unwrap(), None);
+    }
+
+    #[test]
+    fn expiry_goes_in_batches_oldest_first_and_counts_messages() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("r.sqlite3")).unwrap();
+        let (alice, stranger, _) = accounts();
+        let lots = Quota { device_envelopes: 100, device_bytes: 1 << 20, sender_envelopes: 100, sender_bytes: 1 << 20 };
+        for n in 0..5 {
+            db.deliver((&stranger, 0), &[envelope(&alice, 10, n)], 100 + n as u64, lots).unwrap();
+        }
+        assert_eq!(db.expire_mail(103, 2).unwrap(), 2);
+        assert_eq!(db.expire_mail(103, 2).unwrap(), 1);
+        assert_eq!(db.expire_mail(103, 2).unwrap(), 0);
+        assert_eq!(db.mailbox(&alice, 0, 10).unwrap().len(), 2, "the two newer ones stay");
+        assert_eq!(db.take_expired(&alice, 0).unwrap(), vec![(stranger.to_string(), 3)]);
+        // What expired no longer counts against the quota.
+        let tight = Quota { device_envelopes: 3, ..lots };
+        assert_eq!(db.deliver((&stranger, 0), &[envelope(&alice, 10, 9)], 200, tight).unwrap(), None);
+    }
+
+    #[test]
+    fn expired_challenges_and_tokens_are_pruned_and_tokens_capped_per_device() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("r.sqlite3")).unwrap();
+        let (alice, _, _) = accounts();
+        db.add_challenge(b"old", 10).unwrap();
+        db.add_challenge(b"new", 1000).unwrap();
+        db.add_token(b"old-token", &alice, 0, 10).unwrap();
+        db.prune_auth(500).unwrap();
+        let count = |table: &str| -> u32 {
+            db.conn().query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+        };
+        assert_eq!((count("challenges"), count("tokens")), (1, 0));
+        assert!(db.take_challenge(b"new", 500).unwrap());
+        for n in 0..40u64 {
+            db.add_token(&n.to_be_bytes(), &alice, 0, 1000 + n).unwrap();
+        }
+        assert_eq!(count("tokens"), 32, "a device keeps its newest 32 tokens");
+        assert!(db.token_device(&39u64.to_be_bytes(), 600).is_ok());
+    }
+}

@@ -52,4 +52,5 @@ END;
 -- The janitor prunes these by time.
 CREATE INDEX challenges_by_expiry ON challenges (expires_ms);
 CREATE INDEX tokens_by_expiry ON tokens (expires_ms);
+CREATE INDEX tokens_by_device ON tokens (account_id, device_id, expires_ms);
 CREATE INDEX link_sessions_by_expiry ON link_sessions (expires_ms);

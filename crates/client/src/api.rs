@@ -40,6 +40,9 @@ impl RelayApi {
         }
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
+            // Relays close connections idle for their header timeout (10 s by default); dropping
+            // ours sooner keeps a request from racing the relay's close.
+            .pool_idle_timeout(Duration::from_secs(4))
             // Long polls wait up to MAX_POLL_SECS on the relay; allow for that plus slack.
             .timeout(Duration::from_secs(MAX_POLL_SECS + 15))
             .build()

@@ -183,7 +183,8 @@ impl Server {
     /// Runs in the background of the current tokio runtime (tests, embedding).
     pub fn spawn(self) -> Result<RunningRelay, RelayError> {
         let addr = self.local_addr()?;
-        Ok(RunningRelay { addr, task: tokio::spawn(self.run()) })
+        let relay = self.relay.clone();
+        Ok(RunningRelay { addr, relay, task: tokio::spawn(self.run()) })
     }
 }
 
@@ -212,6 +213,7 @@ pub async fn serve(listener: TcpListener, config: RelayConfig) -> Result<(), Rel
 /// A relay running in the background.
 pub struct RunningRelay {
     pub addr: SocketAddr,
+    relay: Relay,
     task: tokio::task::JoinHandle<Result<(), RelayError>>,
 }
 
@@ -222,6 +224,13 @@ impl RunningRelay {
 
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// Runs the janitor's sweep now (tests that move a manual clock past a lifetime wait on this
+    /// instead of the next scheduled sweep).
+    pub async fn sweep(&self) {
+        let relay = self.relay.clone();
+        let _ = tokio::task::spawn_blocking(move || janitor::sweep(&relay)).await;
     }
 
     /// Stops the relay abruptly (as a crash would: only what SQLite committed survives).

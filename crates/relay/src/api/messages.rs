@@ -173,7 +173,12 @@ fn default_limit() -> u32 {
 }
 
 pub async fn fetch(State(relay): State<Relay>, who: Authed, Query(q): Query<FetchQuery>) -> ApiResult<Inbox> {
-    let envelopes = relay.db.mailbox(&who.account_id, who.device_id, q.limit.clamp(1, 500))?;
+    let envelopes = relay.db.mailbox(
+        &who.account_id,
+        who.device_id,
+        q.limit.clamp(1, 500),
+        relay.now_ms().saturating_sub(crate::db::MAILBOX_KEEP_MS),
+    )?;
     let expired = relay
         .db
         .take_expired(&who.account_id, who.device_id)?

@@ -131,14 +131,21 @@ impl Db {
     }
 
     /// The oldest `limit` envelopes waiting for a device (by the per-device index: an empty
-    /// mailbox costs one index probe, however much mail others have). Expiry is the janitor's.
-    pub fn mailbox(&self, account: &AccountId, device: DeviceId, limit: u32) -> rusqlite::Result<Vec<InboxEnvelope>> {
+    /// mailbox costs one index probe, however much mail others have). Deleting expired mail is
+    /// the janitor's; until it has, mail received before `cutoff_ms` is not handed out.
+    pub fn mailbox(
+        &self,
+        account: &AccountId,
+        device: DeviceId,
+        limit: u32,
+        cutoff_ms: u64,
+    ) -> rusqlite::Result<Vec<InboxEnvelope>> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
             "SELECT eid, sender_account, sender_device, olm_type, ciphertext, received_ms, message_id FROM mailbox
-             WHERE account_id = ?1 AND device_id = ?2 ORDER BY id LIMIT ?3",
+             WHERE account_id = ?1 AND device_id = ?2 AND received_ms >= ?4 ORDER BY id LIMIT ?3",
         )?;
-        let rows = stmt.query_map(params![account.as_str(), device, limit], |r| {
+        let rows = stmt.query_map(params![account.as_str(), device, limit, cutoff_ms], |r| {
             let sender: String = r.get(1)?;
             Ok((
                 r.get::<_, String>(0)?,
@@ -219,7 +226,7 @@ mod tests {
         assert!(!full.per_sender, "the device's mailbox is full");
         let big = db.deliver((&bob, 0), &[envelope(&stranger, 600, 0)], 1, ROOMY).unwrap().unwrap();
         assert!(big.per_sender, "bytes count too");
-        let ids: Vec<String> = db.mailbox(&alice, 0, 10).unwrap().into_iter().map(|e| e.id).collect();
+        let ids: Vec<String> = db.mailbox(&alice, 0, 10, 0).unwrap().into_iter().map(|e| e.id).collect();
         db.ack(&alice, 0, &ids).unwrap();
         assert_eq!(db.deliver((&stranger, 0), &[envelope(&alice, 10, 3)], 1, ROOMY).unwrap(), None);
     }
@@ -236,7 +243,7 @@ mod tests {
         assert_eq!(db.expire_mail(103, 2).unwrap(), 2);
         assert_eq!(db.expire_mail(103, 2).unwrap(), 1);
         assert_eq!(db.expire_mail(103, 2).unwrap(), 0);
-        assert_eq!(db.mailbox(&alice, 0, 10).unwrap().len(), 2, "the two newer ones stay");
+        assert_eq!(db.mailbox(&alice, 0, 10, 0).unwrap().len(), 2, "the two newer ones stay");
         assert_eq!(db.take_expired(&alice, 0).unwrap(), vec![(stranger.to_string(), 3)]);
         // What expired no longer counts against the quota.
         let tight = Quota { device_envelopes: 3, ..lots };

@@ -1,7 +1,5 @@
-// UI state that must survive re-renders. The app re-renders the whole screen
-// for every View, so anything the user typed, and the outcome of a command
-// that finishes after a re-render, lives here rather than in the DOM. Message
-// data never does: it always comes from the View.
+// The UI's own state (the store the components draw from, with the View): what the user typed,
+// what is open, and the outcome of commands. Message data never lives here: it comes from the View.
 import type { ShortcutHandlers } from "./shortcuts";
 import { ScrollWindows } from "./views/messageWindow";
 import type { RequestState } from "./views/requests";
@@ -130,6 +128,8 @@ export interface SearchState {
   seq: number;
 }
 
+export type ChatFilter = "all" | "unread" | "groups"; // which chats the chat list shows
+
 export interface RefreshOptions {
   /** Move keyboard focus to the composer of the open chat, if there is one. */
   focusComposer?: boolean;
@@ -156,6 +156,7 @@ export class UiState {
   chatMenuOpen = false;
   chatActionError = "";
   showArchived = false; // the archived chats are shown
+  chatFilter: ChatFilter = "all";
   /** The "log out of this desktop" confirmation is showing. */
   confirmingLogOut = false;
   /** Error from logOut, shown beside the button; "" for none. */

@@ -1,10 +1,8 @@
 import type { RenderContext } from "../context";
-import { append, button, el } from "../dom";
+import { el } from "../dom";
 import { toAppError } from "../errors";
-import { shortId } from "../format";
 import type { ChatHistory, ChatSummary, Linked } from "../types";
-import { openChatFrom } from "./chatOpen";
-import { renderSearch } from "./search";
+import type { ChatFilter } from "../uiState";
 
 /** Longest preview put in the DOM; CSS truncates it to one line anyway. */
 const PREVIEW_CHARS = 120;
@@ -135,104 +133,21 @@ export function showsUnreadDot(chat: ChatSummary): boolean {
   return chat.marked_unread && chat.unread === 0;
 }
 
-function chatRow(chat: ChatSummary, open: boolean, blocked: boolean, ctx: RenderContext): HTMLElement {
-  const attrs: Record<string, string> = { type: "button", "data-chat-id": chat.chat_id, "data-history": chat.history };
-  const history = historyFlagText(chat.history);
-  if (open) attrs["aria-current"] = "true";
-  const btn = el(
-    "button",
-    { class: open ? "chat-row chat-row-open" : "chat-row", testid: "chat-row", attrs },
-    chat.title === null
-      ? el("span", { class: "chat-row-title", testid: "chat-row-id", attrs: { title: chat.chat_id } }, shortId(chat.chat_id))
-      : el("span", { class: "chat-row-title", testid: "chat-row-title" }, chat.title),
-    el("span", { class: "chat-row-preview", testid: "chat-row-preview" }, previewText(chat)),
-    el(
-      "span",
-      { class: "chat-row-flags" },
-      chat.request && el("span", { class: "flag flag-request", testid: "chat-request" }, "Message request"),
-      blocked && el("span", { class: "flag flag-blocked", testid: "chat-blocked" }, "Blocked"),
-      chat.pinned && el("span", { class: "flag", testid: "chat-pinned", attrs: { title: "Pinned" } }, "Pinned"),
-      chat.muted && el("span", { class: "flag", testid: "chat-muted", attrs: { title: "Muted" } }, "Muted"),
-      history !== null && el("span", { class: "flag flag-history", testid: "chat-history" }, history),
-      chat.unread > 0 &&
-        el("span", { class: "badge", testid: "chat-unread", attrs: { "aria-label": `${chat.unread} unread` } }, String(chat.unread)),
-      showsUnreadDot(chat) &&
-        el("span", { class: "unread-dot", testid: "chat-marked-unread", attrs: { role: "img", "aria-label": "Marked unread" } }),
-    ),
-  );
-  // As in WhatsApp and Signal: the chat opens with the cursor in its composer (typing goes there),
-  // once the View with it arrives (renderConversation), or at once if it is open already.
-  btn.addEventListener("click", () => {
-    const already = ctx.ui.openChatId === chat.chat_id;
-    ctx.ui.focusComposerFor = already ? null : chat.chat_id;
-    openChatFrom(ctx, chat.chat_id, undefined, already ? { focusComposer: true } : undefined);
-  });
-  return el("li", {}, btn);
+/** Whether a chat passes the chat list's filter (All, Unread, Groups). */
+export function passesFilter(chat: ChatSummary, filter: ChatFilter): boolean {
+  switch (filter) {
+    case "unread":
+      return chat.unread > 0 || chat.marked_unread;
+    case "groups":
+      return chat.group;
+    default:
+      return true;
+  }
 }
 
 /** The chats in the order the list shows them: archived ones only while they are shown. */
-export function chatOrder(linked: Linked, showArchived: boolean): string[] {
-  const active = linked.chats.filter((c) => !c.archived);
+export function chatOrder(linked: Linked, showArchived: boolean, filter: ChatFilter = "all"): string[] {
+  const active = linked.chats.filter((c) => !c.archived && passesFilter(c, filter));
   const archived = showArchived ? linked.chats.filter((c) => c.archived) : [];
   return [...active, ...archived].map((c) => c.chat_id);
-}
-
-export interface ChatListSection extends Section {
-  focusRow(chatId: string): void;
-  focusSearch(): void;
-}
-
-export function renderChatList(linked: Linked, ctx: RenderContext): ChatListSection {
-  const openId = linked.open_chat?.chat_id ?? null;
-  const error = el("p", { class: "inline-error", testid: "chat-list-error", attrs: { "aria-live": "polite" } });
-  const search = renderSearch(ctx);
-  const body = el("div", { class: "chat-list-body" });
-  const apply = () => {
-    search.apply();
-    // While the search box holds a query, its results replace the list.
-    body.hidden = ctx.ui.search.query.trim() !== "";
-    error.textContent = ctx.ui.chatListError;
-  };
-  const active = linked.chats.filter((c) => !c.archived);
-  const archived = linked.chats.filter((c) => c.archived);
-  const blocked = (c: ChatSummary) => linked.blocked.includes(c.chat_id);
-  const list = el(
-    "ul",
-    { class: "chat-list", testid: "chat-list" },
-    ...active.map((c) => chatRow(c, c.chat_id === openId, blocked(c), ctx)),
-  );
-  const archivedList = el(
-    "ul",
-    { class: "chat-list", testid: "archived-list" },
-    ...archived.map((c) => chatRow(c, c.chat_id === openId, blocked(c), ctx)),
-  );
-  archivedList.hidden = !ctx.ui.showArchived;
-  const toggle = button(`Archived (${archived.length})`, { testid: "archived-toggle", attrs: { "aria-expanded": String(ctx.ui.showArchived) } }, (btn) => {
-    ctx.ui.showArchived = !ctx.ui.showArchived;
-    archivedList.hidden = !ctx.ui.showArchived;
-    btn.setAttribute("aria-expanded", String(ctx.ui.showArchived));
-  });
-  append(
-    body,
-    linked.chats.length === 0 && el("p", { class: "muted", testid: "no-chats" }, "No chats yet."),
-    list,
-    archived.length > 0 && toggle,
-    archived.length > 0 && archivedList,
-  );
-  apply();
-  const node = el(
-    "nav",
-    { class: "chats", attrs: { "aria-labelledby": "chats-heading" } },
-    el("h2", { attrs: { id: "chats-heading" } }, "Chats"),
-    search.box,
-    search.results,
-    body,
-    error,
-  );
-  const focusRow = (chatId: string) => {
-    // Compared, never put into a selector: chat ids are untrusted text.
-    const rows = node.querySelectorAll<HTMLButtonElement>('[data-testid="chat-row"]');
-    [...rows].find((r) => r.dataset["chatId"] === chatId && !r.closest("[hidden]"))?.focus();
-  };
-  return { node, apply, focusRow, focusSearch: search.focus };
 }

@@ -35,7 +35,7 @@ export function linkedShortcuts(linked: Linked, ctx: RenderContext, parts: Linke
     },
     moveChat: (step) => {
       if (modal()) return;
-      const id = neighbourChat(chatOrder(linked, ctx.ui.showArchived), linked.open_chat?.chat_id ?? null, step);
+      const id = neighbourChat(chatOrder(linked, ctx.ui.showArchived, ctx.ui.chatFilter), linked.open_chat?.chat_id ?? null, step);
       if (id === null) return;
       // From the chat list, keyboard focus follows to the chat's row.
       const active = document.activeElement;

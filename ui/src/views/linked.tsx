@@ -1,15 +1,20 @@
-import type { RenderContext } from "../context";
+import { useRef } from "preact/hooks";
+import { type BuildScope, type Built, Legacy } from "../bridge";
+import { type BaseContext, contextOf, type RenderContext } from "../context";
 import { button, el } from "../dom";
 import { toAppError } from "../errors";
 import { formatDateTime, kindLabel, lastActive } from "../format";
 import type { Device, HistoryStatus, Linked, View } from "../types";
-import { renderChatList, renderNewChat } from "./chatList";
-import { renderConversation } from "./conversation";
+import type { RefreshOptions } from "../uiState";
+import { renderNewChat } from "./chatList";
+import { ChatList } from "./chatRows";
+import { type ConversationSection, renderConversation } from "./conversation";
 import { renderImageViewer } from "./images";
 import { renderLinkConfirm } from "./linkConfirm";
 import { renderLockedBar } from "./locked";
 import { linkedShortcuts } from "./navigation";
-import { renderSettings } from "./settings";
+import type { SearchSection } from "./search";
+import { renderSettings, type SettingsPanel } from "./settings";
 
 function deviceRow(d: Device, ctx: RenderContext): HTMLTableRowElement {
   const last = el("td", { testid: "device-last-active" }, lastActive(d.last_active_ms, ctx.now()));
@@ -163,14 +168,36 @@ export function historySection(h: HistoryStatus): HTMLElement {
   return section;
 }
 
-export function renderLinked(view: View, ctx: RenderContext): HTMLElement {
-  const root = el("main", { class: "screen screen-linked", testid: "screen-linked" });
-  const linked = view.linked;
-  if (linked === null) {
-    root.append(el("h1", {}, "Linked"));
-    return root;
-  }
+interface Parts {
+  settings?: SettingsPanel;
+  newChat?: ReturnType<typeof renderNewChat>;
+  search?: SearchSection;
+  conversation?: ConversationSection;
+  viewer?: ReturnType<typeof renderImageViewer>;
+  linkConfirm?: ReturnType<typeof renderLinkConfirm>;
+}
 
+/** Focuses the chat list's row of a chat (a shown one). */
+function focusChatRow(chatId: string): void {
+  // Compared, never put into a selector: chat ids are untrusted text.
+  const rows = document.querySelectorAll<HTMLButtonElement>('.chats [data-testid="chat-row"]');
+  [...rows].find((r) => r.dataset["chatId"] === chatId && !r.closest("[hidden]"))?.focus();
+}
+
+/** Moves keyboard focus as a refresh asks (uiState.ts RefreshOptions). */
+function focusAsAsked(parts: Parts, opts: RefreshOptions | undefined): void {
+  if (opts?.focusComposer) parts.conversation?.focus();
+  if (opts?.focusChatRow !== undefined) focusChatRow(opts.focusChatRow);
+  if (opts?.focusSearch) parts.search?.focus();
+  if (opts?.focusViewer) parts.viewer?.focus();
+  if (opts?.focusImage !== undefined) parts.conversation?.focusImage(opts.focusImage);
+  if (opts?.focusLinkConfirm) parts.linkConfirm?.focus();
+  if (opts?.focusLink !== undefined) parts.conversation?.focusLink(opts.focusLink.messageId, opts.focusLink.index);
+}
+
+function topParts(view: View, linked: Linked, ctx: RenderContext, parts: Parts): Built {
+  const settings = renderSettings(view, linked, ctx);
+  parts.settings = settings;
   const title = el(
     "h1",
     { testid: "linked-title" },
@@ -179,69 +206,85 @@ export function renderLinked(view: View, ctx: RenderContext): HTMLElement {
     " as ",
     el("span", { testid: "linked-device-name" }, linked.device_name),
   );
-
-  // Before the conversation is built: leaving a chat gives up opening its images.
-  ctx.ui.setOpenChat(linked.open_chat?.chat_id ?? null);
-  const newChat = renderNewChat(ctx, linked.suggested_chat);
-  const chats = renderChatList(linked, ctx);
-  const openId = linked.open_chat?.chat_id;
-  const conversation = renderConversation(linked.open_chat, ctx, openId !== undefined && linked.blocked.includes(openId));
-  const settings = renderSettings(view, linked, ctx);
-  const viewer = renderImageViewer(ctx);
-  const linkConfirm = renderLinkConfirm(ctx);
-  // The user kept the data of a locked desktop: it stays offline until linked again.
-  const lockedBar = view.locked === null ? null : renderLockedBar(ctx);
-  // While the image viewer or the link confirmation is open, the rest of the screen is inert (they are modal).
-  const setInert = () => {
-    const modal = ctx.ui.linkConfirm !== null ? linkConfirm.node : ctx.ui.viewer !== null ? viewer.node : null;
-    for (const part of root.children) part.toggleAttribute("inert", modal !== null && part !== modal);
+  const warning = linked.inactivity_warning;
+  return {
+    nodes: [
+      el("header", { class: "linked-header" }, title, settings.toggle),
+      settings.node,
+      linked.history !== null ? historySection(linked.history) : null,
+      linked.notice !== null ? noticeBanner(linked.notice.message, ctx) : null,
+      warning === null
+        ? null
+        : el(
+            "p",
+            { class: "notice notice-warning", testid: "inactivity-warning", attrs: { role: "alert" } },
+            `${warning.message} Logout date: ${formatDateTime(warning.logout_at_ms)}.`,
+          ),
+    ],
+    apply: settings.apply,
   };
-  ctx.ui.refresh = (opts) => {
-    newChat.apply();
-    chats.apply();
-    conversation.apply();
-    settings.apply();
-    viewer.apply();
-    linkConfirm.apply();
-    lockedBar?.apply();
-    setInert();
-    if (opts?.focusComposer) conversation.focus();
-    if (opts?.focusChatRow !== undefined) chats.focusRow(opts.focusChatRow);
-    if (opts?.focusSearch) chats.focusSearch();
-    if (opts?.focusViewer) viewer.focus();
-    if (opts?.focusImage !== undefined) conversation.focusImage(opts.focusImage);
-    if (opts?.focusLinkConfirm) linkConfirm.focus();
-    if (opts?.focusLink !== undefined) conversation.focusLink(opts.focusLink.messageId, opts.focusLink.index);
-  };
-  ctx.ui.shortcuts = linkedShortcuts(linked, ctx, {
-    focusSearch: chats.focusSearch,
-    focusNewChat: newChat.focus,
-    closeSettings: settings.close,
-    closeChatInfo: conversation.closeChatInfo,
-  });
+}
 
-  root.append(el("header", { class: "linked-header" }, title, settings.toggle), settings.node);
-  if (linked.history !== null) root.append(historySection(linked.history));
-  if (linked.notice !== null) root.append(noticeBanner(linked.notice.message, ctx));
-  if (linked.inactivity_warning !== null) {
-    root.append(
-      el(
-        "p",
-        { class: "notice notice-warning", testid: "inactivity-warning", attrs: { role: "alert" } },
-        `${linked.inactivity_warning.message} Logout date: ${formatDateTime(linked.inactivity_warning.logout_at_ms)}.`,
-      ),
+/** For the components' handlers: they set no intervals through the context. */
+const NO_SCOPE: BuildScope = { every: () => {}, afterMount: (fn) => fn() };
+
+/** A section built by a render function, as a bridge's Built. */
+function built(section: { node: HTMLElement; apply(): void }): Built {
+  return { nodes: [section.node], apply: () => section.apply() };
+}
+
+export function LinkedScreen({ view, base }: { view: View; base: BaseContext }) {
+  const parts = useRef<Parts>({}).current;
+  const linked = view.linked;
+  if (linked === null) {
+    return (
+      <main class="screen screen-linked" data-testid="screen-linked">
+        <h1>Linked</h1>
+      </main>
     );
   }
-  root.append(
-    el(
-      "div",
-      { class: "chat-layout" },
-      el("div", { class: "chat-sidebar" }, lockedBar?.node, newChat.node, chats.node, devicesSection(linked, ctx)),
-      conversation.node,
-    ),
-    viewer.node,
-    linkConfirm.node,
+  const ui = base.ui;
+  const ctxOf = (scope: BuildScope) => contextOf(base, view, scope);
+  // Before the conversation is built: leaving a chat gives up opening its images.
+  ui.setOpenChat(linked.open_chat?.chat_id ?? null);
+  ui.refresh = (opts) => {
+    base.redraw();
+    focusAsAsked(parts, opts);
+  };
+  ui.shortcuts = linkedShortcuts(linked, ctxOf(NO_SCOPE), {
+    focusSearch: () => parts.search?.focus(),
+    focusNewChat: () => parts.newChat?.focus(),
+    closeSettings: () => parts.settings?.close(),
+    closeChatInfo: () => parts.conversation?.closeChatInfo() ?? false,
+  });
+  // While the image viewer or the link confirmation is open, the rest of the screen is inert (they are modal).
+  const modal = ui.linkConfirm !== null ? "confirm" : ui.viewer !== null ? "viewer" : null;
+  const openId = linked.open_chat?.chat_id;
+  const blocked = openId !== undefined && linked.blocked.includes(openId);
+  return (
+    <main class="screen screen-linked" data-testid="screen-linked">
+      <Legacy stamp={view} inert={modal !== null} build={(scope) => topParts(view, linked, ctxOf(scope), parts)} />
+      <div class="chat-layout" inert={modal !== null ? true : undefined}>
+        <div class="chat-sidebar">
+          {/* The user kept the data of a locked desktop: it stays offline until linked again. */}
+          {view.locked !== null && <Legacy stamp={view} build={(scope) => built(renderLockedBar(ctxOf(scope)))} />}
+          <Legacy stamp={view} build={(scope) => built((parts.newChat = renderNewChat(ctxOf(scope), linked.suggested_chat)))} />
+          <ChatList
+            view={view}
+            linked={linked}
+            ctx={ctxOf(NO_SCOPE)}
+            searchCtx={ctxOf}
+            searchBuilt={(s) => (parts.search = s)}
+          />
+          <Legacy stamp={view} build={(scope) => ({ nodes: [devicesSection(linked, ctxOf(scope))] })} />
+        </div>
+        <Legacy
+          stamp={view}
+          build={(scope) => built((parts.conversation = renderConversation(linked.open_chat, ctxOf(scope), blocked)))}
+        />
+      </div>
+      <Legacy stamp={view} inert={modal === "confirm"} build={(scope) => built((parts.viewer = renderImageViewer(ctxOf(scope))))} />
+      <Legacy stamp={view} build={(scope) => built((parts.linkConfirm = renderLinkConfirm(ctxOf(scope))))} />
+    </main>
   );
-  setInert();
-  return root;
 }

@@ -1,0 +1,27 @@
+// A round avatar: a person's or group's initials on a colour derived from their id (the same on
+// every device), as WhatsApp and Signal show before a photo is known. Colours are CSS classes
+// (avatar-c0…avatar-c11): the CSP allows no inline styles.
+
+const COLOURS = 12;
+
+/** The colour index of an id: stable, spread over the palette. */
+export function avatarColour(id: string): number {
+  let h = 0;
+  for (const ch of id) h = (h * 31 + (ch.codePointAt(0) ?? 0)) % 9973;
+  return h % COLOURS;
+}
+
+/** Up to two initials of a name ("Ada Lovelace" → "AL", "bob" → "B"); an id gives its first letter. */
+export function initials(name: string): string {
+  const words = name.trim().split(/\s+/).filter((w) => w !== "");
+  const letters = words.slice(0, 2).map((w) => [...w][0] ?? "");
+  return letters.join("").toLocaleUpperCase();
+}
+
+export function Avatar({ id, name, size = "md" }: { id: string; name: string; size?: "sm" | "md" | "lg" }) {
+  return (
+    <span class={`avatar avatar-${size} avatar-c${avatarColour(id)}`} aria-hidden="true" data-testid="avatar">
+      {initials(name)}
+    </span>
+  );
+}

@@ -87,8 +87,6 @@ async fn a_strangers_message_is_a_request_until_accepted_and_a_blocked_one_can_b
     // A second message, shown after the first was fully handled: whatever the desktop would
     // have answered to the first has reached the relay by then.
     screenshot(&window, "ui_requests_0_request_row").await;
-    std::fs::write(tandem_tests::artifacts_dir().join("ui_requests_debug.html"), window.source().await.unwrap())
-        .unwrap();
     mallory.ok(&["send", "--to", &alice, "are you there?"]);
     wait_for_text(&window, "chat-unread", "2").await;
     assert_eq!(

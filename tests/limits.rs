@@ -111,9 +111,10 @@ async fn a_stranger_flooding_alice_phone_fills_only_its_own_share_and_is_told_ma
     assert!(stranger.post("/v1/messages", &envelope_to(&stranger, &alice_phone, 6)).await.1.is_ok());
 }
 
-#[test]
-fn bob_phone_is_told_when_alice_phones_mailbox_is_full_and_the_message_goes_later() {
-    let relay = Relay::start_limited(&["sender_max_envelopes=2"]);
+/// bob_phone sends alice_phone "one" and "two" under a relay with `limit`, then "three", which
+/// fails: the relay (kept alive), both phones, and the CLI's error for the third.
+fn third_send_under(limit: &str) -> (Relay, Cli, Cli, String) {
+    let relay = Relay::start_limited(&[limit]);
     let (alice_phone, bob_phone) = (Cli::new("alice_phone"), Cli::new("bob_phone"));
     let alice = alice_phone.init_phone(&relay);
     bob_phone.init_phone(&relay);
@@ -121,6 +122,12 @@ fn bob_phone_is_told_when_alice_phones_mailbox_is_full_and_the_message_goes_late
     bob_phone.ok(&["send", "--to", &alice, "one"]);
     bob_phone.ok(&["send", "--to", &alice, "two"]);
     let error = bob_phone.fails(&["send", "--to", &alice, "three"]);
+    (relay, alice_phone, bob_phone, error)
+}
+
+#[test]
+fn bob_phone_is_told_when_alice_phones_mailbox_is_full_and_the_message_goes_later() {
+    let (_relay, alice_phone, bob_phone, error) = third_send_under("sender_max_envelopes=2");
     assert!(error.starts_with("error[mailbox_full]"), "{error}");
     assert!(error.contains("sent again once that device has fetched"), "{error}");
 
@@ -133,14 +140,7 @@ fn bob_phone_is_told_when_alice_phones_mailbox_is_full_and_the_message_goes_late
 
 #[test]
 fn bob_phone_sending_too_fast_is_told_to_wait() {
-    let relay = Relay::start_limited(&["sends_per_account=2/hour"]);
-    let (alice_phone, bob_phone) = (Cli::new("alice_phone"), Cli::new("bob_phone"));
-    let alice = alice_phone.init_phone(&relay);
-    bob_phone.init_phone(&relay);
-    bob_phone.ok(&["contacts", "add", &alice]);
-    bob_phone.ok(&["send", "--to", &alice, "one"]);
-    bob_phone.ok(&["send", "--to", &alice, "two"]);
-    let error = bob_phone.fails(&["send", "--to", &alice, "three"]);
+    let (_relay, _alice_phone, _bob_phone, error) = third_send_under("sends_per_account=2/hour");
     assert!(error.starts_with("error[rate_limited]"), "{error}");
     assert!(error.contains("try again in"), "{error}");
 }

@@ -21,8 +21,6 @@ export interface LegacyProps {
   /** Built again when this changes (compared with ===). */
   stamp: unknown;
   build: (scope: BuildScope) => Built;
-  /** Receives what was built (for focus and the like), each time it is built. */
-  onBuilt?: (built: Built) => void;
   /** The built nodes are inert (a modal dialog is open elsewhere). */
   inert?: boolean;
 }
@@ -33,7 +31,7 @@ interface Held {
   timers: TimerScope;
 }
 
-export function Legacy({ stamp, build, onBuilt, inert }: LegacyProps) {
+export function Legacy({ stamp, build, inert }: LegacyProps) {
   const host = useRef<HTMLDivElement>(null);
   const held = useRef<Held | null>(null);
   useLayoutEffect(() => {
@@ -50,7 +48,6 @@ export function Legacy({ stamp, build, onBuilt, inert }: LegacyProps) {
     const built = build({ every: (ms, fn) => timers.every(ms, fn), afterMount: (fn) => mounted.push(fn) });
     el.replaceChildren(...built.nodes.filter((n): n is Node => n !== null && n !== undefined));
     held.current = { stamp, built, timers };
-    onBuilt?.(built);
     for (const fn of mounted) fn();
   });
   useLayoutEffect(() => () => held.current?.timers.clear(), []);

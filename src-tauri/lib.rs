@@ -4,6 +4,7 @@
 mod commands;
 mod links;
 mod options;
+mod relaunch;
 mod title;
 mod tray;
 mod webkit;
@@ -126,6 +127,7 @@ pub fn run() -> std::process::ExitCode {
         .run(tauri::generate_context!());
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) if relaunch::lost_handover(&e) => relaunch::start_again(),
         Err(e) => {
             eprintln!("error: Tandem could not start its window: {e}");
             std::process::ExitCode::FAILURE

@@ -144,12 +144,7 @@ async fn a_strangers_message_is_a_request_until_accepted_and_a_blocked_one_can_b
 
 /// The relay claims alice_desktop was logged out, with nothing signed to show for it: the window
 /// locks, deletes nothing, keeps the chats readable, and links again when the user says so.
-/// Ignored for now: it passes (1 run in 4 here), but WebKitWebDriver often stops answering (a
-/// click or a screenshot never returns) once the Locked screen is up, while the app's main
-/// thread and the web process are idle. The same flow is tested in the core with the real relay
-/// (crates/client/tests/lifecycle.rs, `a_relays_unproven_logout_locks_the_window…`) and in Vitest.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "WebKitWebDriver stops answering after the Locked screen appears (see the comment)"]
 async fn a_relays_unproven_logout_only_locks_the_window() {
     let relay = Relay::start();
     let alice_phone = Cli::new("alice_phone");

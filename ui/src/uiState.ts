@@ -151,7 +151,7 @@ export class UiState {
   readonly newChat: NewChatState = { text: "", busy: false, error: "" };
   /** Error from openChat, shown under the chat list; "" for none. */
   chatListError = "";
-  devicesOpen = true; // open: a closed <details> re-created by a redraw hangs WebKitWebDriver
+  devicesOpen = false;
   /** The open chat's overflow menu is open; why its last change failed ("" for none). */
   chatMenuOpen = false;
   chatActionError = "";

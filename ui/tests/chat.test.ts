@@ -227,22 +227,28 @@ describe("conversation", () => {
 });
 
 describe("linked screen layout", () => {
-  it("keeps the devices in a details section under the chat list, open until closed, as the user left it", () => {
+  it("keeps the devices behind a disclosure button under the chat list, closed until opened, as the user left it", () => {
     const { app } = mount(chatView([]));
-    const section = byTestId<HTMLDetailsElement>("devices-section");
-    expect(section.tagName).toBe("DETAILS");
+    const section = byTestId("devices-section");
+    const toggle = byTestId<HTMLButtonElement>("devices-toggle");
     expect(section.closest(".chat-sidebar")).not.toBeNull();
-    expect(section.open).toBe(true);
-    app.render({ ...chatView([]), device_name: "Renamed laptop" });
-    expect(byTestId<HTMLDetailsElement>("devices-section").open).toBe(true);
-    expect(section.querySelector("summary")?.textContent).toBe("Devices on this account");
+    expect(toggle.textContent).toBe("Devices on this account");
+    expect(toggle.getAttribute("aria-expanded")).toBe("false");
+    expect(queryTestId("device-list")).toBeNull();
+
+    toggle.click();
+    expect(toggle.getAttribute("aria-expanded")).toBe("true");
     expect(queryTestId("device-list", section)).not.toBeNull();
     expect(queryTestId("refresh-devices", section)).not.toBeNull();
+    app.render({ ...chatView([]), device_name: "Renamed laptop" });
+    // Kept, not re-created: focus stays on the button across Views.
+    expect(byTestId("devices-toggle")).toBe(toggle);
+    expect(queryTestId("device-list")).not.toBeNull();
 
-    section.open = false;
-    section.dispatchEvent(new Event("toggle"));
+    toggle.click();
     app.render({ ...chatView([]), relay_url: "wss://other.example.test" });
-    expect(byTestId<HTMLDetailsElement>("devices-section").open).toBe(false);
+    expect(byTestId("devices-toggle").getAttribute("aria-expanded")).toBe("false");
+    expect(queryTestId("device-list")).toBeNull();
   });
 });
 

@@ -13,6 +13,13 @@ function row(id: number): HTMLElement {
   return byTestId("device-list").querySelector<HTMLElement>(`[data-device-id="${id}"]`)!;
 }
 
+/** Mounts the screen with the devices section opened, as the user would. */
+function mountOpen(...args: Parameters<typeof mount>): ReturnType<typeof mount> {
+  const mounted = mount(...args);
+  byTestId("devices-toggle").click();
+  return mounted;
+}
+
 describe("linked screen", () => {
   beforeEach(() => {
     vi.useFakeTimers({ now: NOW });
@@ -22,7 +29,7 @@ describe("linked screen", () => {
   });
 
   it("shows the account and this device's name", () => {
-    mount(linkedView(devices));
+    mountOpen(linkedView(devices));
     expect(byTestId("linked-title").textContent).toBe("Linked to acct_7f3a as Work laptop");
     const account = byTestId("linked-account");
     expect(account.tagName).toBe("CODE");
@@ -31,7 +38,7 @@ describe("linked screen", () => {
   });
 
   it("renders one row per device with its id, kind, and last activity", () => {
-    mount(linkedView(devices));
+    mountOpen(linkedView(devices));
     const rows = byTestId("device-list").querySelectorAll('[data-testid="device-row"]');
     expect(rows).toHaveLength(3);
     expect([...rows].map((r) => r.getAttribute("data-device-id"))).toEqual(["1", "2", "7"]);
@@ -54,13 +61,13 @@ describe("linked screen", () => {
 
   it("marks a device the relay says was logged out as unconfirmed, and no other", () => {
     const claimed = device({ device_id: 3, name: "Old laptop", kind: "desktop", relay_says_logged_out: true });
-    mount(linkedView([...devices, claimed]));
+    mountOpen(linkedView([...devices, claimed]));
     expect(byTestId("device-relay-logged-out", row(3)).textContent).toContain("not confirmed by your phone");
     expect(queryTestId("device-relay-logged-out", row(1))).toBeNull();
   });
 
   it("updates relative times while shown", () => {
-    mount(linkedView(devices));
+    mountOpen(linkedView(devices));
     vi.advanceTimersByTime(60_000);
     expect(byTestId("device-last-active", row(1)).textContent).toBe("6 min ago");
     expect(byTestId("device-last-active", row(2)).textContent).toBe("1 min ago");
@@ -68,7 +75,7 @@ describe("linked screen", () => {
 
   it("renders a hostile device name as text", () => {
     const evil = "<img src=x onerror=alert(1)>";
-    mount(linkedView([device({ device_id: 9, name: evil })]));
+    mountOpen(linkedView([device({ device_id: 9, name: evil })]));
     const list = byTestId("device-list");
     expect(list.querySelector("img")).toBeNull();
     expect(document.querySelector("img")).toBeNull();
@@ -77,7 +84,7 @@ describe("linked screen", () => {
 
   it("Refresh calls refreshDevices and reports failure inline", async () => {
     const backend = fakeBackend();
-    mount(linkedView(devices), backend);
+    mountOpen(linkedView(devices), backend);
     const btn = byTestId<HTMLButtonElement>("refresh-devices");
     btn.click();
     expect(btn.disabled).toBe(true);

@@ -100,6 +100,7 @@ describe("settings panel", () => {
 
   it("keeps the device list on the linked screen whether open or closed", () => {
     mount(linkedView(devices));
+    byTestId("devices-toggle").click();
     expect(document.querySelectorAll('[data-testid="device-row"]')).toHaveLength(2);
     byTestId("open-settings").click();
     expect(document.querySelectorAll('[data-testid="device-list"]')).toHaveLength(1);

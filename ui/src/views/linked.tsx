@@ -2,12 +2,12 @@ import { useRef } from "preact/hooks";
 import { type BuildScope, type Built, Legacy } from "../bridge";
 import { type BaseContext, contextOf, type RenderContext } from "../context";
 import { button, el } from "../dom";
-import { toAppError } from "../errors";
-import { formatDateTime, kindLabel, lastActive } from "../format";
-import type { Device, HistoryStatus, Linked, View } from "../types";
+import { formatDateTime } from "../format";
+import type { HistoryStatus, Linked, View } from "../types";
 import type { RefreshOptions } from "../uiState";
 import { renderNewChat } from "./chatList";
 import { ChatList } from "./chatRows";
+import { DevicesSection } from "./devices";
 import { type ConversationSection, renderConversation } from "./conversation";
 import { renderImageViewer } from "./images";
 import { renderLinkConfirm } from "./linkConfirm";
@@ -15,45 +15,6 @@ import { renderLockedBar } from "./locked";
 import { linkedShortcuts } from "./navigation";
 import type { SearchSection } from "./search";
 import { renderSettings, type SettingsPanel } from "./settings";
-
-function deviceRow(d: Device, ctx: RenderContext): HTMLTableRowElement {
-  const last = el("td", { testid: "device-last-active" }, lastActive(d.last_active_ms, ctx.now()));
-  if (d.last_active_ms !== null) {
-    const at = d.last_active_ms;
-    last.title = formatDateTime(at);
-    ctx.every(30_000, () => {
-      last.textContent = lastActive(at, ctx.now());
-    });
-  }
-  const linkedAt = el(
-    "time",
-    { attrs: { datetime: new Date(d.linked_at_ms).toISOString() } },
-    formatDateTime(d.linked_at_ms),
-  );
-  return el(
-    "tr",
-    {
-      class: d.this_device ? "this-device" : "",
-      testid: "device-row",
-      attrs: { "data-device-id": String(d.device_id) },
-    },
-    el(
-      "td",
-      {},
-      el("span", { class: "device-name", testid: "device-name" }, d.name),
-      d.this_device && el("span", { class: "muted", testid: "this-device" }, " (this device)"),
-      d.relay_says_logged_out &&
-        el(
-          "span",
-          { class: "muted", testid: "device-relay-logged-out" },
-          " · the relay says it was logged out (not confirmed by your phone)",
-        ),
-    ),
-    el("td", { testid: "device-kind" }, kindLabel(d.kind)),
-    el("td", { testid: "device-linked-at" }, linkedAt),
-    last,
-  );
-}
 
 /** What the core wants the user to know (a tandem:// link it could not follow), until dismissed. */
 function noticeBanner(message: string, ctx: RenderContext): HTMLElement {
@@ -72,61 +33,6 @@ function noticeBanner(message: string, ctx: RenderContext): HTMLElement {
     " ",
     dismiss,
   );
-}
-
-function devicesSection(linked: Linked, ctx: RenderContext): HTMLElement {
-  const table = el(
-    "table",
-    {
-      class: "devices",
-      testid: "device-list",
-      attrs: { "data-version": String(linked.device_list_version), "aria-label": "Devices on this account" },
-    },
-    el(
-      "thead",
-      {},
-      el(
-        "tr",
-        {},
-        ...["Name", "Kind", "Linked", "Last active"].map((h) => el("th", { attrs: { scope: "col" } }, h)),
-      ),
-    ),
-    el("tbody", {}, ...linked.devices.map((d) => deviceRow(d, ctx))),
-  );
-
-  const status = el("p", {
-    class: "refresh-status",
-    testid: "refresh-status",
-    attrs: { "aria-live": "polite" },
-  });
-  const refresh = button("Refresh", { testid: "refresh-devices" }, async (btn) => {
-    btn.disabled = true;
-    status.classList.remove("inline-error");
-    status.textContent = "Refreshing…";
-    try {
-      await ctx.backend.refreshDevices();
-      status.textContent = "";
-    } catch (e) {
-      status.classList.add("inline-error");
-      status.textContent = `Couldn't refresh the device list: ${toAppError(e).message}`;
-    } finally {
-      btn.disabled = false;
-    }
-  });
-
-  const details = el(
-    "details",
-    { class: "devices-section", testid: "devices-section" },
-    el("summary", { testid: "devices-toggle" }, "Devices on this account"),
-    table,
-    el("div", { class: "row" }, refresh, status),
-  );
-  // Rebuilt for every View: remember whether the user collapsed it.
-  details.open = ctx.ui.devicesOpen;
-  details.addEventListener("toggle", () => {
-    ctx.ui.devicesOpen = details.open;
-  });
-  return details;
 }
 
 /** "less than a minute left", "about 3 min left". */
@@ -276,7 +182,7 @@ export function LinkedScreen({ view, base }: { view: View; base: BaseContext }) 
             searchCtx={ctxOf}
             searchBuilt={(s) => (parts.search = s)}
           />
-          <Legacy stamp={view} build={(scope) => ({ nodes: [devicesSection(linked, ctxOf(scope))] })} />
+          <DevicesSection linked={linked} backend={base.backend} ui={ui} now={base.now} />
         </div>
         <Legacy
           stamp={view}

@@ -6,7 +6,8 @@
 use tandem_tests::actors::{Cli, Relay, STEP};
 use tandem_tests::process::Running;
 use tandem_tests::ui::{
-    Driver, all_testid, open_chat_id, poll_until, screenshot, testid_text, wait_for_text, wait_open_chat, wait_testid,
+    Driver, all_testid, click_testid, open_chat_id, poll_until, screenshot, testid_text, wait_for_text, wait_open_chat,
+    wait_testid,
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -132,6 +133,7 @@ async fn alice_desktop_syncs_history_searches_opens_a_photo_and_is_unlinked() {
     wait_testid(&window, "image-viewer-close").await.click().await.unwrap();
 
     // The dark theme, chosen in Settings, stays after the panel closes.
+    click_testid(&window, "main-menu").await;
     wait_testid(&window, "open-settings").await.click().await.unwrap();
     wait_testid(&window, "theme-dark").await.click().await.unwrap();
     screenshot(&window, "ui_history_7_settings_dark").await;

@@ -63,16 +63,22 @@ async fn alice_desktop_window_links_by_qr_and_shows_the_account() {
     let linked = alice_phone.ok(&["link", "--yes", &uri]);
     assert!(linked.contains(code_on_screen.trim()), "the phone shows the desktop's code {code_on_screen}: {linked}");
     wait_testid(&window, "screen-linked").await;
+    // The account's full id is in Settings (the main menu opens it); the panes show names.
+    click_testid(&window, "main-menu").await;
+    click_testid(&window, "open-settings").await;
     let shown_account = testid_text(&window, "linked-account").await;
     assert_eq!(shown_account.trim(), account);
-    // The devices sit at the foot of the chat list, closed until opened.
-    click_testid(&window, "devices-toggle").await;
+    click_testid(&window, "close-settings").await;
+    // The linked devices: a page of the left pane, from the main menu.
+    click_testid(&window, "main-menu").await;
+    click_testid(&window, "menu-devices").await;
     let rows = all_testid(&window, "device-row").await;
     assert_eq!(rows.len(), 2);
     let listed = testid_text(&window, "device-list").await;
     assert!(listed.contains("alice_phone") && listed.contains("alice_desktop"), "{listed}");
     wait_gone(&window, "connection").await; // the "connecting" banner goes once online
     screenshot(&window, "ui_link_2_linked").await;
+    click_testid(&window, "devices-back").await;
 
     // The window never leaves Tandem's page, whatever tries to take it elsewhere.
     window.execute("location.href = 'https://example.invalid/'; return 1;", vec![]).await.unwrap();
@@ -82,6 +88,7 @@ async fn alice_desktop_window_links_by_qr_and_shows_the_account() {
     let bob = bob_phone.init_phone(&relay);
     let url = window.current_url().await.unwrap();
     assert_eq!(url.scheme(), "tauri", "still on Tandem's own page: {url}");
+    click_testid(&window, "new-chat-open").await;
     type_testid(&window, "new-chat-input", &bob).await;
     click_testid(&window, "new-chat-add").await;
     wait_testid(&window, "conversation").await;

@@ -131,6 +131,7 @@ async fn a_strangers_message_is_a_request_until_accepted_and_a_blocked_one_can_b
     screenshot(&window, "ui_requests_3_block_confirm").await;
     click_testid(&window, "request-block-confirm").await;
     wait_testid(&window, "blocked-bar").await;
+    click_testid(&window, "main-menu").await;
     click_testid(&window, "open-settings").await;
     wait_for_text(&window, "settings-blocked-account", &eve_id).await;
     screenshot(&window, "ui_requests_4_settings_blocked").await;

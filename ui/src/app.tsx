@@ -55,6 +55,8 @@ export function announcement(view: View): string {
 function renderScreen(view: View, ctx: RenderContext): HTMLElement {
   switch (view.screen) {
     case "linking":
+      // Linked from this window: its history sync is news, said once done (views/topBars.tsx).
+      ctx.ui.historyBar.news = true;
       return renderLinking(view, ctx);
     case "link_failed":
       return renderLinkFailed(view, ctx);

@@ -128,30 +128,23 @@ export interface SearchState {
   seq: number;
 }
 
+export type SidebarPage = "chats" | "devices";
+
 export type ChatFilter = "all" | "unread" | "groups"; // which chats the chat list shows
 
-export interface RefreshOptions {
-  /** Move keyboard focus to the composer of the open chat, if there is one. */
-  focusComposer?: boolean;
-  /** Move keyboard focus to this chat's row in the chat list. */
-  focusChatRow?: string;
-  /** Move keyboard focus into the image viewer (its Close button). */
-  focusViewer?: boolean;
-  /** Move keyboard focus to the thumbnail button of this message in the open chat. */
-  focusImage?: string;
-  /** Move keyboard focus to the search box. */
-  focusSearch?: boolean;
-  /** Move keyboard focus into the link confirmation (its Cancel button). */
-  focusLinkConfirm?: boolean;
-  /** Move keyboard focus to this link (the message and the link's index in it). */
-  focusLink?: { messageId: string; index: number };
-}
+export type { RefreshOptions } from "./refreshOptions";
+import type { RefreshOptions } from "./refreshOptions";
 
 export class UiState {
   readonly newChat: NewChatState = { text: "", busy: false, error: "" };
   /** Error from openChat, shown under the chat list; "" for none. */
   chatListError = "";
-  devicesOpen = false;
+  /** What the left pane shows: the chats, or the linked devices (the main menu opens them). */
+  sidebarPage: SidebarPage = "chats";
+  /** The new-chat box is open at the top of the chat list. */
+  newChatOpen = false;
+  /** History sync ran (or the window linked) in this session; the user dismissed the bar that says it ended. */
+  readonly historyBar = { news: false, dismissed: false };
   /** The open chat's overflow menu is open; why its last change failed ("" for none). */
   chatMenuOpen = false;
   chatActionError = "";

@@ -101,6 +101,7 @@ describe("new chat form", () => {
   it("has a labelled input and calls addContact with the trimmed id", async () => {
     const backend = fakeBackend();
     const { app } = mount(chatView([]), backend);
+    byTestId("new-chat-open").click();
     const input = byTestId<HTMLInputElement>("new-chat-input");
     expect(input.labels?.[0]?.textContent).toBe("Account id");
     expect(input.placeholder).toBe("16-letter account id");
@@ -115,6 +116,9 @@ describe("new chat form", () => {
     await flush();
     expect(backend.addContact).toHaveBeenCalledTimes(1);
     expect(backend.addContact).toHaveBeenCalledWith(CHAT_A);
+    // The chat started: the box is put away, empty.
+    expect(queryTestId("new-chat-input")).toBeNull();
+    byTestId("new-chat-open").click();
     expect(byTestId<HTMLInputElement>("new-chat-input").value).toBe("");
     expect(byTestId("new-chat-error").textContent).toBe("");
     app.render(chatView([chatSummary(CHAT_A)], openChat(CHAT_A)));
@@ -126,6 +130,7 @@ describe("new chat form", () => {
     let done = () => {};
     backend.addContact.mockImplementation(() => new Promise<void>((resolve) => (done = resolve)));
     const { app } = mount(chatView([]), backend);
+    byTestId("new-chat-open").click();
     typeInto(byTestId<HTMLInputElement>("new-chat-input"), CHAT_A);
     byTestId<HTMLButtonElement>("new-chat-add").click();
     app.render(chatView([chatSummary(CHAT_A)], openChat(CHAT_A)));
@@ -133,8 +138,7 @@ describe("new chat form", () => {
     done();
     await flush();
     expect(document.activeElement).toBe(byTestId("composer-input"));
-    expect(byTestId<HTMLInputElement>("new-chat-input").value).toBe("");
-    expect(byTestId<HTMLButtonElement>("new-chat-add").disabled).toBe(true);
+    expect(queryTestId("new-chat-input")).toBeNull();
   });
 
   it.each([
@@ -146,6 +150,7 @@ describe("new chat form", () => {
     const backend = fakeBackend();
     backend.addContact.mockRejectedValue(new AppError(code, msg));
     const { app } = mount(chatView([]), backend);
+    byTestId("new-chat-open").click();
     typeInto(byTestId<HTMLInputElement>("new-chat-input"), "nope");
     byTestId<HTMLButtonElement>("new-chat-add").click();
     await flush();
@@ -162,6 +167,7 @@ describe("new chat form", () => {
   it("does not call addContact for a blank id", async () => {
     const backend = fakeBackend();
     mount(chatView([]), backend);
+    byTestId("new-chat-open").click();
     typeInto(byTestId<HTMLInputElement>("new-chat-input"), "   ");
     byTestId<HTMLFormElement>("new-chat-form").requestSubmit();
     await flush();
@@ -227,28 +233,33 @@ describe("conversation", () => {
 });
 
 describe("linked screen layout", () => {
-  it("keeps the devices behind a disclosure button under the chat list, closed until opened, as the user left it", () => {
+  it("keeps the new-chat box closed until New chat; it stays open across Views, and Esc puts it away", () => {
     const { app } = mount(chatView([]));
-    const section = byTestId("devices-section");
-    const toggle = byTestId<HTMLButtonElement>("devices-toggle");
-    expect(section.closest(".chat-sidebar")).not.toBeNull();
-    expect(toggle.textContent).toBe("Devices on this account");
-    expect(toggle.getAttribute("aria-expanded")).toBe("false");
-    expect(queryTestId("device-list")).toBeNull();
-
-    toggle.click();
-    expect(toggle.getAttribute("aria-expanded")).toBe("true");
-    expect(queryTestId("device-list", section)).not.toBeNull();
-    expect(queryTestId("refresh-devices", section)).not.toBeNull();
-    app.render({ ...chatView([]), device_name: "Renamed laptop" });
-    // Kept, not re-created: focus stays on the button across Views.
-    expect(byTestId("devices-toggle")).toBe(toggle);
-    expect(queryTestId("device-list")).not.toBeNull();
-
-    toggle.click();
+    const open = byTestId<HTMLButtonElement>("new-chat-open");
+    expect(queryTestId("new-chat-input")).toBeNull();
+    expect(open.getAttribute("aria-expanded")).toBe("false");
+    open.click();
+    const input = byTestId<HTMLInputElement>("new-chat-input");
+    expect(document.activeElement).toBe(input);
+    expect(open.getAttribute("aria-expanded")).toBe("true");
+    typeInto(input, "half typed");
     app.render({ ...chatView([]), relay_url: "wss://other.example.test" });
-    expect(byTestId("devices-toggle").getAttribute("aria-expanded")).toBe("false");
-    expect(queryTestId("device-list")).toBeNull();
+    expect(byTestId<HTMLInputElement>("new-chat-input").value).toBe("half typed");
+    byTestId("new-chat-input").dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
+    expect(queryTestId("new-chat-input")).toBeNull();
+    expect(document.activeElement).toBe(byTestId("new-chat-open"));
+    byTestId("new-chat-open").click();
+    expect(byTestId<HTMLInputElement>("new-chat-input").value).toBe("");
+  });
+
+  it("keeps the linked devices page open across Views until Back", () => {
+    const { app } = mount(chatView([]));
+    byTestId("main-menu").click();
+    byTestId("menu-devices").click();
+    app.render({ ...chatView([]), relay_url: "wss://other.example.test" });
+    expect(queryTestId("device-list")).not.toBeNull();
+    byTestId("devices-back").click();
+    expect(queryTestId("chat-list")).not.toBeNull();
   });
 });
 

@@ -112,10 +112,29 @@ describe("history sync", () => {
     );
     expect(byTestId("history-failure").textContent).toBe("Not imported: chunk 2: <b>tampered</b>");
     expect(byTestId("history-partial").textContent).toContain("1 chat(s)");
-    mount(linkedView([device()], { history: { ...base, state: "complete", messages_imported: 8000 } }));
+    const { app } = mount(linkedView([device()], { history: { ...base, state: "syncing" } }));
+    app.render(linkedView([device()], { history: { ...base, state: "complete", messages_imported: 8000 } }));
     expect(byTestId("history-label").textContent).toBe("History synced: 8000 messages");
     expect(queryTestId("history-progress")).toBeNull();
     expect(queryTestId("history-loading-older")).toBeNull();
+  });
+
+  it("says it is complete once, as a bar the user dismisses; a start with nothing new shows no bar", () => {
+    const { app } = mount(linkedView([device()], { history: { ...base, state: "syncing" } }));
+    app.render(linkedView([device()], { history: { ...base, state: "complete", messages_imported: 8000 } }));
+    byTestId("history-dismiss").click();
+    expect(queryTestId("history")).toBeNull();
+    app.render(linkedView([device()], { history: { ...base, state: "complete", messages_imported: 8001 } }));
+    expect(queryTestId("history")).toBeNull();
+
+    mount(linkedView([device()], { history: { ...base, state: "complete", messages_imported: 8000 } }));
+    expect(queryTestId("history")).toBeNull();
+  });
+
+  it("says it is complete when the window linked in this session, however fast the sync was", () => {
+    const { app } = mount(linkingView());
+    app.render(linkedView([device()], { history: { ...base, state: "complete", messages_imported: 8000 } }));
+    expect(byTestId("history-label").textContent).toBe("History synced: 8000 messages");
   });
 
   it("says how many chats are loading older messages", () => {

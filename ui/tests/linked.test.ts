@@ -13,10 +13,11 @@ function row(id: number): HTMLElement {
   return byTestId("device-list").querySelector<HTMLElement>(`[data-device-id="${id}"]`)!;
 }
 
-/** Mounts the screen with the devices section opened, as the user would. */
+/** Mounts the screen with the linked devices opened from the main menu, as the user would. */
 function mountOpen(...args: Parameters<typeof mount>): ReturnType<typeof mount> {
   const mounted = mount(...args);
-  byTestId("devices-toggle").click();
+  byTestId("main-menu").click();
+  byTestId("menu-devices").click();
   return mounted;
 }
 
@@ -28,13 +29,42 @@ describe("linked screen", () => {
     vi.useRealTimers();
   });
 
-  it("shows the account and this device's name", () => {
-    mountOpen(linkedView(devices));
-    expect(byTestId("linked-title").textContent).toBe("Linked to acct_7f3a as Work laptop");
-    const account = byTestId("linked-account");
+  it("shows the user's name and this device's name at the top of the left pane, the full id in Settings", () => {
+    mount(linkedView(devices));
+    const head = byTestId("sidebar-head");
+    expect(byTestId("me-name", head).textContent).toBe("You");
+    expect(byTestId("linked-device-name", head).textContent).toBe("Work laptop");
+    expect(head.textContent).not.toContain("acct_7f3a");
+    expect(queryTestId("linked-title")).toBeNull();
+    const account = byTestId("linked-account", byTestId("settings"));
     expect(account.tagName).toBe("CODE");
     expect(account.textContent).toBe("acct_7f3a");
     expect(document.title).toBe("Tandem");
+  });
+
+  it("shows the profile name when one is set", () => {
+    mount(linkedView(devices, { profile_name: "Ada Lovelace" }));
+    expect(byTestId("me-name").textContent).toBe("Ada Lovelace");
+    expect(byTestId("avatar", byTestId("sidebar-head")).textContent).toBe("AL");
+  });
+
+  it("opens the linked devices as a page of the left pane; Back and Esc return to the chats", () => {
+    mount(linkedView(devices));
+    expect(queryTestId("device-list")).toBeNull();
+    byTestId("main-menu").click();
+    byTestId("menu-devices").click();
+    expect(queryTestId("chat-list")).toBeNull();
+    expect(queryTestId("sidebar-head")).toBeNull();
+    expect(document.activeElement).toBe(document.getElementById("devices-heading"));
+    byTestId("devices-back").click();
+    expect(queryTestId("device-list")).toBeNull();
+    expect(document.activeElement).toBe(byTestId("main-menu"));
+
+    byTestId("main-menu").click();
+    byTestId("menu-devices").click();
+    byTestId("device-list").dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
+    expect(queryTestId("device-list")).toBeNull();
+    expect(queryTestId("sidebar-head")).not.toBeNull();
   });
 
   it("renders one row per device with its id, kind, and last activity", () => {
@@ -51,7 +81,7 @@ describe("linked screen", () => {
     expect(byTestId("device-last-active", row(2)).textContent).toBe("now");
     expect(byTestId("device-last-active", row(7)).textContent).toBe("—");
 
-    expect(byTestId("this-device", row(2)).textContent).toContain("(this device)");
+    expect(byTestId("this-device", row(2)).textContent).toBe("This device");
     expect(queryTestId("this-device", row(1))).toBeNull();
 
     const time = row(1).querySelector("time");

@@ -67,7 +67,7 @@ describe("data kept on a locked desktop", () => {
     expect(byTestId("screen-linked")).toBeTruthy();
     const bar = byTestId("locked-bar");
     expect(bar.textContent).toContain("Locked: not connected.");
-    expect(bar.compareDocumentPosition(byTestId("new-chat-form")) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(bar.compareDocumentPosition(byTestId("chat-list")) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
     expect(queryTestId("connection")).toBeNull();
     byTestId("locked-bar-relink").click();
     await flush();

@@ -52,41 +52,39 @@ describe("settings panel", () => {
     localStorage.clear();
   });
 
-  it("is closed at first; the header button opens it and moves focus into it", () => {
+  it("is closed at first; the main menu's Settings opens it and moves focus into it", () => {
     mount(linkedView(devices));
+    const menu = byTestId<HTMLButtonElement>("main-menu");
     const open = byTestId<HTMLButtonElement>("open-settings");
     expect(open.textContent).toBe("Settings");
-    expect(open.closest("header")).not.toBeNull();
+    expect(open.getAttribute("role")).toBe("menuitem");
+    expect(open.closest('[role="menu"]')?.id).toBe(menu.getAttribute("aria-controls"));
     expect(panel().hidden).toBe(true);
-    expect(open.getAttribute("aria-expanded")).toBe("false");
-    expect(open.getAttribute("aria-controls")).toBe(panel().id);
 
-    open.focus();
+    menu.click();
     open.click();
     expect(panel().hidden).toBe(false);
-    expect(open.getAttribute("aria-expanded")).toBe("true");
+    expect(menu.getAttribute("aria-expanded")).toBe("false");
     expect(panel().contains(document.activeElement)).toBe(true);
     expect(document.activeElement).toBe(byTestId("settings-heading"));
   });
 
-  it("closes with Escape from anywhere inside and gives focus back to the button", () => {
+  it("closes with Escape from anywhere inside and gives focus back to the main menu's button", () => {
     mountSettings();
     const box = byTestId<HTMLInputElement>("notifications-enabled");
     box.focus();
     pressEscape(box);
     expect(panel().hidden).toBe(true);
-    expect(document.activeElement).toBe(byTestId("open-settings"));
+    expect(document.activeElement).toBe(byTestId("main-menu"));
   });
 
-  it("closes with the Close button, and the header button toggles it", () => {
+  it("closes with the Close button; Settings again opens it again", () => {
     mountSettings();
     byTestId("close-settings").click();
     expect(panel().hidden).toBe(true);
-    expect(document.activeElement).toBe(byTestId("open-settings"));
+    expect(document.activeElement).toBe(byTestId("main-menu"));
     byTestId("open-settings").click();
     expect(panel().hidden).toBe(false);
-    byTestId("open-settings").click();
-    expect(panel().hidden).toBe(true);
   });
 
   it("stays open, with focus kept, across a new View", () => {
@@ -98,11 +96,11 @@ describe("settings panel", () => {
     expect(byTestId("settings-relay-url").textContent).toBe("wss://other.example.test");
   });
 
-  it("keeps the device list on the linked screen whether open or closed", () => {
+  it("keeps the linked devices page open behind the panel, and sums the devices up in it", () => {
     mount(linkedView(devices));
-    byTestId("devices-toggle").click();
-    expect(document.querySelectorAll('[data-testid="device-row"]')).toHaveLength(2);
     byTestId("open-settings").click();
+    byTestId("menu-devices").click();
+    expect(panel().hidden).toBe(false);
     expect(document.querySelectorAll('[data-testid="device-list"]')).toHaveLength(1);
     expect(document.querySelectorAll('[data-testid="device-row"]')).toHaveLength(2);
     const summary = [...panel().querySelectorAll('[data-testid="settings-device"]')].map((e) => e.textContent);

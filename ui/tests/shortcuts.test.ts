@@ -135,7 +135,7 @@ describe("keyboard shortcuts on the linked screen", () => {
     const e = press({ key: "Escape" });
     expect(e.defaultPrevented).toBe(true);
     expect(byTestId("settings").hidden).toBe(true);
-    expect(document.activeElement).toBe(byTestId("open-settings"));
+    expect(document.activeElement).toBe(byTestId("main-menu"));
   });
 
   it("Esc clears the search; with nothing open it is left alone", () => {

@@ -88,10 +88,21 @@ export function renderNewChat(ctx: RenderContext, suggested: string | null = nul
     st.text = input.value;
     add.disabled = st.busy || st.text.trim() === "";
   });
+  // Esc puts the box away (what was typed goes with it) and focus goes back to its button.
+  input.addEventListener("keydown", (e) => {
+    if (e.key !== "Escape" || e.isComposing || st.busy) return;
+    e.preventDefault();
+    e.stopPropagation();
+    st.text = "";
+    st.error = "";
+    ctx.ui.newChatOpen = false;
+    ctx.ui.refresh();
+    document.querySelector<HTMLButtonElement>('[data-testid="new-chat-open"]')?.focus();
+  });
 
   const form = el(
     "form",
-    { class: "new-chat", testid: "new-chat-form", attrs: { "aria-label": "New chat" } },
+    { class: "new-chat", testid: "new-chat-form", attrs: { id: "new-chat", "aria-label": "New chat" } },
     el("label", { class: "label", attrs: { for: "new-chat-input" } }, "Account id"),
     el("div", { class: "new-chat-row" }, input, add),
     suggested !== null &&
@@ -113,6 +124,7 @@ export function renderNewChat(ctx: RenderContext, suggested: string | null = nul
       () => {
         st.busy = false;
         st.text = "";
+        ctx.ui.newChatOpen = false;
         ctx.ui.refresh({ focusComposer: true });
       },
       (e: unknown) => {

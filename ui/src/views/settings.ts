@@ -10,9 +10,9 @@ import { renderProfile } from "./profile";
 import { renderBlockedSettings } from "./requests";
 
 export interface SettingsPanel extends Section {
-  /** The header's "Settings" button, which opens and closes the panel. */
-  toggle: HTMLButtonElement;
-  /** Closes the panel and gives keyboard focus back to the header button. */
+  /** Opens the panel with keyboard focus on its heading. */
+  open(): void;
+  /** Closes the panel and gives keyboard focus back to the main menu's button. */
   close(): void;
 }
 
@@ -45,7 +45,18 @@ function devicesSummary(linked: Linked): HTMLElement {
     "settings-linked-devices",
     "Linked devices",
     list,
-    el("p", { class: "muted" }, "Details and Refresh: “Devices on this account”, below the chats."),
+    el("p", { class: "muted" }, "Details and Refresh: Menu (⋮) → Linked devices."),
+  );
+}
+
+/** The account's full id (the chat list and headers show names) and this computer's name. */
+function account(linked: Linked): HTMLElement {
+  return section(
+    "settings-account",
+    "Account",
+    el("p", {}, "Account id: ", el("code", { class: "account-id", testid: "linked-account", attrs: { title: "Your account id" } }, linked.account_id)),
+    el("p", {}, "This computer: ", el("span", { testid: "settings-device-name" }, linked.device_name)),
+    el("p", { class: "muted" }, "Others start a chat with you by this id."),
   );
 }
 
@@ -140,7 +151,7 @@ function about(view: View): HTMLElement {
 }
 
 /**
- * The Settings panel and the header button that opens it. The panel stays in the document
+ * The Settings panel (the main menu's Settings opens it). The panel stays in the document
  * (hidden while closed) so the screen below it keeps its elements either way.
  */
 export function renderSettings(view: View, linked: Linked, ctx: RenderContext): SettingsPanel {
@@ -151,17 +162,13 @@ export function renderSettings(view: View, linked: Linked, ctx: RenderContext): 
   );
   const profile = renderProfile(linked, ctx);
   const blocked = renderBlockedSettings(linked, ctx);
-  const toggle = button(
-    "Settings",
-    { testid: "open-settings", attrs: { "aria-controls": "settings-panel", "aria-expanded": "false" } },
-    () => (ctx.ui.settingsOpen ? close() : open()),
-  );
   const closeBtn = button("Close", { testid: "close-settings" }, () => close());
   const panel = el(
     "section",
     { class: "settings", testid: "settings", attrs: { id: "settings-panel", "aria-labelledby": "settings-heading" } },
     el("div", { class: "settings-head" }, heading, closeBtn),
     profile.node,
+    account(linked),
     devicesSummary(linked),
     historySettings(linked),
     blocked.node,
@@ -173,7 +180,6 @@ export function renderSettings(view: View, linked: Linked, ctx: RenderContext): 
   );
   const show = () => {
     panel.hidden = !ctx.ui.settingsOpen;
-    toggle.setAttribute("aria-expanded", String(ctx.ui.settingsOpen));
   };
   function open(): void {
     ctx.ui.settingsOpen = true;
@@ -183,7 +189,7 @@ export function renderSettings(view: View, linked: Linked, ctx: RenderContext): 
   function close(): void {
     ctx.ui.settingsOpen = false;
     show();
-    toggle.focus();
+    document.querySelector<HTMLButtonElement>('[data-testid="main-menu"]')?.focus();
   }
   panel.addEventListener("keydown", (e) => {
     if (e.key !== "Escape" || e.isComposing) return;
@@ -193,8 +199,9 @@ export function renderSettings(view: View, linked: Linked, ctx: RenderContext): 
   });
   show();
   const apply = () => {
+    show();
     profile.apply();
     blocked.apply();
   };
-  return { node: panel, apply, toggle, close };
+  return { node: panel, apply, open, close };
 }

@@ -6,8 +6,8 @@ use tandem_tests::actors::{Cli, Relay};
 use tandem_tests::notifications::Notifications;
 use tandem_tests::tray::Tray;
 use tandem_tests::ui::{
-    Driver, all_testid, click_testid, hand_over_link, native_window_titles, open_chat_id, poll_until, screenshot,
-    testid_text, type_testid, wait_for_text, wait_gone, wait_testid,
+    Driver, all_testid, axe_violations, click_testid, hand_over_link, native_window_titles, open_chat_id, poll_until,
+    screenshot, testid_text, type_testid, wait_for_text, wait_gone, wait_testid,
 };
 
 /// A small PNG photo in `dir`.
@@ -111,6 +111,29 @@ async fn alice_desktop_window_links_by_qr_and_shows_the_account() {
     bob_phone.ok(&["read", "--chat", &account]);
     wait_for_text(&window, "message-list", "Read").await;
     screenshot(&window, "ui_link_3_chat").await;
+    // The same screen at the smallest supported size and at full HD: the panes fill the window and
+    // the composer stays on screen.
+    for (w, h) in [(800, 600), (1920, 1080)] {
+        window.set_window_size(w, h).await.unwrap();
+        poll_until("the page to take the new size", || async {
+            let inner = window.execute("return [innerWidth, innerHeight]", vec![]).await.unwrap();
+            let (iw, ih) = (inner[0].as_u64().unwrap_or(0), inner[1].as_u64().unwrap_or(0));
+            // The page is the window less any frame the display draws around it.
+            if iw.abs_diff(u64::from(w)) <= 40 && ih.abs_diff(u64::from(h)) <= 80 {
+                Ok(())
+            } else {
+                Err(format!("{iw}x{ih}"))
+            }
+        })
+        .await;
+        let composer = wait_testid(&window, "composer-input").await.rectangle().await.unwrap();
+        assert!(composer.1 + composer.3 <= h as f64, "the composer is on screen at {w}x{h}: {composer:?}");
+        screenshot(&window, &format!("ui_link_3_chat_{w}x{h}")).await;
+    }
+    window.set_window_size(960, 720).await.unwrap();
+    // The chat screen as laid out and painted, checked by axe-core (colour contrast included).
+    let found = axe_violations(&window).await;
+    assert!(found.is_empty(), "axe-core in the real window:\n{}", found.join("\n"));
     assert!(notifications.seen().is_empty(), "nothing for the chat in front of the user: {:?}", notifications.seen());
     // carol writes for the first time: a new chat, not the one on screen, so a notification.
     let carol_phone = Cli::new("carol_phone");

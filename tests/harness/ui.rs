@@ -290,3 +290,24 @@ pub fn native_window_titles() -> Vec<String> {
         })
         .collect()
 }
+
+/// axe-core's findings on the window as it is now: WCAG 2.1 A/AA and best practice, colour
+/// contrast included (the component tests cannot check it: jsdom paints nothing). axe-core comes
+/// from the UI's npm packages and is handed to the page by WebDriver, never bundled with the app.
+/// Panics if axe-core checked nothing (so an empty list means something).
+pub async fn axe_violations(client: &Client) -> Vec<String> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/node_modules/axe-core/axe.min.js");
+    let axe = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e} (npm ci in ui/)", path.display()));
+    let run = "const done = arguments[arguments.length - 1];\n\
+        const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];\n\
+        const line = (v, n) => v.id + ': ' + v.help + ' (' + n.failureSummary + ') ' + n.html.slice(0, 200);\n\
+        axe.run(document.getElementById('app'), { runOnly: { type: 'tag', values: tags } })\n\
+          .then((r) => done({ passed: r.passes.length, found: r.violations.flatMap((v) => v.nodes.map((n) => line(v, n))) }))\n\
+          .catch((e) => done({ passed: 0, found: ['axe-core failed: ' + e] }));";
+    let out = client.execute_async(&format!("{axe}\n;{run}"), vec![]).await.expect("run axe-core in the window");
+    let found: Vec<String> = serde_json::from_value(out["found"].clone()).expect("axe-core's findings");
+    let passed = out["passed"].as_u64().unwrap_or(0);
+    assert!(passed >= 10 || !found.is_empty(), "axe-core checked almost nothing ({passed} rules passed): {out}");
+    tracing_free_note(&format!("axe-core: {passed} rules passed, {} findings", found.len()));
+    found
+}

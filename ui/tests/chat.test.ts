@@ -46,7 +46,7 @@ describe("chat list", () => {
       "No messages yet",
     ]);
     expect(r.some((b) => b.hasAttribute("aria-current"))).toBe(false);
-    expect(byTestId("no-chat").textContent).toBe("Pick a chat or start one with an account id.");
+    expect(byTestId("no-chat").textContent).toBe("Pick a chat, or start one with ✎ New chat.");
     expect(queryTestId("conversation")).toBeNull();
   });
 
@@ -277,7 +277,7 @@ describe("group chats", () => {
     expect(byTestId("chat-row-title").textContent).toBe(evilName);
     expect(document.querySelector("img")).toBeNull();
     expect(byTestId("conversation-group-name").textContent).toBe(evilName);
-    expect(byTestId("conversation-members").textContent).toContain("group of 3");
+    expect(byTestId("conversation-members").textContent).toBe("3 members: a, b, c");
     const senders = [...document.querySelectorAll('[data-testid="message-sender"]')].map((e) => e.textContent);
     expect(senders).toEqual(["bobbbbbb…"]);
   });

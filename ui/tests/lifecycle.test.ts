@@ -131,6 +131,12 @@ describe("history sync", () => {
     expect(queryTestId("history")).toBeNull();
   });
 
+  it("says so when the phone had nothing to sync", () => {
+    const { app } = mount(linkingView());
+    app.render(linkedView([device()], { history: { ...base, state: "complete", messages_imported: 0, messages_total: 0 } }));
+    expect(byTestId("history-label").textContent).toBe("History synced: your phone had no earlier messages");
+  });
+
   it("says it is complete when the window linked in this session, however fast the sync was", () => {
     const { app } = mount(linkingView());
     app.render(linkedView([device()], { history: { ...base, state: "complete", messages_imported: 8000 } }));

@@ -25,3 +25,13 @@ export function Avatar({ id, name, size = "md" }: { id: string; name: string; si
     </span>
   );
 }
+
+/** The same avatar as a DOM element, for the parts still built by render functions (bridge.tsx). */
+export function avatarElement(id: string, name: string, size: "sm" | "md" | "lg" = "md"): HTMLElement {
+  const span = document.createElement("span");
+  span.className = `avatar avatar-${size} avatar-c${avatarColour(id)}`;
+  span.setAttribute("aria-hidden", "true");
+  span.dataset["testid"] = "avatar";
+  span.textContent = initials(name);
+  return span;
+}

@@ -93,18 +93,22 @@ function infoBody(info: ChatInfo, ctx: RenderContext): HTMLElement[] {
 }
 
 export interface ChatInfoPanel extends Section {
-  /** The header's "Info" button, which opens and closes the panel. */
+  /** The header's Chat info button (the chat's avatar), which opens and closes the panel. */
   openButton: HTMLButtonElement;
   /** Closes the panel (focus goes back to the Info button); false if it was not open. */
   close(): boolean;
 }
 
-/** The Info button and the panel (empty while closed) of the chat `chatId`. */
-export function renderChatInfo(chatId: string, ctx: RenderContext): ChatInfoPanel {
+/** The Info button (showing `face`: the chat's avatar) and the panel (empty while closed) of the chat `chatId`. */
+export function renderChatInfo(chatId: string, ctx: RenderContext, face: Node | string = "Info"): ChatInfoPanel {
   const openButton = el(
     "button",
-    { class: "chat-info-open", testid: "chat-info-open", attrs: { type: "button", "aria-label": "Chat info", "aria-controls": "chat-info" } },
-    "Info",
+    {
+      class: "chat-info-open",
+      testid: "chat-info-open",
+      attrs: { type: "button", "aria-label": "Chat info", title: "Chat info", "aria-controls": "chat-info" },
+    },
+    face,
   );
   const slot = el("div", { class: "chat-info-slot" });
   const heading = el("h3", { testid: "chat-info-heading", attrs: { id: "chat-info-heading", tabindex: "-1" } }, "Chat info");

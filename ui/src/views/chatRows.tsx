@@ -123,7 +123,10 @@ export function ChatList({ view, linked, ctx, searchBuilt, searchCtx }: ChatList
   };
   return (
     <nav class="chats" aria-labelledby="chats-heading">
-      <h2 id="chats-heading">Chats</h2>
+      {/* Named for screen readers; on screen the pane's head says whose chats these are. */}
+      <h2 id="chats-heading" class="sr-only">
+        Chats
+      </h2>
       <Legacy
         stamp={view}
         build={(scope) => {

@@ -1,3 +1,4 @@
+import { avatarElement } from "../components/avatar";
 import type { RenderContext } from "../context";
 import { el } from "../dom";
 import { nameOf } from "../format";
@@ -13,7 +14,7 @@ import { renderBlockedBar, renderRequestBar } from "./requests";
 
 export { stateLabel } from "./messages";
 
-export const NO_CHAT_TEXT = "Pick a chat or start one with an account id.";
+export const NO_CHAT_TEXT = "Pick a chat, or start one with ✎ New chat.";
 
 export interface ConversationSection extends Section {
   /** Focuses the composer. */
@@ -46,26 +47,36 @@ export function renderConversation(chat: OpenChat | null, ctx: RenderContext, bl
   // At the top of the scrolled list, not above it: "Start of the chat history" (or "Load older
   // messages") scrolls away while the user reads today's messages.
   messages.node.prepend(history.node);
-  const info = renderChatInfo(chat.chat_id, ctx);
+  const name = chat.title ?? nameOf(chat.chat_id, ctx.names);
+  const info = renderChatInfo(chat.chat_id, ctx, avatarElement(chat.chat_id, chat.title ?? name));
   const hint = dropHint();
   const title = el(
     "h2",
     { class: "conversation-title", testid: "conversation-title", attrs: { id: "conversation-title" } },
-    ...(chat.title === null
-      ? [el("span", { testid: "conversation-name" }, nameOf(chat.chat_id, ctx.names))]
-      : [
-          el("span", { testid: "conversation-group-name" }, chat.title),
-          el("span", { class: "muted conversation-members", testid: "conversation-members" }, ` · group of ${chat.members.length}`),
-        ]),
+    chat.title === null
+      ? el("span", { testid: "conversation-name" }, name)
+      : el("span", { testid: "conversation-group-name" }, chat.title),
   );
+  const members = chat.members.map((m) => nameOf(m, ctx.names)).join(", ");
+  // As in WhatsApp: the name and its line below open the chat info too (the avatar is the
+  // keyboard's way there, a button named "Chat info").
+  const heading = el(
+    "div",
+    { class: "conversation-heading" },
+    title,
+    chat.title !== null &&
+      el("p", { class: "muted conversation-members", testid: "conversation-members", attrs: { title: members } }, `${chat.members.length} members: ${members}`),
+  );
+  heading.addEventListener("click", () => info.openButton.click());
   const node = el(
     "section",
     { class: "conversation", testid: "conversation", attrs: { "aria-labelledby": "conversation-title", "data-chat-id": chat.chat_id } },
     el(
       "div",
       { class: "conversation-head" },
-      title,
-      el("div", { class: "conversation-tools" }, info.openButton, renderChatMenu(chat, ctx, () => info.openButton.click())),
+      info.openButton,
+      heading,
+      el("div", { class: "conversation-tools" }, renderChatMenu(chat, ctx, () => info.openButton.click())),
     ),
     messages.node,
     chat.messages.length === 0 && el("p", { class: "muted", testid: "no-messages" }, "No messages yet."),

@@ -15,7 +15,7 @@ export function SidebarHead({ linked, newChatOpen, actions }: { linked: Linked; 
   const name = linked.profile_name ?? "You";
   return (
     <header class="sidebar-head" data-testid="sidebar-head">
-      <Avatar id={linked.account_id} name={linked.profile_name ?? linked.account_id} />
+      <Avatar id={linked.account_id} name={linked.profile_name ?? linked.device_name} />
       <span class="me">
         <span class="me-name" data-testid="me-name">
           {name}

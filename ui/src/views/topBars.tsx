@@ -27,7 +27,9 @@ export function HistoryBar({ h, ui }: { h: HistoryStatus; ui: UiState }) {
   if (!historyBarShown(h, ui.historyBar)) return null;
   const done = h.state === "complete";
   const label = done
-    ? `History synced: ${h.messages_imported} messages`
+    ? h.messages_imported === 0
+      ? "History synced: your phone had no earlier messages"
+      : `History synced: ${h.messages_imported} messages`
     : `Syncing history from your phone: ${h.messages_imported} of ${h.messages_total} messages` +
       ` · chunk ${h.chunks_imported} of ${h.chunks_total}` +
       (h.seconds_left === null ? "" : ` · ${timeLeftText(h.seconds_left)}`);

@@ -134,10 +134,10 @@ async fn alice_desktop_syncs_history_searches_opens_a_photo_and_is_unlinked() {
 
     // The dark theme, chosen in Settings, stays after the panel closes.
     click_testid(&window, "main-menu").await;
-    wait_testid(&window, "open-settings").await.click().await.unwrap();
-    wait_testid(&window, "theme-dark").await.click().await.unwrap();
+    click_testid(&window, "open-settings").await;
+    click_testid(&window, "theme-dark").await;
     screenshot(&window, "ui_history_7_settings_dark").await;
-    wait_testid(&window, "close-settings").await.click().await.unwrap();
+    click_testid(&window, "close-settings").await;
     let theme = window.execute("return document.documentElement.dataset.theme", vec![]).await.unwrap();
     assert_eq!(theme.as_str(), Some("dark"));
     screenshot(&window, "ui_history_8_chat_dark").await;

@@ -291,7 +291,7 @@ describe("group chats", () => {
 });
 
 describe("chat history", () => {
-  it("flags each chat row with its history", () => {
+  it("marks only the chat rows whose history is incomplete, quietly", () => {
     const list = [
       { ...chatSummary(CHAT_A), history: "more_on_phone" as const },
       { ...chatSummary(CHAT_B), history: "loading" as const },
@@ -300,12 +300,15 @@ describe("chat history", () => {
     ];
     mount(chatView(list));
     expect(rows().map((b) => b.getAttribute("data-history"))).toEqual(["more_on_phone", "loading", "complete", "live"]);
-    expect(rows().map((b) => queryTestId("chat-history", b)?.textContent ?? null)).toEqual([
-      "More on phone",
+    expect(rows().map((b) => queryTestId("chat-history", b)?.getAttribute("title") ?? null)).toEqual([
+      "Older messages are on your phone",
       "Loading older…",
-      "History complete",
+      null,
       null,
     ]);
+    expect(queryTestId("chat-history", rows()[0])?.querySelector('[role="img"]')?.getAttribute("aria-label")).toBe(
+      "Older messages are on your phone",
+    );
   });
 
   it("scrolls to earlier messages held here before offering to ask the phone", () => {

@@ -96,15 +96,19 @@ describe("settings panel", () => {
     expect(byTestId("settings-relay-url").textContent).toBe("wss://other.example.test");
   });
 
-  it("keeps the linked devices page open behind the panel, and sums the devices up in it", () => {
+  it("takes the left pane in place of the chats, sums the devices up, and Back brings the chats again", () => {
     mount(linkedView(devices));
     byTestId("open-settings").click();
-    byTestId("menu-devices").click();
     expect(panel().hidden).toBe(false);
-    expect(document.querySelectorAll('[data-testid="device-list"]')).toHaveLength(1);
-    expect(document.querySelectorAll('[data-testid="device-row"]')).toHaveLength(2);
+    expect(panel().closest(".chat-sidebar")).not.toBeNull();
+    expect(queryTestId("chat-list")).toBeNull();
+    expect(queryTestId("sidebar-head")).toBeNull();
     const summary = [...panel().querySelectorAll('[data-testid="settings-device"]')].map((e) => e.textContent);
     expect(summary).toEqual(["Pixel 8 — Phone", "Work laptop — Desktop (this device)"]);
+    expect(byTestId("close-settings").getAttribute("aria-label")).toBe("Back to chats");
+    byTestId("close-settings").click();
+    expect(queryTestId("chat-list")).not.toBeNull();
+    expect(document.activeElement).toBe(byTestId("main-menu"));
   });
 
   it("shows the app version and relay in About", () => {

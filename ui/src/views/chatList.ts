@@ -29,15 +29,13 @@ export function previewText(chat: ChatSummary): string {
   return last.outgoing ? `You: ${body}` : body;
 }
 
-/** The chat row's history flag; null for a live chat (nothing to say). */
+/** The chat row's quiet history mark; null where there is nothing to say (a live or complete chat). */
 export function historyFlagText(history: ChatHistory | string): string | null {
   switch (history) {
     case "more_on_phone":
-      return "More on phone";
+      return "Older messages are on your phone";
     case "loading":
       return "Loading older…";
-    case "complete":
-      return "History complete";
     default:
       return null;
   }

@@ -78,9 +78,21 @@ function ChatRow({ chat, open, blocked, ctx }: RowProps) {
             <span class="chat-row-flags">
               {chat.request && <span class="flag flag-request" data-testid="chat-request">Message request</span>}
               {blocked && <span class="flag flag-blocked" data-testid="chat-blocked">Blocked</span>}
-              {chat.pinned && <span class="flag" data-testid="chat-pinned" title="Pinned">Pinned</span>}
-              {chat.muted && <span class="flag" data-testid="chat-muted" title="Muted">Muted</span>}
-              {history !== null && <span class="flag flag-history" data-testid="chat-history">{history}</span>}
+              {chat.pinned && (
+                <span class="flag flag-icon" data-testid="chat-pinned" role="img" aria-label="Pinned" title="Pinned">
+                  📌
+                </span>
+              )}
+              {chat.muted && (
+                <span class="flag flag-icon" data-testid="chat-muted" role="img" aria-label="Muted" title="Muted">
+                  🔕
+                </span>
+              )}
+              {history !== null && (
+                <span class="flag flag-history" data-testid="chat-history" title={history}>
+                  {chat.history === "more_on_phone" ? <span aria-label={history} role="img">☁</span> : history}
+                </span>
+              )}
               {chat.unread > 0 && (
                 <span class="badge" data-testid="chat-unread" aria-label={`${chat.unread} unread`}>
                   {String(chat.unread)}

@@ -86,7 +86,10 @@ export function LinkedScreen({ view, base }: { view: View; base: BaseContext }) 
       ui.sidebarPage = "devices";
       base.redraw();
     },
-    settings: () => parts.settings?.open(),
+    settings: () => {
+      parts.settings?.open();
+      base.redraw(); // the chats make way for it in the left pane
+    },
   };
   ui.shortcuts = linkedShortcuts(linked, ctxOf(NO_SCOPE), {
     focusSearch: () => parts.search?.focus(),
@@ -102,17 +105,13 @@ export function LinkedScreen({ view, base }: { view: View; base: BaseContext }) 
   const newChatShown = ui.newChatOpen || linked.suggested_chat !== null || st.text !== "" || st.error !== "";
   return (
     <main class="screen screen-linked" data-testid="screen-linked">
-      <Legacy
-        stamp={view}
-        inert={modal !== null}
-        build={(scope) => built((parts.settings = renderSettings(view, linked, ctxOf(scope))))}
-      />
       {linked.history !== null && <HistoryBar h={linked.history} ui={ui} />}
       {linked.notice !== null && <AppNotice key={linked.notice.message} message={linked.notice.message} backend={base.backend} />}
       {linked.inactivity_warning !== null && <InactivityNotice warning={linked.inactivity_warning} />}
       <div class="chat-layout" inert={modal !== null ? true : undefined}>
         <div class="chat-sidebar">
-          {ui.sidebarPage === "devices" ? (
+          <Legacy stamp={view} build={(scope) => built((parts.settings = renderSettings(view, linked, ctxOf(scope))))} />
+          {ui.settingsOpen ? null : ui.sidebarPage === "devices" ? (
             <DevicesPage
               linked={linked}
               backend={base.backend}

@@ -151,8 +151,8 @@ function about(view: View): HTMLElement {
 }
 
 /**
- * The Settings panel (the main menu's Settings opens it). The panel stays in the document
- * (hidden while closed) so the screen below it keeps its elements either way.
+ * Settings, a page of the left pane as in WhatsApp Desktop (the main menu's Settings opens it;
+ * Back or Esc returns to the chats). The panel stays in the document, hidden while closed.
  */
 export function renderSettings(view: View, linked: Linked, ctx: RenderContext): SettingsPanel {
   const heading = el(
@@ -162,11 +162,13 @@ export function renderSettings(view: View, linked: Linked, ctx: RenderContext): 
   );
   const profile = renderProfile(linked, ctx);
   const blocked = renderBlockedSettings(linked, ctx);
-  const closeBtn = button("Close", { testid: "close-settings" }, () => close());
+  const closeBtn = button("←", { testid: "close-settings", class: "icon-button", attrs: { "aria-label": "Back to chats", title: "Back to chats" } }, () =>
+    close(),
+  );
   const panel = el(
     "section",
     { class: "settings", testid: "settings", attrs: { id: "settings-panel", "aria-labelledby": "settings-heading" } },
-    el("div", { class: "settings-head" }, heading, closeBtn),
+    el("div", { class: "settings-head sidebar-page-head" }, closeBtn, heading),
     profile.node,
     account(linked),
     devicesSummary(linked),
@@ -189,6 +191,7 @@ export function renderSettings(view: View, linked: Linked, ctx: RenderContext): 
   function close(): void {
     ctx.ui.settingsOpen = false;
     show();
+    ctx.ui.refresh(); // the chats come back in the left pane
     document.querySelector<HTMLButtonElement>('[data-testid="main-menu"]')?.focus();
   }
   panel.addEventListener("keydown", (e) => {

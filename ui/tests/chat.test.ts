@@ -32,10 +32,12 @@ const chats = [
 ];
 
 describe("chat list", () => {
-  it("renders one button per chat with its id and last message preview", () => {
+  it("renders one option per chat in a listbox, with its id and last message preview", () => {
     mount(chatView(chats));
     const r = rows();
-    expect(r.map((b) => b.tagName)).toEqual(["BUTTON", "BUTTON", "BUTTON"]);
+    expect(byTestId("chat-list").getAttribute("role")).toBe("listbox");
+    expect(r.map((b) => b.getAttribute("role"))).toEqual(["option", "option", "option"]);
+    expect(r.map((b) => b.tabIndex)).toEqual([0, -1, -1]);
     expect(r.map((b) => b.getAttribute("data-chat-id"))).toEqual([CHAT_A, CHAT_B, "2222222222222222"]);
     // Names, not ids: a chat without a saved name shows a short id (the full one on hover, in Chat info).
     expect(r.map((b) => byTestId("chat-row-id", b).textContent)).toEqual(["abcdefgh…", "qrstuvwx…", "22222222…"]);
@@ -48,6 +50,29 @@ describe("chat list", () => {
     expect(r.some((b) => b.hasAttribute("aria-current"))).toBe(false);
     expect(byTestId("no-chat").textContent).toBe("Pick a chat, or start one with ✎ New chat.");
     expect(queryTestId("conversation")).toBeNull();
+  });
+
+  it("moves between rows with the arrow keys, Home and End, and opens one with Enter", async () => {
+    const backend = fakeBackend();
+    mount(chatView(chats, openChat(CHAT_B)), backend);
+    expect(rows().map((b) => b.tabIndex)).toEqual([-1, 0, -1]);
+    const key = (key: string) =>
+      document.activeElement!.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true }));
+    rows()[1]!.focus();
+    key("ArrowDown");
+    expect(document.activeElement).toBe(rows()[2]);
+    key("ArrowDown");
+    expect(document.activeElement).toBe(rows()[2]);
+    key("Home");
+    expect(document.activeElement).toBe(rows()[0]);
+    key("End");
+    expect(document.activeElement).toBe(rows()[2]);
+    key("ArrowUp");
+    key("ArrowUp");
+    expect(document.activeElement).toBe(rows()[0]);
+    key("Enter");
+    await flush();
+    expect(backend.openChat).toHaveBeenCalledWith(CHAT_A);
   });
 
   it("highlights the open chat with aria-current", () => {

@@ -31,7 +31,7 @@ interface RowProps {
   ctx: RenderContext;
 }
 
-function ChatRow({ chat, open, blocked, ctx }: RowProps) {
+function ChatRow({ chat, open, blocked, ctx, tabbable }: RowProps & { tabbable: boolean }) {
   const history = historyFlagText(chat.history);
   const name = chat.title ?? shortId(chat.chat_id);
   const last = chat.last_message;
@@ -42,17 +42,26 @@ function ChatRow({ chat, open, blocked, ctx }: RowProps) {
     ctx.ui.focusComposerFor = already ? null : chat.chat_id;
     openChatFrom(ctx, chat.chat_id, undefined, already ? { focusComposer: true } : undefined);
   };
+  const onKey = (e: KeyboardEvent) => {
+    if ((e.key !== "Enter" && e.key !== " ") || e.altKey || e.ctrlKey || e.metaKey) return;
+    e.preventDefault();
+    onClick();
+  };
+  // An option of the chat listbox: one row in the tab order (the open chat's, else the first),
+  // the arrow keys move between rows (ChatList), Enter or Space opens one.
   return (
-    <li>
-      <button
-        type="button"
-        class={open ? "chat-row chat-row-open" : "chat-row"}
-        data-testid="chat-row"
-        data-chat-id={chat.chat_id}
-        data-history={chat.history}
-        aria-current={open ? "true" : undefined}
-        onClick={onClick}
-      >
+    <li
+      role="option"
+      tabIndex={tabbable ? 0 : -1}
+      class={open ? "chat-row chat-row-open" : "chat-row"}
+      data-testid="chat-row"
+      data-chat-id={chat.chat_id}
+      data-history={chat.history}
+      aria-selected={open ? "true" : "false"}
+      aria-current={open ? "true" : undefined}
+      onClick={onClick}
+      onKeyDown={onKey}
+    >
         <Avatar id={chat.chat_id} name={chat.title ?? chat.chat_id} />
         <span class="chat-row-main">
           <span class="chat-row-top">
@@ -102,9 +111,21 @@ function ChatRow({ chat, open, blocked, ctx }: RowProps) {
             </span>
           </span>
         </span>
-      </button>
     </li>
   );
+}
+
+/** ArrowUp / ArrowDown / Home / End move the focus between the rows of a chat listbox. */
+function moveInList(e: KeyboardEvent): void {
+  if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+  const list = e.currentTarget as HTMLElement;
+  const all = [...list.querySelectorAll<HTMLElement>('[role="option"]')];
+  const at = all.indexOf(document.activeElement as HTMLElement);
+  if (at < 0) return;
+  const to = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: all.length - 1 }[e.key];
+  if (to === undefined) return;
+  e.preventDefault();
+  all[Math.max(0, Math.min(all.length - 1, to))]?.focus();
 }
 
 export interface ChatListProps {
@@ -121,7 +142,13 @@ export function ChatList({ view, linked, ctx, searchBuilt, searchCtx }: ChatList
   const ui = ctx.ui;
   const openId = linked.open_chat?.chat_id ?? null;
   const blocked = (c: ChatSummary) => linked.blocked.includes(c.chat_id);
-  const row = (c: ChatSummary) => <ChatRow key={c.chat_id} chat={c} open={c.chat_id === openId} blocked={blocked(c)} ctx={ctx} />;
+  // One row of each listbox in the tab order: the open chat's, else the first.
+  const rows = (list: ChatSummary[]) => {
+    const tabbable = list.some((c) => c.chat_id === openId) ? openId : (list[0]?.chat_id ?? null);
+    return list.map((c) => (
+      <ChatRow key={c.chat_id} chat={c} open={c.chat_id === openId} blocked={blocked(c)} ctx={ctx} tabbable={c.chat_id === tabbable} />
+    ));
+  };
   const active = linked.chats.filter((c) => !c.archived);
   const shown = active.filter((c) => passesFilter(c, ui.chatFilter));
   const archived = linked.chats.filter((c) => c.archived);
@@ -169,8 +196,8 @@ export function ChatList({ view, linked, ctx, searchBuilt, searchCtx }: ChatList
             {ui.chatFilter === "unread" ? "No unread chats." : "No groups yet."}
           </p>
         )}
-        <ul class="chat-list" data-testid="chat-list">
-          {shown.map(row)}
+        <ul class="chat-list" data-testid="chat-list" role="listbox" aria-label="Chats" onKeyDown={moveInList}>
+          {rows(shown)}
         </ul>
         {archived.length > 0 && (
           <button type="button" class="archived-row" data-testid="archived-toggle" aria-expanded={ui.showArchived ? "true" : "false"} onClick={toggleArchived}>
@@ -178,8 +205,8 @@ export function ChatList({ view, linked, ctx, searchBuilt, searchCtx }: ChatList
           </button>
         )}
         {archived.length > 0 && (
-          <ul class="chat-list" data-testid="archived-list" hidden={!ui.showArchived}>
-            {archived.map(row)}
+          <ul class="chat-list" data-testid="archived-list" role="listbox" aria-label="Archived chats" hidden={!ui.showArchived} onKeyDown={moveInList}>
+            {rows(archived)}
           </ul>
         )}
       </div>

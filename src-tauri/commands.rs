@@ -163,6 +163,11 @@ pub async fn relink_locked(app: App<'_>) -> Result<(), ErrorView> {
 }
 
 #[tauri::command]
+pub fn relink_after_key_loss(app: App<'_>) -> Result<(), ErrorView> {
+    app.relink_after_key_loss()
+}
+
+#[tauri::command]
 pub fn keep_locked_data(app: App<'_>) {
     app.keep_locked_data();
 }

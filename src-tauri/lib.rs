@@ -122,7 +122,8 @@ pub fn run() -> std::process::ExitCode {
             commands::block,
             commands::unblock,
             commands::relink_locked,
-            commands::keep_locked_data
+            commands::keep_locked_data,
+            commands::relink_after_key_loss
         ])
         .run(tauri::generate_context!());
     match result {

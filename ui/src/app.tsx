@@ -12,6 +12,7 @@ import { UiState } from "./uiState";
 import { messageAnnouncement } from "./views/chatAnnounce";
 import { ConnectionBanner } from "./views/connection";
 import { FATAL_HEADING, renderFatal } from "./views/fatal";
+import { KEY_LOST_HEADING, KeyLostScreen } from "./views/keyLost";
 import { linkFailedHeading, renderLinkFailed } from "./views/linkFailed";
 import { LinkedScreen } from "./views/linked";
 import { phaseText, renderLinking } from "./views/linking";
@@ -46,7 +47,7 @@ export function announcement(view: View): string {
     case "locked":
       return LOCKED_TITLE;
     case "fatal":
-      return FATAL_HEADING;
+      return view.error?.code === "key_missing" ? KEY_LOST_HEADING : FATAL_HEADING;
     default:
       return "";
   }
@@ -86,6 +87,7 @@ function Screen({ shown, base }: { shown: Shown; base: BaseContext }) {
   }
   const view = shown.view;
   if (view.screen === "linked") return <LinkedScreen key="linked" view={view} base={base} />;
+  if (view.screen === "fatal" && view.error?.code === "key_missing") return <KeyLostScreen key="key-lost" view={view} backend={base.backend} />;
   return <Legacy key={view.screen} stamp={view} build={(scope) => ({ nodes: [renderScreen(view, contextOf(base, view, scope))] })} />;
 }
 
@@ -122,8 +124,9 @@ function Footer({ view }: { view: View | null }) {
 
 function Root({ shown, base, announcement }: RootProps) {
   const view = shown.kind === "view" ? shown.view : null;
-  // A locked desktop is offline on purpose (its screen, or its bar, says so): no banner.
-  const banner = view !== null && view.locked === null ? view.connection : null;
+  // A locked desktop is offline on purpose (its screen, or its bar, says so), and one that
+  // cannot start never connects: no banner.
+  const banner = view !== null && view.locked === null && view.screen !== "fatal" ? view.connection : null;
   return (
     <>
       <div class="banner-slot" aria-live="polite">

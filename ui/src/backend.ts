@@ -101,6 +101,11 @@ export interface Backend {
   relinkLocked(): Promise<void>;
   /** Locked screen → "Keep my data for now": the chats stay readable, offline. */
   keepLockedData(): Promise<void>;
+  /**
+   * After the database key was lost from the keychain ("key_missing"): the unreadable database
+   * is deleted and the linking screen follows. Errors: not_applicable.
+   */
+  relinkAfterKeyLoss(): Promise<void>;
 }
 
 /**
@@ -159,4 +164,5 @@ export const tauriBackend: Backend = {
   unblock: (account) => call<void>("unblock", { account }),
   relinkLocked: () => call<void>("relink_locked"),
   keepLockedData: () => call<void>("keep_locked_data"),
+  relinkAfterKeyLoss: () => call<void>("relink_after_key_loss"),
 };

@@ -51,6 +51,7 @@ export type ErrorCode =
   | "not_found"
   | "keychain_unavailable"
   | "database_unreadable"
+  | "key_missing"
   | "no_other_device"
   | "not_applicable"
   | "no_app_state_key"

@@ -135,6 +135,8 @@ describe("tauriBackend: requests, blocking and the Locked screen", () => {
     expect(invoke).toHaveBeenLastCalledWith("relink_locked", undefined);
     await tauriBackend.keepLockedData();
     expect(invoke).toHaveBeenLastCalledWith("keep_locked_data", undefined);
+    await tauriBackend.relinkAfterKeyLoss();
+    expect(invoke).toHaveBeenLastCalledWith("relink_after_key_loss", undefined);
   });
 
   it("rejects with the core's code", async () => {

@@ -42,10 +42,14 @@ describe("connection banner", () => {
     ["linking", linkingView()],
     ["link_failed", failedView("link_expired")],
     ["linked", linkedView([])],
-    ["fatal", baseView({ screen: "fatal", error: { code: "internal", message: "x" } })],
   ])("is shown on the %s screen", (_name, v) => {
     mount(withConn(v, { state: "offline", retry_at_ms: null, message: null }));
     expect(byTestId("connection").textContent).toBe("Offline");
+  });
+
+  it("is not shown on a screen that cannot start (it never connects; it would never go away)", () => {
+    mount(withConn(baseView({ screen: "fatal", error: { code: "internal", message: "x" } }), { state: "connecting", retry_at_ms: null, message: null }));
+    expect(queryTestId("connection")).toBeNull();
   });
 
   it("disappears when back online and survives screen changes untouched", () => {

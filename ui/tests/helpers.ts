@@ -50,6 +50,7 @@ export interface FakeBackend extends Backend {
   unblock: ReturnType<typeof vi.fn<(account: string) => Promise<void>>>;
   relinkLocked: ReturnType<typeof vi.fn<() => Promise<void>>>;
   keepLockedData: ReturnType<typeof vi.fn<() => Promise<void>>>;
+  relinkAfterKeyLoss: ReturnType<typeof vi.fn<() => Promise<void>>>;
 }
 
 /** A plain object implementing Backend; `push` plays the core sending a View. */
@@ -85,6 +86,7 @@ export function fakeBackend(initial: View = baseView()): FakeBackend {
     unblock: vi.fn(async (_account: string) => {}),
     relinkLocked: vi.fn(async () => {}),
     keepLockedData: vi.fn(async () => {}),
+    relinkAfterKeyLoss: vi.fn(async () => {}),
     push(v) {
       listener?.(v);
     },

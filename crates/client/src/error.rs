@@ -27,7 +27,7 @@ pub enum ClientError {
     )]
     KeychainUnavailable(String),
     #[error(
-        "this profile's database key is missing from the {0}. Without it the database cannot be opened; move the profile folder aside and link this device again"
+        "this profile's database key is missing from the {0}. Without it the database cannot be opened; link this device again (the desktop offers it; the unreadable database is deleted then)"
     )]
     KeyMissing(&'static str),
     #[error("cannot use the profile folder {path}: {reason}")]
@@ -141,7 +141,7 @@ impl ClientError {
             ClientError::Store(StoreError::DiskFull(_)) => "disk_full",
             ClientError::Store(_) => "database_unreadable",
             ClientError::KeychainUnavailable(_) => "keychain_unavailable",
-            ClientError::KeyMissing(_) => "database_unreadable",
+            ClientError::KeyMissing(_) => "key_missing",
             ClientError::ProfileFolder { .. } => "profile_folder",
             ClientError::NotSetUp => "not_set_up",
             ClientError::AlreadySetUp(_) => "already_set_up",

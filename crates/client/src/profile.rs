@@ -51,6 +51,22 @@ impl Profile {
         &self.profile_id
     }
 
+    /// Deletes a database that can never be read again because its key is gone from the
+    /// keychain: the user chose to link this computer again. It checks first: if the key is
+    /// back (the keychain was restored meanwhile), nothing is deleted and this returns false.
+    pub fn discard_unreadable(dir: &Path, storage: KeyStorage) -> Result<bool> {
+        match Self::open(dir, storage.clone()) {
+            Err(ClientError::KeyMissing(_)) => {}
+            Ok(_) => return Ok(false),
+            Err(e) => return Err(e),
+        }
+        let profile_id = profile_id(dir)?;
+        wipe_files(dir, &storage, &profile_id)?;
+        forget_profile_id(dir);
+        tracing::info!("the database whose key was lost was deleted, at the user's choice");
+        Ok(true)
+    }
+
     /// Logs this device out locally: deletes the database and its key.
     pub fn wipe(self) -> Result<()> {
         let Profile { dir, storage, profile_id, store } = self;

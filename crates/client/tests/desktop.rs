@@ -76,3 +76,43 @@ fn an_unreachable_relay_shows_offline_with_a_retry_time() {
         assert!(view.connection.message.unwrap().contains("cannot reach the relay"));
     });
 }
+
+/// The database key vanished from the keychain (a reset keychain, a copied profile): the window
+/// says what happened instead of "can't start" behind a connecting banner, deletes nothing on
+/// its own, and on the user's "Link again" deletes the unreadable database and shows a QR code.
+#[test]
+fn alice_desktop_whose_key_vanished_offers_to_link_again_and_deletes_only_on_her_word() {
+    let profile = tempfile::tempdir().unwrap();
+    let first = tandem_client::Profile::open(profile.path(), KeyStorage::Keychain).unwrap();
+    let id = first.profile_id().to_owned();
+    drop(first);
+    keyring_core::Entry::new(tandem_client::KEYCHAIN_SERVICE, &format!("db-key:{id}"))
+        .unwrap()
+        .delete_credential()
+        .unwrap();
+    let db = profile.path().join("tandem.db");
+    let before = std::fs::read(&db).unwrap();
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let relay = TestRelay::start().await;
+        let app = DesktopApp::start(config(&relay.url(), profile.path()));
+        let mut views = app.watch();
+        let view = wait_for_view(&mut views, "the window says the key is gone", |v| v.screen == Screen::Fatal).await;
+        let error = view.error.unwrap();
+        assert_eq!(error.code, "key_missing");
+        assert!(error.message.contains("link this device again"), "{}", error.message);
+        assert_eq!(std::fs::read(&db).unwrap(), before, "nothing is deleted before the user chooses");
+
+        app.relink_after_key_loss().unwrap();
+        let view = wait_for_view(&mut views, "a QR code shows", |v| v.screen == Screen::Linking).await;
+        assert!(view.error.is_none());
+        assert_ne!(std::fs::read(&db).ok(), Some(before), "the unreadable database is gone");
+        let new_id = std::fs::read_to_string(profile.path().join("profile-id")).unwrap_or_default();
+        assert_ne!(new_id.trim(), id, "the new database is filed under a new keychain entry");
+
+        // "Link again" means nothing once the data is readable: refused, nothing deleted.
+        let refused = app.relink_after_key_loss().unwrap_err();
+        assert_eq!(refused.code, "not_applicable");
+    });
+}

@@ -40,7 +40,7 @@ fn a_database_whose_key_vanished_from_the_keychain_is_not_overwritten() {
         .delete_credential()
         .unwrap();
     let err = open(dir.path()).err().expect("opened without its key");
-    assert_eq!(err.code(), "database_unreadable");
+    assert_eq!(err.code(), "key_missing");
     assert!(err.to_string().contains("link this device again"), "{err}");
     assert_eq!(std::fs::read(dir.path().join("tandem.db")).unwrap(), before);
     assert!(!keychain_has_key(&id).unwrap(), "no new key was made up for the old database");

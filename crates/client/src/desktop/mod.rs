@@ -50,6 +50,8 @@ pub struct DesktopApp {
     retry: Notify,
     /// The user chose "Link again" on the Locked screen.
     relink: Notify,
+    /// The user chose to link again after the database key was lost.
+    key_lost: Notify,
     device: Mutex<Option<Device>>,
     open_chat: std::sync::Mutex<Option<String>>,
     /// Where the open chat's window of messages is: how many newer ones it leaves out.
@@ -98,6 +100,7 @@ impl DesktopApp {
             view,
             retry: Notify::new(),
             relink: Notify::new(),
+            key_lost: Notify::new(),
             device: Mutex::new(None),
             open_chat: std::sync::Mutex::new(None),
             newer_hidden: std::sync::Mutex::new(0),
@@ -191,6 +194,23 @@ impl DesktopApp {
             let opened = tokio::task::spawn_blocking(move || Profile::open(&dir, storage)).await;
             let profile = match opened {
                 Ok(Ok(profile)) => profile,
+                Ok(Err(e @ ClientError::KeyMissing(_))) => {
+                    // Nothing can read this database again. The window says so and offers to
+                    // link again; only that choice deletes it.
+                    self.fail(Screen::Fatal, &e);
+                    self.key_lost.notified().await;
+                    let (dir, storage) = (self.config.profile_dir.clone(), self.config.key_storage.clone());
+                    match tokio::task::spawn_blocking(move || Profile::discard_unreadable(&dir, storage)).await {
+                        Ok(Ok(_)) => {}
+                        Ok(Err(e)) => return self.fail(Screen::Fatal, &e),
+                        Err(e) => return self.fail(Screen::Fatal, &ClientError::Internal(e.to_string())),
+                    }
+                    self.update(|v| {
+                        v.screen = Screen::Starting;
+                        v.error = None;
+                    });
+                    continue;
+                }
                 Ok(Err(e)) => return self.fail(Screen::Fatal, &e),
                 Err(e) => return self.fail(Screen::Fatal, &ClientError::Internal(e.to_string())),
             };

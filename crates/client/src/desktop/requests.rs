@@ -35,6 +35,24 @@ impl DesktopApp {
         Ok(())
     }
 
+    /// "Link this computer again" after the database key was lost from the keychain: the
+    /// unreadable database is deleted and linking starts. Refused unless the window shows that
+    /// loss (nothing else deletes data this way).
+    pub fn relink_after_key_loss(&self) -> Result<(), ErrorView> {
+        let lost = {
+            let v = self.view.borrow();
+            v.screen == Screen::Fatal && v.error.as_ref().is_some_and(|e| e.code == "key_missing")
+        };
+        if !lost {
+            return Err(ErrorView {
+                code: "not_applicable".into(),
+                message: "this computer's data is readable: there is nothing to start again".into(),
+            });
+        }
+        self.key_lost.notify_one();
+        Ok(())
+    }
+
     /// Locked screen → "Keep my data for now": the chats stay readable, offline; a slim bar
     /// keeps offering to link again.
     pub fn keep_locked_data(&self) {

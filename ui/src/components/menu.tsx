@@ -3,6 +3,7 @@
 // last item; in the list the arrow keys, Home and End move, Esc closes it and gives focus back to
 // the button, Tab closes it and moves on, and a click elsewhere closes it.
 import { useLayoutEffect, useRef, useState } from "preact/hooks";
+import { listMove } from "../listKeys";
 
 export interface MenuItem {
   label: string;
@@ -50,12 +51,8 @@ export function MenuButton({ id, label, testid, items, icon = "⋮" }: MenuButto
   };
   const onListKey = (e: KeyboardEvent) => {
     const all = entries();
-    const at = all.indexOf(document.activeElement as HTMLButtonElement);
-    const move = (i: number) => all[(i + all.length) % all.length]?.focus();
-    if (e.key === "ArrowDown") move(at + 1);
-    else if (e.key === "ArrowUp") move(at - 1);
-    else if (e.key === "Home") move(0);
-    else if (e.key === "End") move(all.length - 1);
+    const to = listMove(e.key, all.indexOf(document.activeElement as HTMLButtonElement), all.length, true);
+    if (to !== null) all[to]?.focus();
     else if (e.key === "Escape") {
       e.stopPropagation();
       close(true);

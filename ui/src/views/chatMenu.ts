@@ -6,6 +6,7 @@ import type { RenderContext } from "../context";
 import { el } from "../dom";
 import { toAppError } from "../errors";
 import { formatDateTime } from "../format";
+import { listMove } from "../listKeys";
 import type { OpenChat } from "../types";
 
 interface Item {
@@ -97,12 +98,8 @@ export function renderChatMenu(chat: OpenChat, ctx: RenderContext, openInfo: () 
     (e.key === "ArrowDown" ? buttons[0] : buttons[buttons.length - 1])?.focus();
   });
   menu.addEventListener("keydown", (e) => {
-    const at = buttons.indexOf(document.activeElement as HTMLButtonElement);
-    const move = (i: number) => buttons[(i + buttons.length) % buttons.length]?.focus();
-    if (e.key === "ArrowDown") move(at + 1);
-    else if (e.key === "ArrowUp") move(at - 1);
-    else if (e.key === "Home") move(0);
-    else if (e.key === "End") move(buttons.length - 1);
+    const to = listMove(e.key, buttons.indexOf(document.activeElement as HTMLButtonElement), buttons.length, true);
+    if (to !== null) buttons[to]?.focus();
     else if (e.key === "Escape" || e.key === "Tab") {
       setOpen(false, e.key === "Escape" ? "toggle" : null);
       if (e.key === "Escape") e.stopPropagation();

@@ -6,6 +6,7 @@ import { type BuildScope, Legacy } from "../bridge";
 import { Avatar } from "../components/avatar";
 import type { RenderContext } from "../context";
 import { dayLabel, formatTime, shortId } from "../format";
+import { listMove } from "../listKeys";
 import type { ChatSummary, Linked, View } from "../types";
 import type { ChatFilter } from "../uiState";
 import { historyFlagText, passesFilter, previewText, showsUnreadDot } from "./chatList";
@@ -121,11 +122,10 @@ function moveInList(e: KeyboardEvent): void {
   const list = e.currentTarget as HTMLElement;
   const all = [...list.querySelectorAll<HTMLElement>('[role="option"]')];
   const at = all.indexOf(document.activeElement as HTMLElement);
-  if (at < 0) return;
-  const to = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: all.length - 1 }[e.key];
-  if (to === undefined) return;
+  const to = at < 0 ? null : listMove(e.key, at, all.length, false);
+  if (to === null) return;
   e.preventDefault();
-  all[Math.max(0, Math.min(all.length - 1, to))]?.focus();
+  all[to]?.focus();
 }
 
 export interface ChatListProps {

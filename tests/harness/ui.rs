@@ -301,7 +301,7 @@ pub async fn axe_violations(client: &Client) -> Vec<String> {
     let run = "const done = arguments[arguments.length - 1];\n\
         const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];\n\
         const line = (v, n) => v.id + ': ' + v.help + ' (' + n.failureSummary + ') ' + n.html.slice(0, 200);\n\
-        axe.run(document.getElementById('app'), { runOnly: { type: 'tag', values: tags } })\n\
+        axe.run(document.getElementById('app'), { runOnly: { type: 'tag', values: tags }, rules: { 'label-content-name-mismatch': { enabled: true } } })\n\
           .then((r) => done({ passed: r.passes.length, found: r.violations.flatMap((v) => v.nodes.map((n) => line(v, n))) }))\n\
           .catch((e) => done({ passed: 0, found: ['axe-core failed: ' + e] }));";
     let out = client.execute_async(&format!("{axe}\n;{run}"), vec![]).await.expect("run axe-core in the window");

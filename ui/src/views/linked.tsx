@@ -13,7 +13,7 @@ import { renderLockedBar } from "./locked";
 import { linkedShortcuts } from "./navigation";
 import type { SearchSection } from "./search";
 import { renderSettings, type SettingsPanel } from "./settings";
-import { type SidebarActions, SidebarHead } from "./sidebarHead";
+import { focusMainMenu, type SidebarActions, SidebarHead } from "./sidebarHead";
 import { AppNotice, HistoryBar, InactivityNotice } from "./topBars";
 
 interface Parts {
@@ -69,7 +69,6 @@ export function LinkedScreen({ view, base }: { view: View; base: BaseContext }) 
     base.redraw();
     focusAsAsked(parts, opts);
   };
-  const focusMenu = () => document.querySelector<HTMLButtonElement>('[data-testid="main-menu"]')?.focus();
   const openNewChat = () => {
     ui.sidebarPage = "chats";
     ui.newChatOpen = true;
@@ -119,7 +118,7 @@ export function LinkedScreen({ view, base }: { view: View; base: BaseContext }) 
               onBack={() => {
                 ui.sidebarPage = "chats";
                 base.redraw();
-                focusMenu();
+                focusMainMenu();
               }}
             />
           ) : (

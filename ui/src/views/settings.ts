@@ -8,6 +8,7 @@ import type { Section } from "./chatList";
 import { renderLogOut } from "./logOut";
 import { renderProfile } from "./profile";
 import { renderBlockedSettings } from "./requests";
+import { focusMainMenu } from "./sidebarHead";
 
 export interface SettingsPanel extends Section {
   /** Opens the panel with keyboard focus on its heading. */
@@ -192,7 +193,7 @@ export function renderSettings(view: View, linked: Linked, ctx: RenderContext): 
     ctx.ui.settingsOpen = false;
     show();
     ctx.ui.refresh(); // the chats come back in the left pane
-    document.querySelector<HTMLButtonElement>('[data-testid="main-menu"]')?.focus();
+    focusMainMenu();
   }
   panel.addEventListener("keydown", (e) => {
     if (e.key !== "Escape" || e.isComposing) return;

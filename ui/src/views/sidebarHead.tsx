@@ -5,6 +5,11 @@ import { Avatar } from "../components/avatar";
 import { MenuButton } from "../components/menu";
 import type { Linked } from "../types";
 
+/** Gives keyboard focus back to the main menu's button (a left-pane page closed). */
+export function focusMainMenu(): void {
+  document.querySelector<HTMLButtonElement>('[data-testid="main-menu"]')?.focus();
+}
+
 export interface SidebarActions {
   newChat(): void;
   devices(): void;
